@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import cors, { type FastifyCorsOptions } from '@fastify/cors'
+import type {} from '@fastify/swagger' // route schemas may say `hide`
+import type { BaseConfig } from '../config/index.ts'
+import type { Database } from '../db/index.ts'
+import type { EventBus } from '../events/index.ts'
+import type { Redis } from '../redis/index.ts'
+import { createLogger, type Logger } from '../log/index.ts'
+import { createMetrics, type AppMetrics } from '../metrics/index.ts'
+import { defaultErrorFormatter, errors, toHearthError, type ErrorFormatter, type HearthError } from '../http/errors.ts'
+
+/** What every Hearth app has at hand, as the `hearth` decorator. */
+export interface HearthContext {
+  readonly config: BaseConfig
+  readonly database: Database
+  readonly events: EventBus<any>
+  readonly redis: Redis | undefined
+  readonly metrics: AppMetrics
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hearth: HearthContext
+  }
+}
+
+export interface CreateAppOptions {
+  config: BaseConfig
+  database: Database
+  events: EventBus<any>
+  redis?: Redis
+  /** The app's wire format for errors; the default is `{ error: { code, message } }`. */
+  formatError?: ErrorFormatter
+  /** CORS as the original has it; `CORS_ORIGINS` overrides. `false` = no CORS headers. */
+  cors?: FastifyCorsOptions['origin'] | false
+  logger?: Logger
+  /** Extra readiness checks for `/ready` (name → check that throws when not ready). */
+  readinessChecks?: Record<string, () => Promise<void>>
+  /** Fastify options an app needs beyond the defaults (rare). */
+  fastify?: Partial<FastifyServerOptions>
+}
+
+/**
+ * The Fastify factory every app starts from. Plugin order is fixed: logging and request ids, CORS,
+ * metrics and access log, the one error handler, the operational routes. The app then registers its
+ * modules on the returned instance. Closing the instance closes the resources it was given.
+ */
+export async function createApp(options: CreateAppOptions): Promise<FastifyInstance> {
+  const { config, database, events, redis } = options
+  const formatError = options.formatError ?? defaultErrorFormatter
+  const app = Fastify({
+    loggerInstance: options.logger ?? createLogger(config.app, config.logLevel),
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: config.bodyLimit,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 500 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ...options.fastify,
+  })
+  const metrics = createMetrics(config.app)
+  app.decorate('hearth', { config, database, events, redis, metrics } satisfies HearthContext)
+
+  const corsOrigin = config.corsOrigins ?? options.cors ?? false
+  if (corsOrigin !== false) await app.register(cors, { origin: corsOrigin, credentials: true })
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched'
+    const seconds = reply.elapsedTime / 1000
+    metrics.observeRequest({ method: request.method, route, status: reply.statusCode }, seconds)
+    request.log.info(
+      { req: { method: request.method, url: request.url, route }, res: { statusCode: reply.statusCode }, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    )
+  })
+
+  const sendError = (error: HearthError, reply: import('fastify').FastifyReply) => {
+    const response = formatError(error)
+    if (response.headers) reply.headers(response.headers)
+    return reply.status(response.status).type('application/json; charset=utf-8').send(JSON.stringify(response.body))
+  }
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = toHearthError(thrown)
+    if (error.status >= 500) request.log.error({ err: thrown }, 'request failed')
+    else request.log.info({ code: error.code, message: error.message }, 'request refused')
+    return sendError(error, reply)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    sendError(errors.notFound(`Route ${request.method} ${request.url.split('?')[0]} not found`), reply),
+  )
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'UP' }))
+  app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+    const checks: Record<string, () => Promise<unknown>> = {
+      database: () => database.ping(),
+      ...(redis ? { redis: () => redis.ping() } : {}),
+      ...options.readinessChecks,
+    }
+    const results: Record<string, string> = {}
+    let ready = true
+    for (const [name, check] of Object.entries(checks)) {
+      try {
+        await check()
+        results[name] = 'UP'
+      } catch {
+        results[name] = 'DOWN'
+        ready = false
+      }
+    }
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'UP' : 'DOWN', checks: results })
+  })
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  )
+
+  app.addHook('onClose', async () => {
+    await events.close()
+    if (redis) redis.disconnect()
+    await database.close()
+  })
+  return app
+}

@@ -1,0 +1,81 @@
+import { createRemoteJWKSet, createLocalJWKSet, jwtVerify, SignJWT, errors as joseErrors, type JWTPayload, type JSONWebKeySet, type CryptoKey, type KeyObject } from 'jose'
+
+export type { JWTPayload } from 'jose'
+
+export type VerificationKey =
+  | { kind: 'secret'; secret: string | Uint8Array }
+  | { kind: 'key'; key: CryptoKey | KeyObject }
+  | { kind: 'jwks'; url: string; cooldownMs?: number }
+  | { kind: 'jwks-local'; jwks: JSONWebKeySet }
+
+export interface JwtVerifierOptions {
+  key: VerificationKey
+  /** The algorithms accepted; pinned so a token cannot pick its own (no `none`, no HS/RS confusion). */
+  algorithms: string[]
+  issuer?: string | string[]
+  audience?: string | string[]
+  /** Claims that must be present (beyond those pinned above). */
+  requiredClaims?: string[]
+  /** Seconds of clock skew tolerated on exp/nbf/iat. */
+  clockToleranceSeconds?: number
+  /** Reject tokens older than this (uses `iat`). */
+  maxTokenAgeSeconds?: number
+}
+
+export class TokenInvalidError extends Error {
+  constructor(readonly reason: string) {
+    super(`invalid token: ${reason}`)
+    this.name = 'TokenInvalidError'
+  }
+}
+
+export type JwtVerifier = (token: string) => Promise<JWTPayload>
+
+/**
+ * A verifier with the algorithm, issuer, audience and expiry pinned. It throws TokenInvalidError
+ * (never anything else) for a token that does not pass, so callers map one error to 401.
+ */
+export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+  const { key } = options
+  if (options.algorithms.length === 0) throw new Error('createJwtVerifier: pin at least one algorithm')
+  const symmetric = options.algorithms.every((alg) => alg.startsWith('HS'))
+  const asymmetric = options.algorithms.every((alg) => !alg.startsWith('HS'))
+  if (!symmetric && !asymmetric) throw new Error('createJwtVerifier: mixing HS and public-key algorithms invites key confusion')
+  if (key.kind === 'secret' && !symmetric) throw new Error('createJwtVerifier: a shared secret only verifies HS algorithms')
+  const secret = key.kind === 'secret' ? (typeof key.secret === 'string' ? new TextEncoder().encode(key.secret) : key.secret) : undefined
+  const keySource =
+    key.kind === 'jwks'
+      ? createRemoteJWKSet(new URL(key.url), { cooldownDuration: key.cooldownMs ?? 30_000 })
+      : key.kind === 'jwks-local'
+        ? createLocalJWKSet(key.jwks)
+        : undefined
+  const verifyOptions = {
+    algorithms: options.algorithms,
+    issuer: options.issuer,
+    audience: options.audience,
+    requiredClaims: options.requiredClaims,
+    clockTolerance: options.clockToleranceSeconds ?? 0,
+    maxTokenAge: options.maxTokenAgeSeconds,
+  }
+  return async (token) => {
+    try {
+      const result = secret
+        ? await jwtVerify(token, secret, verifyOptions)
+        : keySource
+          ? await jwtVerify(token, keySource, verifyOptions)
+          : await jwtVerify(token, (key as { key: CryptoKey | KeyObject }).key, verifyOptions)
+      return result.payload
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) throw new TokenInvalidError(error.code)
+      if (error instanceof TypeError) throw new TokenInvalidError('malformed')
+      throw error
+    }
+  }
+}
+
+/** Signs an HS256 token; for tests, development banners and apps that issue their own tokens. */
+export async function signHs256(claims: JWTPayload, secret: string, options: { expiresIn?: string | number } = {}): Promise<string> {
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+  if (options.expiresIn !== undefined) jwt.setExpirationTime(options.expiresIn)
+  return jwt.sign(new TextEncoder().encode(secret))
+}

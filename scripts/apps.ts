@@ -1,0 +1,12 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { HearthAppModule } from '@hearth/kernel'
+
+const appsDir = join(import.meta.dirname, '..', 'apps')
+
+/** Every app in `apps/` except the portal, in port order. */
+export async function loadAppModules(): Promise<HearthAppModule<any>[]> {
+  const names = readdirSync(appsDir).filter((name) => name !== 'portal' && existsSync(join(appsDir, name, 'src', 'app.ts')))
+  const modules = await Promise.all(names.map(async (name) => (await import(join(appsDir, name, 'src', 'app.ts'))).default as HearthAppModule<any>))
+  return modules.sort((a, b) => a.defaultPort - b.defaultPort)
+}

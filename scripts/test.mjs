@@ -1,0 +1,41 @@
+// Runs the whole suite with node's test runner. Node 20 does not expand globs for --test, so the
+// file list is collected here. `npm test -- devmarkt kernel` runs only the matching workspaces.
+import { spawnSync } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('--'))
+const passThrough = process.argv.slice(2).filter((arg) => arg.startsWith('--'))
+
+function collect(dir, found = []) {
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue
+    const path = join(dir, entry)
+    if (statSync(path).isDirectory()) collect(path, found)
+    else if (entry.endsWith('.test.ts')) found.push(relative(root, path))
+  }
+  return found
+}
+
+const roots = ['packages', 'apps', 'bench', 'scripts'].map((dir) => join(root, dir))
+let files = roots.flatMap((dir) => {
+  try {
+    return collect(dir)
+  } catch {
+    return []
+  }
+})
+if (filters.length > 0) files = files.filter((file) => filters.some((filter) => file.includes(filter)))
+files.sort()
+if (files.length === 0) {
+  console.error(`no test files match ${filters.join(' ')}`)
+  process.exit(1)
+}
+const concurrency = process.env.TEST_CONCURRENCY ?? '2'
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...passThrough, ...files],
+  { stdio: 'inherit', cwd: root },
+)
+process.exit(result.status ?? 1)
