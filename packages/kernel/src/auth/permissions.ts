@@ -53,6 +53,11 @@ export interface PermissionHookOptions<Permission extends string> {
   /** The app's wording for "no credentials" and "not allowed". */
   unauthorized?: () => Error
   forbidden?: (permission: string) => Error
+  /**
+   * When the check runs: `preHandler` (default, after schema validation) or `preValidation`, for
+   * originals that answer 401/403 before they look at malformed input.
+   */
+  stage?: 'preHandler' | 'preValidation'
 }
 
 /**
@@ -61,7 +66,7 @@ export interface PermissionHookOptions<Permission extends string> {
  */
 export function registerPermissionHook<Permission extends string>(app: FastifyInstance, options: PermissionHookOptions<Permission>): void {
   app.decorateRequest('principal', undefined)
-  app.addHook('preHandler', async (request) => {
+  app.addHook(options.stage ?? 'preHandler', async (request) => {
     const permission = request.routeOptions.config?.permission as Permission | undefined
     if (permission === undefined) return
     const principal = await options.authenticate(request)

@@ -1,0 +1,5 @@
+export * from './keys.ts'
+export * from './firebase.ts'
+export * from './development-issuer.ts'
+export * from './config.ts'
+export { TokenInvalidError } from '../auth/jwt.ts'
