@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { createLogger, defaultErrorFormatter, errors, toHearthError, type EnvSource, type HearthError } from '@hearth/kernel'
+import { loadPortalConfig, type PortalConfig } from './config.ts'
+import { checkHealth, type PortalEntry } from './health.ts'
+import { renderPage, script, stylesheet } from './page.ts'
+
+export type { PortalConfig } from './config.ts'
+export type { PortalEntry, AppHealth } from './health.ts'
+
+export interface PortalOptions extends PortalConfig {
+  /** The apps running in this process, as the launcher started them. */
+  entries: readonly PortalEntry[]
+}
+
+const securityHeaders = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+}
+
+/**
+ * The page on port 8000: every app of this process with its live health, its docs and its demo
+ * credentials. No database, no dependencies in the page, no requests from the page to other origins
+ * (health is checked here, server-side, and served as `/api/apps`).
+ */
+export async function buildPortal(options: PortalOptions): Promise<FastifyInstance> {
+  const entries = [...options.entries]
+  const app = Fastify({
+    loggerInstance: createLogger('portal', options.logLevel) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: 16 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  })
+  const sendError = (error: HearthError, reply: import('fastify').FastifyReply) => {
+    const response = defaultErrorFormatter(error)
+    return reply.status(response.status).type('application/json; charset=utf-8').send(JSON.stringify(response.body))
+  }
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = toHearthError(thrown)
+    if (error.status >= 500) request.log.error({ err: thrown }, 'request failed')
+    return sendError(error, reply)
+  })
+  app.setNotFoundHandler((request, reply) => sendError(errors.notFound(`Route ${request.method} ${request.url.split('?')[0]} not found`), reply))
+
+  app.get('/', async (_request, reply) => {
+    const health = await checkHealth(entries, options.healthTimeoutMs)
+    return reply.headers(securityHeaders).type('text/html; charset=utf-8').send(renderPage(entries, health))
+  })
+  app.get('/portal.css', async (_request, reply) => reply.headers(securityHeaders).type('text/css; charset=utf-8').send(stylesheet))
+  app.get('/portal.js', async (_request, reply) => reply.headers(securityHeaders).type('text/javascript; charset=utf-8').send(script))
+  app.get('/favicon.ico', async (_request, reply) => reply.status(204).send())
+  app.get('/api/apps', async (_request, reply) => {
+    const health = await checkHealth(entries, options.healthTimeoutMs)
+    const byName = new Map(health.map((item) => [item.name, item]))
+    return reply.headers(securityHeaders).send({
+      checkedAt: new Date().toISOString(),
+      apps: entries.map((entry) => ({ ...byName.get(entry.name)!, url: entry.url, docsUrl: entry.docsUrl })),
+    })
+  })
+  app.get('/health', async () => ({ status: 'UP' }))
+  return app
+}
+
+const portal = {
+  name: 'portal' as const,
+  defaultPort: 8000,
+  loadConfig: (env: EnvSource, options: { alone?: boolean } = {}): PortalConfig => loadPortalConfig(env, options),
+  buildApp: (options: PortalOptions): Promise<FastifyInstance> => buildPortal(options),
+}
+
+export default portal
