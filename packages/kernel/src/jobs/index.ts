@@ -1,0 +1,226 @@
+import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { Cron } from 'croner'
+import { sql, type Database, type Db } from '../db/index.ts'
+import { jobs as jobsTable, jobScheduleSlots } from '../db/schema.ts'
+
+export { jobs as jobsTable, jobScheduleSlots } from '../db/schema.ts'
+
+/** A map of job name → payload type; each app declares one and registers a handler per name. */
+export type JobMap = Record<string, unknown>
+
+export interface JobInfo {
+  id: number
+  name: string
+  attempt: number
+  idempotencyKey: string | null
+}
+
+export type JobHandlers<Jobs extends JobMap> = {
+  [Name in keyof Jobs]: (payload: Jobs[Name], job: JobInfo) => Promise<void>
+}
+
+export interface ScheduleDefinition<Jobs extends JobMap> {
+  /** Unique name of the schedule (one slot per name and period). */
+  name: string
+  /** Five- or six-field cron pattern, evaluated in UTC. */
+  cron: string
+  job: keyof Jobs & string
+  payload: (slot: Date) => Jobs[keyof Jobs]
+}
+
+export interface EnqueueOptions {
+  /** At most one job per (name, key) is ever enqueued; later enqueues are ignored. */
+  idempotencyKey?: string
+  runAt?: Date
+  maxAttempts?: number
+}
+
+export interface JobRunnerOptions<Jobs extends JobMap> {
+  database: Database
+  handlers: JobHandlers<Jobs>
+  schedules?: ScheduleDefinition<Jobs>[]
+  /** Identifies this process in `locked_by` / `claimed_by`. */
+  workerId?: string
+  pollIntervalMs?: number
+  /** How often schedules are checked. */
+  scheduleTickMs?: number
+  /**
+   * A period whose start is older than this is not run late (e.g. after downtime). The default is
+   * one hour: a process starting within an hour of a missed slot still runs it, once.
+   */
+  catchUpMs?: number
+  concurrency?: number
+  /** A job whose worker died is retried after its lock expires. */
+  lockSeconds?: number
+  log?: { error(object: unknown, message: string): void; info?(object: unknown, message: string): void }
+}
+
+export interface JobRunner<Jobs extends JobMap> {
+  /** Inserts a job with `db`: pass the caller's transaction so it is enqueued only if that commits. */
+  enqueue<Name extends keyof Jobs & string>(db: Db, name: Name, payload: Jobs[Name], options?: EnqueueOptions): Promise<boolean>
+  /** Starts polling (and schedule ticks). */
+  start(): void
+  /** Stops claiming new work and waits for the jobs in flight to finish. */
+  stop(): Promise<void>
+  /** Runs due jobs until none is left (tests, scripts). Returns how many ran. */
+  drain(): Promise<number>
+  /** Claims the current period of every schedule that is due at `now`; returns the schedules claimed here. */
+  tickSchedules(now?: Date): Promise<string[]>
+}
+
+interface JobRow {
+  id: string | number
+  name: string
+  payload: unknown
+  attempts: number
+  max_attempts: number
+  idempotency_key: string | null
+}
+
+/**
+ * A small job mechanism on plain SQL (see docs/adr/0002-jobs.md): a `jobs` table claimed with
+ * `FOR UPDATE SKIP LOCKED`, enqueued inside the caller's transaction, and schedule slots claimed
+ * with a primary key per (schedule, period), so any number of processes run each period once.
+ */
+export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<Jobs>): JobRunner<Jobs> {
+  const { database, handlers } = options
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+  const names = Object.keys(handlers)
+  const concurrency = options.concurrency ?? 2
+  const lockSeconds = options.lockSeconds ?? 300
+  const catchUpMs = options.catchUpMs ?? 3_600_000
+  const crons = (options.schedules ?? []).map((schedule) => ({
+    schedule,
+    cron: new Cron(schedule.cron, { timezone: 'UTC', paused: true }),
+  }))
+  const inFlight = new Set<Promise<void>>()
+  let pollTimer: NodeJS.Timeout | undefined
+  let tickTimer: NodeJS.Timeout | undefined
+  let stopping = false
+
+  const enqueue: JobRunner<Jobs>['enqueue'] = async (db, name, payload, enqueueOptions = {}) => {
+    if (!(name in handlers)) throw new Error(`enqueue: no handler registered for job "${name}"`)
+    const inserted = await db
+      .insert(jobsTable)
+      .values({
+        name,
+        payload: payload as never,
+        idempotencyKey: enqueueOptions.idempotencyKey ?? null,
+        runAt: enqueueOptions.runAt ?? sql`now()` as never,
+        maxAttempts: enqueueOptions.maxAttempts ?? 5,
+      })
+      .onConflictDoNothing()
+      .returning({ id: jobsTable.id })
+    return inserted.length > 0
+  }
+
+  async function claim(): Promise<JobRow | undefined> {
+    const rows = await database.query<JobRow>(
+      `UPDATE jobs SET status = 'running', locked_by = $1, locked_until = now() + make_interval(secs => $2), attempts = attempts + 1
+       WHERE id = (
+         SELECT id FROM jobs
+         WHERE name = ANY($3::text[]) AND (
+           (status = 'queued' AND run_at <= now()) OR (status = 'running' AND locked_until < now())
+         )
+         ORDER BY run_at, id
+         FOR UPDATE SKIP LOCKED
+         LIMIT 1)
+       RETURNING id, name, payload, attempts, max_attempts, idempotency_key`,
+      [workerId, lockSeconds, names],
+    )
+    return rows[0]
+  }
+
+  async function runOne(row: JobRow): Promise<void> {
+    const id = Number(row.id)
+    const handler = handlers[row.name as keyof Jobs] as (payload: unknown, job: JobInfo) => Promise<void>
+    try {
+      await handler(row.payload, { id, name: row.name, attempt: row.attempts, idempotencyKey: row.idempotency_key })
+      await database.query(`UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2`, [id, workerId])
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+      const final = row.attempts >= row.max_attempts
+      options.log?.error({ err: error, job: row.name, id, attempt: row.attempts, final }, 'job failed')
+      // Exponential back-off: 2 s, 4 s, 8 s, … capped at an hour.
+      const delay = Math.min(3600, 2 ** row.attempts)
+      await database.query(
+        `UPDATE jobs SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
+           run_at = now() + make_interval(secs => $5), finished_at = CASE WHEN $3 = 'failed' THEN now() END
+         WHERE id = $1 AND locked_by = $2`,
+        [id, workerId, final ? 'failed' : 'queued', message.slice(0, 2000), delay],
+      )
+    }
+  }
+
+  function track(promise: Promise<void>) {
+    inFlight.add(promise)
+    void promise.finally(() => inFlight.delete(promise))
+  }
+
+  async function poll() {
+    if (stopping) return
+    try {
+      while (!stopping && inFlight.size < concurrency) {
+        const row = await claim()
+        if (!row) break
+        track(runOne(row))
+      }
+    } catch (error) {
+      options.log?.error({ err: error }, 'job poll failed')
+    }
+  }
+
+  async function tickSchedules(now = new Date()): Promise<string[]> {
+    const claimed: string[] = []
+    for (const { schedule, cron } of crons) {
+      // The latest period start at or before now (croner's previousRuns looks strictly before, so nudge by 1 ms).
+      const slot = cron.previousRuns(1, new Date(now.getTime() + 1))[0]
+      if (!slot || now.getTime() - slot.getTime() > catchUpMs) continue
+      const won = await database.transaction(async (tx) => {
+        const rows = await tx
+          .insert(jobScheduleSlots)
+          .values({ schedule: schedule.name, slot, claimedBy: workerId })
+          .onConflictDoNothing()
+          .returning({ schedule: jobScheduleSlots.schedule })
+        if (rows.length === 0) return false
+        await enqueue(tx, schedule.job, schedule.payload(slot) as never, { idempotencyKey: `${schedule.name}@${slot.toISOString()}` })
+        return true
+      })
+      if (won) claimed.push(schedule.name)
+    }
+    return claimed
+  }
+
+  return {
+    enqueue,
+    tickSchedules,
+    start() {
+      stopping = false
+      const pollMs = options.pollIntervalMs ?? 1000
+      pollTimer = setInterval(() => void poll(), pollMs)
+      if (crons.length > 0) {
+        const tick = () => void tickSchedules().catch((error) => options.log?.error({ err: error }, 'schedule tick failed'))
+        tick()
+        tickTimer = setInterval(tick, options.scheduleTickMs ?? 15_000)
+      }
+      void poll()
+    },
+    async stop() {
+      stopping = true
+      clearInterval(pollTimer)
+      clearInterval(tickTimer)
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight])
+    },
+    async drain() {
+      let ran = 0
+      for (;;) {
+        const row = await claim()
+        if (!row) break
+        await runOne(row)
+        ran++
+      }
+      return ran
+    },
+  }
+}

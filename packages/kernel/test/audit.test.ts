@@ -1,0 +1,39 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { createTestDatabase } from '../src/testing/index.ts'
+import type { MigrationSource } from '../src/db/index.ts'
+import { audit, auditByObject, auditBySubject, ulid, ULID_PATTERN } from '../src/audit/index.ts'
+
+const fixture: MigrationSource = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
+const context = { subject: 'admin@example.org', sourceIp: '127.0.0.1', userAgent: 'test', route: 'POST /things' }
+
+test('ulids are 26 Crockford characters and sort by time', () => {
+  const early = ulid(1_000_000)
+  const late = ulid(2_000_000)
+  assert.match(early, new RegExp(ULID_PATTERN))
+  assert.ok(early < late)
+})
+
+test('an audit entry commits with its transaction and not without it', async () => {
+  const database = await createTestDatabase({ schema: 'kernel_audit', migrations: fixture })
+  try {
+    await assert.rejects(
+      database.transaction(async (tx) => {
+        await audit(tx, context, { object: 'thing-1', action: 'edit', metadata: { data: { a: 1 } } })
+        throw new Error('the change failed')
+      }),
+    )
+    assert.deepEqual(await auditByObject(database.db, 'thing-1'), [])
+    await database.transaction((tx) => audit(tx, context, { object: 'thing-1', action: 'create', metadata: { data: { a: 2 } } }))
+    const refused = await audit(database.db, { subject: 'public' }, { action: 'security', metadata: { statusCode: 401 } })
+    assert.equal(refused.object, refused.id, 'no object: the entry is its own object')
+    const [entry] = await auditByObject(database.db, 'thing-1')
+    assert.equal(entry!.subject, 'admin@example.org')
+    assert.equal(entry!.route, 'POST /things')
+    assert.deepEqual(entry!.metadata, { data: { a: 2 } })
+    assert.equal((await auditBySubject(database.db, 'public')).length, 1)
+  } finally {
+    await database.close()
+  }
+})

@@ -1,0 +1,152 @@
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { createTestDatabase, testDatabaseUrl } from '../src/testing/index.ts'
+import { openDatabase, type MigrationSource } from '../src/db/index.ts'
+import { createJobRunner } from '../src/jobs/index.ts'
+
+const fixture: MigrationSource = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
+type Jobs = { 'note.write': { text: string }; 'always.fails': { n: number } }
+
+describe('jobs', () => {
+  test('a job enqueued in a transaction that rolls back never runs; one that commits runs once', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      const seen: string[] = []
+      const runner = createJobRunner<Jobs>({
+        database,
+        handlers: { 'note.write': async ({ text }) => void seen.push(text), 'always.fails': async () => {} },
+      })
+      await assert.rejects(
+        database.transaction(async (tx) => {
+          await runner.enqueue(tx, 'note.write', { text: 'rolled back' })
+          throw new Error('abort')
+        }),
+      )
+      await database.transaction((tx) => runner.enqueue(tx, 'note.write', { text: 'committed' }))
+      assert.equal(await runner.drain(), 1)
+      assert.equal(await runner.drain(), 0)
+      assert.deepEqual(seen, ['committed'])
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('an idempotency key enqueues at most one job per name', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      const seen: string[] = []
+      const runner = createJobRunner<Jobs>({ database, handlers: { 'note.write': async ({ text }) => void seen.push(text), 'always.fails': async () => {} } })
+      assert.equal(await runner.enqueue(database.db, 'note.write', { text: 'a' }, { idempotencyKey: 'k1' }), true)
+      assert.equal(await runner.enqueue(database.db, 'note.write', { text: 'b' }, { idempotencyKey: 'k1' }), false)
+      await runner.drain()
+      assert.deepEqual(seen, ['a'])
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('a failing job is retried later and marked failed after its last attempt', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      let calls = 0
+      const runner = createJobRunner<Jobs>({
+        database,
+        handlers: { 'note.write': async () => {}, 'always.fails': async () => { calls++; throw new Error('boom') } },
+      })
+      await runner.enqueue(database.db, 'always.fails', { n: 1 }, { maxAttempts: 2 })
+      await runner.drain()
+      assert.equal(calls, 1)
+      const [queued] = await database.query<{ status: string; last_error: string }>(`SELECT status, last_error FROM jobs`)
+      assert.equal(queued!.status, 'queued')
+      assert.match(queued!.last_error, /boom/)
+      await database.query(`UPDATE jobs SET run_at = now() - interval '1 second'`)
+      await runner.drain()
+      const [failed] = await database.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM jobs`)
+      assert.deepEqual(failed, { status: 'failed', attempts: 2 })
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('stop() waits for the job in flight to finish', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      let release!: () => void
+      const gate = new Promise<void>((resolve) => (release = resolve))
+      let started = false
+      let finished = false
+      const runner = createJobRunner<Jobs>({
+        database,
+        pollIntervalMs: 10,
+        handlers: {
+          'note.write': async () => {
+            started = true
+            await gate
+            finished = true
+          },
+          'always.fails': async () => {},
+        },
+      })
+      await runner.enqueue(database.db, 'note.write', { text: 'slow' })
+      runner.start()
+      while (!started) await new Promise((resolve) => setTimeout(resolve, 5))
+      const stopped = runner.stop()
+      setTimeout(release, 20)
+      await stopped
+      assert.equal(finished, true)
+      const [row] = await database.query<{ status: string }>(`SELECT status FROM jobs`)
+      assert.equal(row!.status, 'done')
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('a schedule period is claimed once however many runners tick, and not after the catch-up window', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      const seen: string[] = []
+      const make = () =>
+        createJobRunner<Jobs>({
+          database,
+          handlers: { 'note.write': async ({ text }) => void seen.push(text), 'always.fails': async () => {} },
+          schedules: [{ name: 'daily', cron: '0 8 * * *', job: 'note.write', payload: (slot) => ({ text: slot.toISOString() }) }],
+        })
+      const runners = [make(), make(), make()]
+      const at = new Date('2026-03-01T08:00:30Z')
+      const claims = await Promise.all(runners.map((runner) => runner.tickSchedules(at)))
+      assert.equal(claims.flat().length, 1)
+      assert.deepEqual(await runners[1]!.tickSchedules(new Date('2026-03-01T08:30:00Z')), [])
+      assert.deepEqual(await runners[2]!.tickSchedules(new Date('2026-03-01T10:00:00Z')), [], 'outside the one-hour catch-up window')
+      await Promise.all(runners.map((runner) => runner.drain()))
+      assert.deepEqual(seen, ['2026-03-01T08:00:00.000Z'])
+      assert.deepEqual(await runners[0]!.tickSchedules(new Date('2026-03-02T08:00:00Z')), ['daily'])
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('workers on separate connections share the queue: each job runs exactly once', { skip: testDatabaseUrl() ? false : 'needs TEST_DATABASE_URL (two connection pools on one server)' }, async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    const other = await openDatabase({ url: testDatabaseUrl()!, schema: database.schema, poolSize: 4 })
+    try {
+      const counts = new Map<string, number>()
+      const handlers = {
+        'note.write': async ({ text }: { text: string }) => {
+          counts.set(text, (counts.get(text) ?? 0) + 1)
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5))
+        },
+        'always.fails': async () => {},
+      }
+      const first = createJobRunner<Jobs>({ database, handlers, concurrency: 3 })
+      const second = createJobRunner<Jobs>({ database: other, handlers, concurrency: 3 })
+      for (let i = 0; i < 60; i++) await first.enqueue(database.db, 'note.write', { text: `n${i}` })
+      await Promise.all([first.drain(), second.drain(), first.drain(), second.drain()])
+      assert.equal(counts.size, 60)
+      assert.ok([...counts.values()].every((count) => count === 1))
+    } finally {
+      await other.close()
+      await database.close()
+    }
+  })
+})
