@@ -1,0 +1,116 @@
+// One operation measured against one running server: fetch it once and check the answer, then a
+// warm-up and a measured autocannon run in which every response must be 2xx with that same body.
+import { deepStrictEqual } from 'node:assert/strict'
+import autocannon from 'autocannon'
+import type { Measurement } from './results.ts'
+import type { RunningServer } from './servers.ts'
+
+export interface Operation {
+  name: string
+  method: 'GET' | 'POST'
+  path: string
+  headers?: Record<string, string>
+  body?: string
+  /** Throws when a parsed response body does not have the shape this operation must return. */
+  check(body: unknown): void
+}
+
+export interface LoadOptions {
+  connections: number
+  durationSeconds: number
+  warmupSeconds: number
+}
+
+export class BenchmarkError extends Error {
+  override name = 'BenchmarkError'
+}
+
+export interface Answer {
+  status: number
+  contentType: string
+  text: string
+  json: unknown
+}
+
+/** One request, its status checked (2xx) and its body parsed and checked. */
+export async function fetchChecked(server: RunningServer, operation: Operation): Promise<Answer> {
+  const response = await fetch(server.url + operation.path, {
+    method: operation.method,
+    headers: operation.headers,
+    body: operation.body,
+    signal: AbortSignal.timeout(30_000),
+  })
+  const text = await response.text()
+  const where = `${server.spec.target} ${operation.method} ${operation.path} (${operation.name})`
+  if (response.status < 200 || response.status > 299) {
+    throw new BenchmarkError(`${where} answered ${response.status}: ${text.slice(0, 2000)}`)
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new BenchmarkError(`${where} did not answer JSON: ${text.slice(0, 500)}`)
+  }
+  try {
+    operation.check(json)
+  } catch (error) {
+    throw new BenchmarkError(`${where} answered an unexpected body (${(error as Error).message}): ${text.slice(0, 2000)}`)
+  }
+  return { status: response.status, contentType: response.headers.get('content-type') ?? 'application/json', text, json }
+}
+
+/** Fails unless another server's answer carries the same JSON as the reference (key order aside). */
+export function assertSameJson(reference: Answer, other: Answer, what: string): void {
+  try {
+    deepStrictEqual(other.json, reference.json)
+  } catch (error) {
+    throw new BenchmarkError(`${what} does not return the same JSON as Hearth:\n${(error as Error).message.slice(0, 4000)}`)
+  }
+}
+
+/**
+ * Warm-up, then the measured run. Any non-2xx, socket error, timeout or body that differs from
+ * `expectedBody` fails the benchmark: a benchmark of errors is worthless.
+ */
+export async function measure(server: RunningServer, operation: Operation, expectedBody: string, options: LoadOptions): Promise<Measurement> {
+  const base = {
+    url: server.url + operation.path,
+    method: operation.method,
+    headers: { ...(operation.body !== undefined ? { 'content-type': 'application/json' } : {}), ...operation.headers },
+    body: operation.body,
+    connections: options.connections,
+    expectBody: expectedBody,
+    timeout: 30,
+  }
+  const where = `${server.spec.target} ${operation.name}`
+  if (options.warmupSeconds > 0) {
+    const warm = await autocannon({ ...base, duration: options.warmupSeconds })
+    failOnBadResponses(where + ' (warm-up)', warm)
+  }
+  const cpuBefore = server.cpuSeconds()
+  const started = process.hrtime.bigint()
+  const result = await autocannon({ ...base, duration: options.durationSeconds })
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  const cpuAfter = server.cpuSeconds()
+  failOnBadResponses(where, result)
+  const completed = result['2xx']
+  return {
+    target: server.spec.target,
+    operation: operation.name,
+    requestsPerSecond: completed / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: completed,
+    serverCpu: cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / seconds : undefined,
+  }
+}
+
+function failOnBadResponses(where: string, result: autocannon.Result): void {
+  const problems: string[] = []
+  if (result.non2xx > 0) problems.push(`${result.non2xx} non-2xx responses`)
+  if (result.errors > 0) problems.push(`${result.errors} errors`)
+  if (result.timeouts > 0) problems.push(`${result.timeouts} timeouts`)
+  if (result.mismatches > 0) problems.push(`${result.mismatches} bodies differing from the checked one`)
+  if (result['2xx'] === 0) problems.push('no successful response at all')
+  if (problems.length > 0) throw new BenchmarkError(`${where}: ${problems.join(', ')}`)
+}

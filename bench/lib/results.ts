@@ -1,0 +1,188 @@
+// Pure functions that turn measurements into the markdown of bench/RESULTS.md. No I/O here, so the
+// smoke test can check them without running a benchmark.
+
+/** What one autocannon run against one server and one operation measured. */
+export interface Measurement {
+  /** The server measured: `ceiling`, `hearth` or `peer`. */
+  target: string
+  operation: string
+  requestsPerSecond: number
+  p50Ms: number
+  p99Ms: number
+  /** Completed requests in the measured window (all 2xx and checked, or the run fails). */
+  requests: number
+  /** CPU the server process used during the window, as a share of one core (1 = 100 %). */
+  serverCpu: number | undefined
+}
+
+/** A server as it ran: its label as printed and its peak resident memory. */
+export interface ServerSummary {
+  target: string
+  label: string
+  peakRssBytes: number | undefined
+}
+
+export interface Machine {
+  date: string
+  cpus: number
+  cpuModel: string
+  memoryBytes: number
+  node: string
+  postgres: string
+  loadBefore: [number, number, number]
+  loadAfter: [number, number, number]
+  commit: string
+}
+
+export interface ScenarioReport {
+  scenario: string
+  title: string
+  /** One paragraph: data set, operations, how the load was generated. */
+  setup: string[]
+  machine: Machine
+  connections: number
+  durationSeconds: number
+  warmupSeconds: number
+  servers: ServerSummary[]
+  measurements: Measurement[]
+  /** Targets the issue sets, checked against the measurements (ratio ≥ minimum). */
+  targets: RatioTarget[]
+  /** Free text the scenario adds: invariant checks, profile findings, caveats. */
+  notes: string[]
+}
+
+export interface RatioTarget {
+  operation: string
+  /** `peer` or `ceiling`: ours divided by this target's req/s. */
+  versus: string
+  minimum: number
+}
+
+const SECTION_START = (scenario: string) => `<!-- bench:${scenario}:start -->`
+const SECTION_END = (scenario: string) => `<!-- bench:${scenario}:end -->`
+export const RESULTS_HEADER = [
+  '# Benchmark results',
+  '',
+  'Written by `npm run bench -- <scenario>` (see `bench/README.md`); one section per scenario, replaced',
+  'when that scenario runs again. The numbers are exactly what the harness measured; nobody edits them.',
+  '',
+].join('\n')
+
+/**
+ * Puts a scenario's section into the existing RESULTS.md text: replaces the section of the same
+ * scenario if there is one, otherwise appends it. Other scenarios' sections are kept as they are.
+ */
+export function replaceSection(existing: string, scenario: string, section: string): string {
+  const start = SECTION_START(scenario)
+  const end = SECTION_END(scenario)
+  const block = `${start}\n${section.trimEnd()}\n${end}`
+  const base = existing.trim() === '' ? RESULTS_HEADER : existing
+  const from = base.indexOf(start)
+  const to = base.indexOf(end)
+  if (from !== -1 && to > from) return base.slice(0, from) + block + base.slice(to + end.length)
+  return `${base.trimEnd()}\n\n${block}\n`
+}
+
+/** The ratio of ours to another target's req/s for one operation, or undefined if either is missing. */
+export function ratio(measurements: Measurement[], operation: string, versus: string, ours = 'hearth'): number | undefined {
+  const mine = measurements.find((m) => m.operation === operation && m.target === ours)
+  const other = measurements.find((m) => m.operation === operation && m.target === versus)
+  if (!mine || !other || other.requestsPerSecond === 0) return undefined
+  return mine.requestsPerSecond / other.requestsPerSecond
+}
+
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return 'n/a'
+  return `${(bytes / (1024 * 1024)).toFixed(0)} MiB`
+}
+
+const formatRate = (value: number) => Math.round(value).toLocaleString('en-US')
+const formatMs = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1))
+const formatRatio = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)}×`)
+const formatCpu = (value: number | undefined) => (value === undefined ? 'n/a' : `${Math.round(value * 100)} %`)
+const formatLoad = (load: [number, number, number]) => load.map((value) => value.toFixed(2)).join(' / ')
+
+/** The markdown of one scenario's section. */
+export function renderSection(report: ScenarioReport): string {
+  const { machine } = report
+  const labelOf = (target: string) => report.servers.find((server) => server.target === target)?.label ?? target
+  const operations = [...new Set(report.measurements.map((m) => m.operation))]
+  const lines: string[] = []
+  lines.push(`## ${report.title}`, '')
+  lines.push(
+    `Run ${machine.date} at commit \`${machine.commit}\` on ${machine.cpus} × ${machine.cpuModel}, ` +
+      `${formatBytes(machine.memoryBytes)} RAM, Node ${machine.node}, ${machine.postgres}. ` +
+      `Load average (1/5/15 min) before: ${formatLoad(machine.loadBefore)}, after: ${formatLoad(machine.loadAfter)}. ` +
+      `The machine's ${machine.cpus} cores are shared with other engineers' test runs, the load generator and ` +
+      `PostgreSQL, so absolute numbers are low and noisy; the ratios, measured minutes apart in one run, are the point.`,
+    '',
+  )
+  lines.push(
+    `Load: autocannon in the harness process, ${report.connections} connections, ${report.warmupSeconds} s warm-up ` +
+      `then ${report.durationSeconds} s measured per operation and server; each server is a separate child process ` +
+      `(started, measured, stopped in turn). Every response was checked: status 2xx and the body identical to the ` +
+      `one verified before the run (any non-2xx, error, timeout or body mismatch fails the run).`,
+    '',
+  )
+  for (const line of report.setup) lines.push(line)
+  lines.push('')
+  lines.push('Servers:', '')
+  for (const server of report.servers) lines.push(`- **${server.target}**: ${server.label}`)
+  lines.push('')
+  lines.push('| operation | server | req/s | p50 ms | p99 ms | requests | server CPU | peak RSS |')
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|')
+  for (const operation of operations) {
+    for (const m of report.measurements.filter((item) => item.operation === operation)) {
+      const rss = report.servers.find((server) => server.target === m.target)?.peakRssBytes
+      lines.push(
+        `| ${operation} | ${m.target} | ${formatRate(m.requestsPerSecond)} | ${formatMs(m.p50Ms)} | ${formatMs(m.p99Ms)} | ` +
+          `${m.requests.toLocaleString('en-US')} | ${formatCpu(m.serverCpu)} | ${formatBytes(rss)} |`,
+      )
+    }
+  }
+  lines.push('')
+  const rank = (target: string) => ['peer', 'ceiling'].indexOf(target) >>> 0 // peer, ceiling, then the rest
+  const versusTargets = [...new Set(report.measurements.map((m) => m.target))]
+    .filter((target) => target !== 'hearth')
+    .sort((a, b) => rank(a) - rank(b))
+  if (versusTargets.length > 0 && report.measurements.some((m) => m.target === 'hearth')) {
+    lines.push(`| operation | ${versusTargets.map((target) => `hearth ÷ ${target}`).join(' | ')} |`)
+    lines.push(`|---|${versusTargets.map(() => '---:').join('|')}|`)
+    for (const operation of operations) {
+      lines.push(`| ${operation} | ${versusTargets.map((target) => formatRatio(ratio(report.measurements, operation, target))).join(' | ')} |`)
+    }
+    lines.push('')
+  }
+  if (report.targets.length > 0) {
+    lines.push('Targets:', '')
+    for (const target of report.targets) {
+      const value = ratio(report.measurements, target.operation, target.versus)
+      const verdict = value === undefined ? 'not measured' : value >= target.minimum ? 'met' : 'NOT met'
+      lines.push(
+        `- \`${target.operation}\`: hearth ÷ ${labelOf(target.versus).split(' (')[0]} ≥ ${target.minimum}× → ` +
+          `${formatRatio(value)}, **${verdict}**`,
+      )
+    }
+    lines.push('')
+  }
+  if (report.notes.length > 0) {
+    for (const note of report.notes) lines.push(note)
+    lines.push('')
+  }
+  lines.push('Peak RSS is the largest resident set of the server process (and its children) over its whole life, ')
+  lines.push('start-up and both operations included (Linux `VmHWM`, and `VmRSS` sampled every 100 ms). Server CPU is ')
+  lines.push('user + system time of the server process during the measured window, divided by the window.')
+  return lines.join('\n')
+}
+
+/** Checks the measured ratios against the targets: the list of misses, empty when all are met. */
+export function missedTargets(report: Pick<ScenarioReport, 'measurements' | 'targets'>): string[] {
+  const missed: string[] = []
+  for (const target of report.targets) {
+    const value = ratio(report.measurements, target.operation, target.versus)
+    if (value === undefined || value < target.minimum) {
+      missed.push(`${target.operation}: hearth ÷ ${target.versus} = ${formatRatio(value)} (target ≥ ${target.minimum}×)`)
+    }
+  }
+  return missed
+}

@@ -1,0 +1,43 @@
+// `npm run bench -- <scenario>`: runs one scenario (Hearth, the bare-Fastify ceiling and the peer
+// against a real PostgreSQL) and writes its section of bench/RESULTS.md. See bench/README.md.
+import { join } from 'node:path'
+import { EnvReader, readEnvironment } from '@hearth/kernel'
+import { ensureBenchDatabase, repositoryRoot } from './lib/environment.ts'
+import { makeWorkDir, runScenario, type Scenario } from './lib/scenario.ts'
+import { missedTargets } from './lib/results.ts'
+
+const scenarios: Record<string, () => Promise<Scenario>> = {
+  devmarkt: async () => (await import('./scenarios/devmarkt.ts')).default,
+  'send-a-hug': async () => (await import('./scenarios/send-a-hug.ts')).default,
+  raise: async () => (await import('./scenarios/raise.ts')).default,
+}
+
+const name = process.argv[2]
+if (!name || !(name in scenarios)) {
+  console.error(`usage: npm run bench -- <${Object.keys(scenarios).join('|')}>`)
+  process.exit(2)
+}
+
+// Only BENCH_* settings matter here; the apps get a clean environment of their own.
+const benchVariables = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('BENCH_')))
+const env = new EnvReader(readEnvironment({ env: benchVariables, cwd: repositoryRoot }))
+const adminUrl = env.url('BENCH_DATABASE_URL', ['postgres:', 'postgresql:']) ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const work = makeWorkDir()
+try {
+  const databaseUrl = await ensureBenchDatabase(adminUrl, env.string('BENCH_DATABASE_NAME', 'hearth_bench')!)
+  const report = await runScenario(await scenarios[name]!(), {
+    databaseUrl,
+    resultsPath: join(repositoryRoot, 'bench/RESULTS.md'),
+    workDir: work.dir,
+    connections: env.int('BENCH_CONNECTIONS', 50, { min: 1, max: 1000 }),
+    durationSeconds: env.int('BENCH_DURATION', 12, { min: 1, max: 600 }),
+    warmupSeconds: env.int('BENCH_WARMUP', 3, { min: 0, max: 120 }),
+  })
+  const missed = missedTargets(report)
+  console.log(missed.length === 0 ? '[bench] every target met' : `[bench] ${missed.length} target(s) missed (see RESULTS.md)`)
+} catch (error) {
+  console.error(`[bench] FAILED: ${(error as Error).stack ?? error}`)
+  process.exitCode = 1
+} finally {
+  work.remove()
+}
