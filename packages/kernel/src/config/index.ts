@@ -17,8 +17,18 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Problems with `X_FILE` variables, kept on the environment object and raised only when `X` is
+ * asked for: the process environment holds unrelated `*_FILE` variables too (`COMPOSE_FILE`,
+ * `SSL_CERT_FILE`, …), and one of those being unreadable must not stop Hearth from starting.
+ */
+const fileProblems = Symbol('hearth.fileProblems')
+type WithFileProblems = { [fileProblems]?: ReadonlyMap<string, ConfigError> }
+
+/**
  * Reads the environment once: `.env` in `cwd` (if present) under the real environment, then every
  * `X_FILE` turned into `X` (the file's trimmed content). Nothing else in Hearth reads process.env.
+ * An unreadable `X_FILE`, or `X` and `X_FILE` both given, is refused (naming `X_FILE`) when `X` is
+ * read through `EnvReader`.
  */
 export function readEnvironment(options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): EnvSource {
   const cwd = options.cwd ?? process.cwd()
@@ -26,18 +36,21 @@ export function readEnvironment(options: { env?: NodeJS.ProcessEnv; cwd?: string
   const dotenvPath = join(cwd, '.env')
   const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {}
   const merged: Record<string, string | undefined> = { ...fromFile, ...real }
+  const problems = new Map<string, ConfigError>()
   for (const [key, value] of Object.entries(merged)) {
     if (!key.endsWith('_FILE') || value === undefined || value === '') continue
     const target = key.slice(0, -'_FILE'.length)
     if (merged[target] !== undefined && merged[target] !== '') {
-      throw new ConfigError(key, `both ${target} and ${key} are set; give one`)
+      problems.set(target, new ConfigError(key, `both ${target} and ${key} are set; give one`))
+      continue
     }
     try {
       merged[target] = readFileSync(value, 'utf8').trim()
     } catch (error) {
-      throw new ConfigError(key, `cannot read secret file ${value} (${(error as Error).message})`)
+      problems.set(target, new ConfigError(key, `cannot read secret file ${value} (${(error as Error).message})`))
     }
   }
+  Object.defineProperty(merged, fileProblems, { value: problems, enumerable: false })
   return Object.freeze(merged)
 }
 
@@ -46,6 +59,8 @@ export class EnvReader {
   constructor(readonly source: EnvSource) {}
 
   raw(name: string): string | undefined {
+    const problem = (this.source as WithFileProblems)[fileProblems]?.get(name)
+    if (problem) throw problem
     const value = this.source[name]
     return value === undefined || value === '' ? undefined : value
   }
