@@ -1,0 +1,83 @@
+import { createJwtVerifier, TokenInvalidError, type Database, type JwtVerifier } from '@hearth/kernel'
+import type { Role } from '../permissions.ts'
+import { userRepository, type PublicUserId, type UserRow } from '../modules/users/user.repository.ts'
+import { parsePublicUserId } from '../modules/users/user.rules.ts'
+import { parseAuthorizationHeader } from './authorization-header.ts'
+
+/** Who is calling: the user row, plus the admin acting for them when the header was `Foreign`. */
+export interface Caller {
+  user: UserRow
+  role: Role
+  /** The sudoer's user id for `Foreign` calls. */
+  actingAdminId?: number
+}
+
+interface VerifiedSubject {
+  subject: PublicUserId
+  /** Seconds since the epoch, or undefined for a token without `exp`. */
+  expiresAt: number | undefined
+}
+
+const CACHE_LIMIT = 10_000
+
+/**
+ * Resolves an `Authorization` header to a caller, or undefined. A token's signature check depends
+ * only on the token and the secret, so verified subjects are remembered (until `exp`); the user row
+ * is read on every request (one indexed lookup), so role changes apply at once in every process.
+ */
+export class CallerService {
+  private readonly verify: JwtVerifier
+  private readonly verified = new Map<string, VerifiedSubject>()
+
+  constructor(
+    private readonly database: Database,
+    jwtSecret: string,
+  ) {
+    this.verify = createJwtVerifier({ key: { kind: 'secret', secret: jwtSecret }, algorithms: ['HS256'], requiredClaims: ['sub'] })
+  }
+
+  async resolve(header: string | undefined): Promise<Caller | undefined> {
+    const parsed = parseAuthorizationHeader(header)
+    if (!parsed) return undefined
+    const subject = await this.subjectOf(parsed.token)
+    if (!subject) return undefined
+    const db = this.database.db
+    if (parsed.method === 'Self') {
+      // Self never creates users: the token's subject must exist.
+      const user = await userRepository.findByPublicId(db, subject)
+      return user && { user, role: user.role }
+    }
+    const sudoer = await userRepository.findByPublicId(db, subject)
+    if (!sudoer || sudoer.role !== 'ADMIN') return undefined
+    // The target is created on first sight with role USER, and is complete on this very request.
+    const user = await userRepository.findOrCreate(db, parsed.target, 'USER')
+    return { user, role: user.role, actingAdminId: sudoer.id }
+  }
+
+  /** The token's subject when it is a valid HS256 token with a well-formed `sub` that has not expired. */
+  private async subjectOf(token: string): Promise<PublicUserId | undefined> {
+    const now = Date.now() / 1000
+    let entry = this.verified.get(token)
+    if (entry === undefined) {
+      // Only valid tokens are remembered: a refused one may be not-yet-valid (nbf) now and fine later.
+      entry = await this.verifyToken(token)
+      if (entry === undefined) return undefined
+      if (this.verified.size >= CACHE_LIMIT) this.verified.clear()
+      this.verified.set(token, entry)
+    }
+    if (entry.expiresAt !== undefined && entry.expiresAt <= now) return undefined
+    return entry.subject
+  }
+
+  private async verifyToken(token: string): Promise<VerifiedSubject | undefined> {
+    try {
+      const payload = await this.verify(token)
+      const subject = typeof payload.sub === 'string' ? parsePublicUserId(payload.sub) : undefined
+      if (!subject) return undefined
+      return { subject, expiresAt: typeof payload.exp === 'number' ? payload.exp : undefined }
+    } catch (error) {
+      if (error instanceof TokenInvalidError) return undefined
+      throw error
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { EventBus } from '@hearth/kernel'
+
+export type ApplicationStatus = 'UNPROCESSED' | 'REJECTED' | 'ACCEPTED'
+
+/**
+ * Every event Devmarkt publishes on the kernel bus (in-process, or through Redis across processes).
+ * Payloads carry ids only; subscribers load rows when they deliver, so nothing 64-bit or stale
+ * travels through Redis.
+ */
+export interface DevmarktEvents extends Record<string, unknown> {
+  applicationCreated: { id: number }
+  applicationDeleted: { id: number }
+  applicationProcessed: { id: number; status: ApplicationStatus }
+  /** A user's role changed or the user was deleted: every process ends that user's subscriptions. */
+  userSessionsEnded: { userId: number }
+}
+
+export type DevmarktEventBus = EventBus<DevmarktEvents>
+export type EventPublisher = Pick<DevmarktEventBus, 'publish'>

@@ -1,0 +1,70 @@
+import type { Db } from '@hearth/kernel'
+import { applicationRepository, type AnswerRecord, type ApplicationRow } from '../modules/applications/application.repository.ts'
+import { templateRepository, type TemplateRecord } from '../modules/templates/template.repository.ts'
+import { userRepository, type UserRow } from '../modules/users/user.repository.ts'
+
+/**
+ * Collects the keys asked for during one tick and loads them with one query; remembers results for
+ * the rest of the request (a request-scoped cache only: nothing outlives the request).
+ */
+export class BatchLoader<Key, Value> {
+  private readonly cache = new Map<Key, Promise<Value | undefined>>()
+  private pending: { key: Key; resolve(value: Value | undefined): void; reject(error: unknown): void }[] = []
+
+  constructor(private readonly batch: (keys: Key[]) => Promise<Map<Key, Value>>) {}
+
+  load(key: Key): Promise<Value | undefined> {
+    const cached = this.cache.get(key)
+    if (cached) return cached
+    const promise = new Promise<Value | undefined>((resolve, reject) => {
+      if (this.pending.length === 0) queueMicrotask(() => void this.dispatch())
+      this.pending.push({ key, resolve, reject })
+    })
+    this.cache.set(key, promise)
+    return promise
+  }
+
+  /** Seeds the cache with a row the caller already has. */
+  prime(key: Key, value: Value): void {
+    if (!this.cache.has(key)) this.cache.set(key, Promise.resolve(value))
+  }
+
+  private async dispatch(): Promise<void> {
+    const pending = this.pending
+    this.pending = []
+    try {
+      const found = await this.batch([...new Set(pending.map((entry) => entry.key))])
+      for (const entry of pending) entry.resolve(found.get(entry.key))
+    } catch (error) {
+      for (const entry of pending) {
+        this.cache.delete(entry.key)
+        entry.reject(error)
+      }
+    }
+  }
+}
+
+const byKey = <Row, Key>(rows: Row[], key: (row: Row) => Key) => new Map(rows.map((row) => [key(row), row]))
+
+function groupBy<Row, Key>(keys: Key[], rows: Row[], key: (row: Row) => Key): Map<Key, Row[]> {
+  const groups = new Map<Key, Row[]>(keys.map((k) => [k, []]))
+  for (const row of rows) groups.get(key(row))?.push(row)
+  return groups
+}
+
+export function createLoaders(db: Db) {
+  return {
+    application: new BatchLoader<number, ApplicationRow>(async (ids) => byKey(await applicationRepository.byIds(db, ids), (row) => row.id)),
+    user: new BatchLoader<number, UserRow>(async (ids) => byKey(await userRepository.byIds(db, ids), (row) => row.id)),
+    template: new BatchLoader<number, TemplateRecord>(async (ids) => byKey(await templateRepository.byIds(db, ids), (row) => row.id)),
+    answers: new BatchLoader<number, AnswerRecord[]>(async (ids) => groupBy(ids, await applicationRepository.answersOf(db, ids), (row) => row.applicationId)),
+    applicationsOfUser: new BatchLoader<number, ApplicationRow[]>(async (ids) => groupBy(ids, await applicationRepository.ofUsers(db, ids), (row) => row.userId)),
+    currentApplication: new BatchLoader<number, ApplicationRow>(async (ids) => {
+      const found = new Map<number, ApplicationRow>()
+      for (const row of await applicationRepository.unprocessedOfUsers(db, ids)) if (!found.has(row.userId)) found.set(row.userId, row)
+      return found
+    }),
+  }
+}
+
+export type Loaders = ReturnType<typeof createLoaders>

@@ -1,0 +1,86 @@
+import websocket from '@fastify/websocket'
+import type { FastifyInstance } from 'fastify'
+import mercurius from 'mercurius'
+import type { Database } from '@hearth/kernel'
+import type { CallerService } from '../auth/caller.service.ts'
+import type { Services } from '../container.ts'
+import type { DevmarktConfig } from '../config.ts'
+import type { DevmarktEventBus } from '../events.ts'
+import { createContext } from './context.ts'
+import { depthLimitRule } from './depth-limit.ts'
+import { graphqlErrorFormatter } from './errors.ts'
+import { registerGraphiql } from './graphiql.ts'
+import { parseJsonPreservingLargeIntegers, quoteLargeIntegers, stringifyWithBigInt } from './json.ts'
+import { buildDevmarktSchema } from './schema.ts'
+import { chooseSubprotocol, SubscriptionServer } from './websocket.ts'
+
+export interface GraphqlDependencies {
+  config: DevmarktConfig
+  database: Database
+  callers: CallerService
+  services: Services
+  bus: DevmarktEventBus
+}
+
+const invalidJson = () => Object.assign(new Error('Request body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' })
+
+/**
+ * `/graphql` (POST and GET through mercurius, WebSocket subscriptions through our own server on the
+ * same path and on `/graphql-ws`) and `/graphiql`. Everything lives in one encapsulated scope, so
+ * its JSON parser, serializer and error handling apply to GraphQL only.
+ */
+export async function registerGraphql(app: FastifyInstance, deps: GraphqlDependencies): Promise<void> {
+  const { config } = deps
+  const schema = buildDevmarktSchema(deps.bus)
+  const validationRules = [depthLimitRule(config.queryDepthLimit)]
+  const contextFor = (authorization: string | undefined) => createContext(deps, authorization)
+  const subscriptions = new SubscriptionServer({ schema, validationRules, maxDocumentLength: config.maxDocumentLength, createContext: contextFor, log: app.log })
+
+  // A role change or deletion in any process ends that user's subscriptions in every process.
+  // (The listener goes away with the bus, which the kernel closes with the app.)
+  await deps.bus.subscribe('userSessionsEnded', ({ userId }) => subscriptions.endSessionsOf(userId))
+  app.addHook('preClose', async () => subscriptions.closeAll())
+
+  await app.register(async (scope) => {
+    scope.removeContentTypeParser('application/json')
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, parseJsonPreservingLargeIntegers(body as string))
+      } catch {
+        done(invalidJson(), undefined)
+      }
+    })
+    scope.addHook('onRequest', async (_request, reply) => {
+      reply.serializer(stringifyWithBigInt)
+    })
+    scope.addHook('preValidation', async (request) => {
+      const query = request.query as Record<string, unknown> | undefined
+      if (request.method === 'GET' && typeof query?.variables === 'string') query.variables = quoteLargeIntegers(query.variables)
+    })
+    // The WebSocket handler rides on mercurius' GET /graphql route; this must run before @fastify/websocket's onRoute.
+    scope.addHook('onRoute', (route) => {
+      if (route.method === 'GET' && route.url === '/graphql') route.wsHandler = (socket, request) => subscriptions.accept(socket, request)
+    })
+    await scope.register(websocket, {
+      options: { maxPayload: 256 * 1024, handleProtocols: (protocols) => chooseSubprotocol(protocols) },
+    })
+    scope.get('/graphql-ws', { websocket: true, schema: { hide: true } }, (socket, request) => subscriptions.accept(socket, request))
+
+    await scope.register(mercurius, {
+      schema,
+      path: '/graphql',
+      context: (request) => contextFor(typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined),
+      errorFormatter: graphqlErrorFormatter as never,
+      validationRules,
+      jit: 1,
+      graphiql: false,
+      ide: false,
+      subscription: false,
+      graphql: { parseOptions: { maxTokens: 10_000 } },
+    })
+    scope.graphql.addHook('preParsing', async (_schema, source) => {
+      if (source.length > config.maxDocumentLength) throw new Error(`The document is longer than the limit of ${config.maxDocumentLength} characters.`)
+    })
+  })
+  registerGraphiql(app)
+}
