@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import cors, { type FastifyCorsOptions } from '@fastify/cors'
 import type {} from '@fastify/swagger' // route schemas may say `hide`
 import type { BaseConfig } from '../config/index.ts'
@@ -51,7 +51,7 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
   const formatError = options.formatError ?? defaultErrorFormatter
   const app = Fastify({
     loggerInstance: options.logger ?? createLogger(config.app, config.logLevel),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }), // our own access line below
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: config.bodyLimit,
@@ -75,7 +75,8 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
     const seconds = reply.elapsedTime / 1000
     metrics.observeRequest({ method: request.method, route, status: reply.statusCode }, seconds)
     request.log.info(
-      { req: { method: request.method, url: request.url, route }, res: { statusCode: reply.statusCode }, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      // `req` goes through Fastify's request serializer (method and url only), so the route sits beside it.
+      { req: { method: request.method, url: request.url }, route, res: { statusCode: reply.statusCode }, ms: Math.round(reply.elapsedTime * 10) / 10 },
       'request',
     )
   })

@@ -67,7 +67,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       return result.payload
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) throw new TokenInvalidError(error.code)
-      if (error instanceof TypeError) throw new TokenInvalidError('malformed')
+      // fetch() reports an unreachable key set as a TypeError too; say so rather than blame the token.
+      if (error instanceof TypeError) throw new TokenInvalidError(error.message === 'fetch failed' ? 'keys-unreachable' : 'malformed')
       throw error
     }
   }

@@ -20,6 +20,11 @@ export interface EventBus<Events extends Record<string, unknown> = Record<string
 export interface EventBusOptions {
   namespace: string
   redisUrl?: string
+  /**
+   * Called when a subscriber throws. A failing subscriber must neither keep the event from the
+   * other subscribers nor fail the publisher; by default the failure becomes a process warning.
+   */
+  onSubscriberError?: (error: unknown, topic: string) => void
 }
 
 export async function createEventBus<Events extends Record<string, unknown>>(options: EventBusOptions): Promise<EventBus<Events>> {
@@ -28,6 +33,10 @@ export async function createEventBus<Events extends Record<string, unknown>>(opt
     : mqemitter()
   if (options.redisUrl) await waitForRedisEmitter(emitter)
   const topic = (name: string) => `${options.namespace}/${name}`
+  const reportSubscriberError =
+    options.onSubscriberError ??
+    ((error: unknown, failedTopic: string) =>
+      process.emitWarning(`an event subscriber for ${failedTopic} failed: ${(error as Error)?.message ?? String(error)}`, 'HearthEventWarning'))
   let closed = false
   return {
     emitter,
@@ -42,6 +51,8 @@ export async function createEventBus<Events extends Record<string, unknown>>(opt
         const listener = (message: Record<string, unknown>, done: () => void) => {
           try {
             handler(message.payload as never)
+          } catch (error) {
+            reportSubscriberError(error, topic(name))
           } finally {
             done()
           }

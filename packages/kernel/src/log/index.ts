@@ -20,6 +20,8 @@ export const redactedPaths = [
   '*.ssn',
   '*.authorization',
   '*.Authorization',
+  '*.cookie',
+  '*["set-cookie"]',
 ]
 
 export function loggerOptions(app: string, level: string): LoggerOptions {
