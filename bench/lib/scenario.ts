@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { assertSameJson, fetchChecked, measure, type Answer, type LoadOptions, type Operation } from './load.ts'
+import { assertSameJson, BenchmarkError, fetchChecked, measure, type Answer, type LoadOptions, type Operation } from './load.ts'
 import { currentLoad, describeMachine, repositoryRoot } from './environment.ts'
 import { missedTargets, renderSection, replaceSection, type Measurement, type RatioTarget, type ScenarioReport, type ServerSummary } from './results.ts'
 import { freePort, startServer, type RunningServer, type ServerSpec } from './servers.ts'
@@ -25,11 +25,18 @@ export interface PreparedScenario {
   /** Runs once Hearth's server is up, before its answers are taken (seeding through the API, bulk SQL). */
   afterHearthStart?: (server: RunningServer) => Promise<void>
   peer?: ServerSpec
-  /** Runs after the peer's answers were compared and before it is measured. */
+  /** Ratios the issue asks for. */
   targets: RatioTarget[]
   /** Extra measurements that do not fit the "same body every time" model (write paths). */
-  extra?: (servers: { hearth: RunningServer }, settings: BenchSettings) => Promise<{ measurements: Measurement[]; notes: string[] }>
+  extra?: (servers: { hearth: RunningServer }, settings: BenchSettings) => Promise<ExtraResult>
   notes: string[]
+}
+
+export interface ExtraResult {
+  measurements: Measurement[]
+  notes: string[]
+  /** Broken invariants and the like: written to RESULTS.md, then the run fails. */
+  problems: string[]
 }
 
 export interface Scenario {
@@ -38,12 +45,20 @@ export interface Scenario {
   prepare(settings: BenchSettings): Promise<PreparedScenario>
 }
 
-export function nodeServer(target: string, label: string, script: string, port: number, env: Record<string, string>, readyPath: string): ServerSpec {
+export function nodeServer(
+  target: string,
+  label: string,
+  script: string,
+  port: number,
+  env: Record<string, string>,
+  readyPath: string,
+  scriptArgs: string[] = [],
+): ServerSpec {
   return {
     target,
     label,
     command: process.execPath,
-    args: ['--import', 'tsx', script],
+    args: ['--import', 'tsx', script, ...scriptArgs],
     cwd: repositoryRoot,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', ...env },
     port,
@@ -71,6 +86,7 @@ export async function runScenario(scenario: Scenario, settings: BenchSettings): 
   const measurements: Measurement[] = []
   const servers: ServerSummary[] = []
   const notes = [...prepared.notes]
+  const problems: string[] = []
 
   // 1. Hearth: the real app. Its checked answers are the reference for the other two.
   log(`starting ${prepared.hearth.label}`)
@@ -85,6 +101,7 @@ export async function runScenario(scenario: Scenario, settings: BenchSettings): 
       const extra = await prepared.extra({ hearth }, settings)
       measurements.push(...extra.measurements)
       notes.push(...extra.notes)
+      problems.push(...extra.problems)
     }
   } finally {
     await hearth.stop()
@@ -104,7 +121,7 @@ export async function runScenario(scenario: Scenario, settings: BenchSettings): 
   }
   const ceilingFile = join(settings.workDir, `ceiling-${scenario.name}.json`)
   writeFileSync(ceilingFile, JSON.stringify(ceilingConfig))
-  const ceilingSpec = nodeServer('ceiling', `bare Fastify ${fastifyVersion()}, one route per operation answering the recorded JSON, no database, no logging`, join(repositoryRoot, 'bench/ceiling/server.ts'), ceilingConfig.port, {}, '/bench-ready')
+  const ceilingSpec = nodeServer('ceiling', `bare Fastify ${fastifyVersion()}, one route per operation answering the recorded JSON, no database, no logging`, join(repositoryRoot, 'bench/ceiling/server.ts'), ceilingConfig.port, {}, '/bench-ready', [ceilingFile])
   log('starting the ceiling')
   const ceiling = await startServer(ceilingSpec)
   try {
@@ -156,6 +173,7 @@ export async function runScenario(scenario: Scenario, settings: BenchSettings): 
   log(`wrote ${settings.resultsPath}`)
   const missed = missedTargets(report)
   for (const miss of missed) log(`target missed — ${miss}`)
+  if (problems.length > 0) throw new BenchmarkError(`${scenario.name}: ${problems.join('; ')} (recorded in RESULTS.md)`)
   return report
 }
 

@@ -97,3 +97,22 @@ describe('ratios and targets', () => {
     assert.match(text, /A note\./)
   })
 })
+
+describe('stats', async () => {
+  const { percentile, ulid } = await import('../lib/stats.ts')
+
+  test('percentile is nearest-rank', () => {
+    const values = Array.from({ length: 100 }, (_, index) => 100 - index)
+    assert.equal(percentile(values, 50), 50)
+    assert.equal(percentile(values, 99), 99)
+    assert.equal(percentile(values, 100), 100)
+    assert.equal(percentile([], 50), 0)
+  })
+
+  test('ulid has the pattern and sorts by time', () => {
+    const early = ulid(1_600_000_000_000)
+    const late = ulid(1_700_000_000_000)
+    assert.match(early, /^[0123456789ABCDEFGHJKMNPQRSTVWXYZ]{26}$/)
+    assert.ok(early < late)
+  })
+})
