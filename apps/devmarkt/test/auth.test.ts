@@ -121,6 +121,6 @@ describe('error shape', () => {
     assert.deepEqual(body.errors, [forbiddenError('Query', 'roles')])
     assert.equal(body.data!.templates.length, 3)
     assert.equal(body.data!.roles, null)
-    assert.deepEqual(Object.keys(body.errors![0]).sort(), ['extensions', 'message'])
+    assert.deepEqual(Object.keys(body.errors![0]!).sort(), ['extensions', 'message'])
   })
 })
