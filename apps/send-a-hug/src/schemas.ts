@@ -1,0 +1,117 @@
+// The wire shapes shared by several modules (spec §1.11): views, ids, pagination, error bodies.
+import { Type, type Static } from 'typebox'
+import { CLIENT_DATE_PATTERN } from './rules/dates.ts'
+
+export const Id = Type.Integer({ minimum: -2147483648, maximum: 2147483647 })
+export const Success = Type.Literal(true)
+export const HttpDate = Type.Union([Type.String({ description: 'RFC 1123, e.g. "Mon, 08 Jun 2020 14:43:15 GMT"' }), Type.Null()])
+export const ClientDate = Type.String({ pattern: CLIENT_DATE_PATTERN, description: 'Date.prototype.toISOString() output, e.g. 2020-06-01T15:05:01.966Z' })
+export const Page = Type.Optional(Type.String({ description: '1-based page number; anything else means page 1' }))
+
+export const IconColours = Type.Object({ character: Type.String(), lbg: Type.String(), rbg: Type.String(), item: Type.String() })
+
+export const PostView = Type.Object({
+  id: Type.Integer(),
+  userId: Type.Integer(),
+  user: Type.String({ description: "Author's display name" }),
+  text: Type.String(),
+  date: HttpDate,
+  givenHugs: Type.Integer(),
+  sentHugs: Type.Array(Type.Integer(), { description: 'Ids of the users who hugged this post' }),
+})
+export type PostView = Static<typeof PostView>
+
+export const RoleView = Type.Object({ id: Type.Integer(), name: Type.String(), permissions: Type.Array(Type.String()) })
+
+export const UserView = Type.Object({
+  id: Type.Integer(),
+  displayName: Type.String(),
+  receivedH: Type.Integer(),
+  givenH: Type.Integer(),
+  loginCount: Type.Union([Type.Integer(), Type.Null()]),
+  role: Type.Union([RoleView, Type.Null()]),
+  blocked: Type.Boolean(),
+  releaseDate: HttpDate,
+  autoRefresh: Type.Union([Type.Boolean(), Type.Null()]),
+  refreshRate: Type.Union([Type.Integer(), Type.Null()]),
+  pushEnabled: Type.Union([Type.Boolean(), Type.Null()]),
+  last_notifications_read: HttpDate,
+  selectedIcon: Type.Union([Type.String(), Type.Null()]),
+  iconColours: Type.Union([IconColours, Type.Null()]),
+  posts: Type.Integer({ description: 'Number of posts' }),
+  firebaseId: Type.Optional(Type.String({ description: "Only in the caller's own view" })),
+  emailVerified: Type.Boolean(),
+})
+export type UserView = Static<typeof UserView>
+
+export const Correspondent = Type.Object({ displayName: Type.String(), selectedIcon: Type.Union([Type.String(), Type.Null()]), iconColours: Type.Union([IconColours, Type.Null()]) })
+
+export const MessageView = Type.Object({
+  id: Type.Integer(),
+  fromId: Type.Integer(),
+  from: Correspondent,
+  forId: Type.Integer(),
+  for: Correspondent,
+  messageText: Type.String(),
+  date: HttpDate,
+  threadID: Type.Integer(),
+})
+export type MessageView = Static<typeof MessageView>
+
+export const ThreadView = Type.Object({
+  id: Type.Integer(),
+  user1: Correspondent,
+  user1Id: Type.Integer(),
+  user2: Correspondent,
+  user2Id: Type.Integer(),
+  numMessages: Type.Integer({ description: "Messages still visible to the caller's side" }),
+  latestMessage: HttpDate,
+})
+export type ThreadView = Static<typeof ThreadView>
+
+export const ReportView = Type.Object({
+  id: Type.Integer(),
+  type: Type.String(),
+  userID: Type.Integer(),
+  reporter: Type.Integer(),
+  reportReason: Type.String(),
+  date: HttpDate,
+  dismissed: Type.Boolean(),
+  closed: Type.Boolean(),
+  displayName: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'User reports only' })),
+  postID: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'Post reports only' })),
+  text: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "Post reports only: the post's current text" })),
+})
+export type ReportView = Static<typeof ReportView>
+
+export const NotificationView = Type.Object({
+  id: Type.Integer(),
+  fromId: Type.Integer(),
+  from: Type.String(),
+  forId: Type.Integer(),
+  for: Type.String(),
+  type: Type.String(),
+  text: Type.String(),
+  date: HttpDate,
+  read: Type.Boolean(),
+})
+export type NotificationView = Static<typeof NotificationView>
+
+export const FilterView = Type.Object({ id: Type.Integer(), filter: Type.String() })
+export type FilterView = Static<typeof FilterView>
+
+/** Routing errors and explicit aborts: `message` is a fixed string per status. */
+export const HttpError = Type.Object({ success: Type.Literal(false), code: Type.Integer(), message: Type.String() }, { description: 'Not found, conflict, unprocessable, server error' })
+/** Authentication, permission and validation errors: `message` is an object. */
+export const DescribedError = Type.Object(
+  { success: Type.Literal(false), code: Type.Integer(), message: Type.Object({ code: Type.Integer(), description: Type.String() }) },
+  { description: 'Authentication, permission or validation error' },
+)
+const AnyError = Type.Union([DescribedError, HttpError])
+
+/** Error responses for a route, by status. */
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 422)[]) {
+  return Object.fromEntries(statuses.map((status) => [status, status === 401 || status === 403 ? DescribedError : status === 400 ? AnyError : HttpError]))
+}
+
+export const authErrors = errorResponses(401, 403)
