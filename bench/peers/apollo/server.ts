@@ -137,8 +137,10 @@ const resolvers = {
   Query: {
     async templates(_parent: unknown, _args: unknown, context: Context) {
       requireRole(context, 'USER', 'templates')
-      const { rows } = await pool.query<{ id: number; name: string }>('SELECT id, name FROM templates WHERE enabled ORDER BY id')
+      const { rows } = await pool.query<{ id: number; name: string }>('SELECT id, name FROM templates WHERE enabled')
       const questions = await questionsOf(rows.map((row) => row.id))
+      // Devmarkt's order: by name in plain code-unit order (Java's String.compareTo).
+      rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
       return rows.map((row) => ({ name: row.name, questions: questions.get(row.id) }))
     },
     async application(_parent: unknown, args: { id: number }, context: Context) {
