@@ -43,7 +43,9 @@ const entries: PortalEntry[] = []
 for (const { app, config, module } of servers) {
   const url = listeningUrl(app)
   const banner = await module.banner(config, app)
-  entries.push({ name: module.name, url, docsUrl: url + banner.docsPath, credentials: banner.credentials })
+  // Demo credentials are signed with the real secrets: never print or serve them in production.
+  const credentials = config.env === 'production' ? {} : banner.credentials
+  entries.push({ name: module.name, url, docsUrl: url + banner.docsPath, credentials })
 }
 
 const lines: string[] = ['', 'Hearth is running.', '']
