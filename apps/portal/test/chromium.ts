@@ -11,8 +11,8 @@ export const chromiumPath = '/usr/bin/chromium'
  * The `skip` option of a browser test: the reason when Chromium is missing here, otherwise false.
  * In CI (`CI` set) it is never skipped: `.ci/run` installs Chromium, and a missing one must fail.
  */
-export function browserSkip(env: NodeJS.ProcessEnv = process.env): string | false {
-  if (existsSync(chromiumPath) || env.CI) return false
+export function browserSkip(env: NodeJS.ProcessEnv = process.env, executable = chromiumPath): string | false {
+  if (existsSync(executable) || env.CI) return false
   return 'Chromium not installed: apt-get install -y chromium'
 }
 

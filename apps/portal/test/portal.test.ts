@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ConfigError } from '@hearth/kernel'
 import portal, { type PortalEntry } from '../src/app.ts'
+import { browserSkip } from './chromium.ts'
 
 /** A stand-in app: answers `/health` with the given status. */
 async function fakeApp(status: number): Promise<{ url: string; server: Server }> {
@@ -130,5 +131,13 @@ describe('portal page and API', () => {
     } finally {
       await empty.close()
     }
+  })
+})
+
+describe('the browser test', () => {
+  test('is skipped with the reason when Chromium is missing locally, and never skipped in CI', () => {
+    assert.equal(browserSkip({}, '/nonexistent/chromium'), 'Chromium not installed: apt-get install -y chromium')
+    assert.equal(browserSkip({ CI: 'true' }, '/nonexistent/chromium'), false)
+    assert.equal(browserSkip({}, process.execPath), false)
   })
 })
