@@ -1,0 +1,95 @@
+import { join } from 'node:path'
+import { createApp, kernelMigrations, listeningUrl, openResources, registerQaRoutes, type HearthAppModule } from '@hearth/kernel'
+import { registerOpenApi } from '@hearth/kernel/openapi'
+import { fundraisers } from './db/schema.ts'
+import { APP_NAME, DEFAULT_PORT, loadConfig, type RaiseConfig } from './config.ts'
+import { formatError } from './http/errors.ts'
+import { registerRaiseHooks } from './http/hooks.ts'
+import { createContainer } from './container.ts'
+import { fundraiserRoutes } from './modules/fundraisers/fundraiser.routes.ts'
+import { donationRoutes } from './modules/donations/donation.routes.ts'
+import { paymentRoutes } from './modules/payments/payment.routes.ts'
+import { groupRoutes } from './modules/groups/group.routes.ts'
+import { userRoutes } from './modules/users/user.routes.ts'
+import { auditLogRoutes } from './modules/audit-logs/audit-log.routes.ts'
+import { loginRoutes } from './modules/login/login.routes.ts'
+import { taskRoutes } from './modules/tasks/task.routes.ts'
+import { publicRoutes } from './modules/public/public.routes.ts'
+import { webhookRoutes } from './modules/stripe/webhook.routes.ts'
+import { schedulerRoutes } from './modules/scheduler/scheduler.routes.ts'
+import { fakeStripeRoutes } from './modules/stripe/fake-stripe.routes.ts'
+import { seedDemo, DEMO_FUNDRAISER_ID, NATIONAL_ADMIN_EMAIL, DEMO_ADMIN_EMAIL } from '../seeds/demo.ts'
+
+const migrations = { owner: APP_NAME, folder: join(import.meta.dirname, '..', 'migrations') }
+
+const raise: HearthAppModule<RaiseConfig> = {
+  name: APP_NAME,
+  defaultPort: DEFAULT_PORT,
+  migrations,
+  loadConfig,
+  async buildApp(config, options = {}) {
+    const resources = await openResources(config, { migrations, ...options })
+    // Raise's CORS allows every origin, as the original's API Gateway did.
+    const app = await createApp({ config, ...resources, formatError, cors: true })
+    // `application/<anything>+json` is JSON too (the original's content-type rule).
+    app.addContentTypeParser(/^application\/.+\+json$/, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
+    await registerOpenApi(app, {
+      title: 'Raise',
+      version: '1.0.0',
+      description: 'Student fundraising for charity: fundraisers, Stripe donations, match funding, Gift Aid.',
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' } },
+    })
+    const container = await createContainer(config, app)
+    registerRaiseHooks(app, { tokens: container.tokens, slack: container.slack, version: config.version })
+
+    publicRoutes(app, container)
+    await webhookRoutes(app, container)
+    schedulerRoutes(app, container)
+    loginRoutes(app, container)
+    fundraiserRoutes(app, container)
+    donationRoutes(app, container)
+    paymentRoutes(app, container)
+    groupRoutes(app, container)
+    userRoutes(app, container)
+    auditLogRoutes(app, container)
+    taskRoutes(app, container)
+    if (container.fakeStripe && config.env !== 'production') fakeStripeRoutes(app, container.fakeStripe)
+
+    const { database } = resources
+    const seed = async () => seedDemo(database.db)
+    registerQaRoutes(app, config, {
+      seedDatabase: async () => {
+        await database.reset([kernelMigrations, migrations])
+        await seed()
+      },
+      // Raise issues its own tokens: QA suites may mint an access token for any subject and groups.
+      mintToken: async (claims) => (await container.tokens.signAccessToken(claims.sub, Array.isArray(claims.groups) ? (claims.groups as string[]) : [])).value,
+    })
+    if (config.seed !== 'none') {
+      const existing = await database.db.select({ id: fundraisers.id }).from(fundraisers).limit(1)
+      if (existing.length === 0) await seed()
+    }
+
+    if (config.jobsEnabled) app.addHook('onReady', async () => container.jobs.start())
+    app.addHook('preClose', async () => {
+      await container.jobs.stop()
+      container.mailer.close()
+      await container.fakeStripe?.close()
+    })
+    return app
+  },
+  async banner(config, app) {
+    const url = listeningUrl(app)
+    const credentials: Record<string, string> = {
+      'Log in (impersonation, National admin)': `curl -s -X POST ${url}/admin/login/impersonation -H 'content-type: application/json' -d '{"email":"${NATIONAL_ADMIN_EMAIL}"}'`,
+      'Log in (impersonation, Demo team)': `curl -s -X POST ${url}/admin/login/impersonation -H 'content-type: application/json' -d '{"email":"${DEMO_ADMIN_EMAIL}"}'`,
+      'Demo fundraiser': `${url}/public/fundraisers/${DEMO_FUNDRAISER_ID}`,
+    }
+    if (config.stripeFake) {
+      credentials['Confirm a donation (local fake Stripe)'] = `POST ${url}/dev/stripe/payment-intents/<pi_… from the donation's stripeClientSecret>/confirm`
+    }
+    return { docsPath: '/docs', credentials }
+  },
+}
+
+export default raise

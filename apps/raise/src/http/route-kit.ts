@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type, type TSchema } from 'typebox'
+import { ErrorBody, Ulid } from './schemas.ts'
+
+export type RaiseApp = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance
+export const typed = (app: FastifyInstance) => app.withTypeProvider<TypeBoxTypeProvider>()
+
+/** Error responses every route documents, with the `{message, details?}` body. */
+export function errorResponses(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, ErrorBody]))
+}
+export const ADMIN_ERRORS = [400, 401, 403, 404, 409, 415, 422, 500]
+export const noContent = Type.Null({ description: 'No content' })
+export const security = [{ bearer: [] as string[] }]
+export const params = <const Names extends string[]>(...names: Names) =>
+  Type.Object(Object.fromEntries(names.map((name) => [name, name === 'objectId' || name === 'subjectId' || name === 'paymentIntentId' ? Type.String({ minLength: 1 }) : Ulid])) as { [K in Names[number]]: typeof Ulid })

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify'
+import { registerRawJsonBody } from '@hearth/kernel/payments'
+import { typed, errorResponses, noContent } from '../../http/route-kit.ts'
+import { StripeWebhookRequest } from '../../http/schemas.ts'
+import type { Container } from '../../container.ts'
+
+/** In its own encapsulated plugin: only this route keeps the raw body for the signature check. */
+export async function webhookRoutes(app: FastifyInstance, { webhookService }: Container) {
+  await app.register(async (scope) => {
+    registerRawJsonBody(scope, ['application/json', /^application\/.+\+json$/])
+    typed(scope).post('/stripe/webhook', {
+      schema: {
+        operationId: 'stripeWebhook',
+        summary: 'Stripe `payment_intent.succeeded` events (signed with STRIPE_WEBHOOK_SECRET)',
+        tags: ['stripe'], body: StripeWebhookRequest,
+        response: { 204: noContent, ...errorResponses(400, 401, 404, 409, 415, 422, 500) },
+      },
+    }, async (request, reply) => {
+      const signature = request.headers['stripe-signature']
+      await webhookService.handle(request.raiseAudit, request.rawBody, typeof signature === 'string' ? signature : undefined, request.body)
+      return reply.status(204).send(null)
+    })
+  })
+}
