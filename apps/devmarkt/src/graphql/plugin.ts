@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import mercurius from 'mercurius'
+import { getOperationAST, getVariableValues } from 'graphql'
 import type { Database } from '@hearth/kernel'
 import type { CallerService } from '../auth/caller.service.ts'
 import type { Services } from '../container.ts'
@@ -80,6 +81,18 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
     })
     scope.graphql.addHook('preParsing', async (_schema, source) => {
       if (source.length > config.maxDocumentLength) throw new Error(`The document is longer than the limit of ${config.maxDocumentLength} characters.`)
+    })
+    // graphql-jit (mercurius' `jit`) ignores the default of a non-null input field such as
+    // `QuestionInput.minAnswerLength: Int! = 1`; graphql-js coerces variables correctly, so the
+    // compiled query gets variables graphql-js has already coerced (defaults filled in).
+    scope.graphql.addHook('preExecution', async (hookSchema, document, context, variables) => {
+      if (!variables || Object.keys(variables).length === 0) return
+      const request = (context as { reply?: { request: { body?: unknown; query?: unknown } } }).reply?.request
+      const envelope = (request?.body ?? request?.query) as { operationName?: unknown } | undefined
+      const operation = getOperationAST(document, typeof envelope?.operationName === 'string' ? envelope.operationName : undefined)
+      if (!operation) return
+      const coerced = getVariableValues(hookSchema, operation.variableDefinitions ?? [], variables)
+      return coerced.coerced ? { variables: coerced.coerced } : undefined
     })
   })
   registerGraphiql(app)

@@ -1,6 +1,9 @@
 import { GraphQLError, GraphQLScalarType, Kind, print, type ValueNode } from 'graphql'
 
 const INT32_MAX = 2 ** 31 - 1
+
+/** A value as an error message shows it (JSON.stringify cannot write BigInt). */
+const describe = (value: unknown): string => (typeof value === 'bigint' ? value.toString() : (JSON.stringify(value) ?? String(value)))
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 
@@ -16,7 +19,7 @@ function boundedInt(name: string, description: string, accepts: (value: number) 
     name,
     description,
     serialize: (value) => check(value, String(value)),
-    parseValue: (value) => check(value, JSON.stringify(value) ?? String(value)),
+    parseValue: (value) => check(value, describe(value)),
     parseLiteral: (ast: ValueNode) => {
       if (ast.kind !== Kind.INT) throw new GraphQLError(`${name} must be a 32-bit integer ${rule}; got ${print(ast)}`, { nodes: ast })
       return check(Number(ast.value), ast.value)
@@ -51,7 +54,7 @@ export const Long = new GraphQLScalarType<bigint, bigint | number>({
     const long = toLong(value, String(value))
     return long >= BigInt(Number.MIN_SAFE_INTEGER) && long <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(long) : long
   },
-  parseValue: (value) => toLong(value, JSON.stringify(value) ?? String(value)),
+  parseValue: (value) => toLong(value, describe(value)),
   parseLiteral: (ast: ValueNode) => {
     if (ast.kind === Kind.INT || ast.kind === Kind.STRING) return toLong(ast.value, ast.value)
     throw new GraphQLError(`Long must be a signed 64-bit integer; got ${print(ast)}`, { nodes: ast })
@@ -72,7 +75,7 @@ export const TemplateName = new GraphQLScalarType<string, string>({
   name: 'TemplateName',
   description: 'A template name: not blank, at most 40 characters.',
   serialize: (value) => toTemplateName(value, String(value)),
-  parseValue: (value) => toTemplateName(value, JSON.stringify(value) ?? String(value)),
+  parseValue: (value) => toTemplateName(value, describe(value)),
   parseLiteral: (ast: ValueNode) => {
     if (ast.kind !== Kind.STRING) throw new GraphQLError(`TemplateName must be a string; got ${print(ast)}`, { nodes: ast })
     return toTemplateName(ast.value, ast.value)
