@@ -68,10 +68,12 @@ export function strictValidation(app: FastifyInstance): void {
     // `Type.Optional(...)` as the whole body: no body at all is fine (the handler answers 204).
     const optional = (route.schema as { '~optional'?: boolean })['~optional'] === true
     return (body: unknown) => {
-      if (body === undefined && optional) return { value: body }
+      // Fastify gives `null` (no content type) or `undefined` (empty body) when nothing was sent.
+      const absent = body === undefined || body === null
+      if (absent && optional) return { value: undefined }
       // No body at all is checked as `{}`: routes whose body fields are all optional accept it.
-      const data = body === undefined ? {} : body
-      return check.Check(data) ? { value: body } : validationFailure(check, data, 'body')
+      const data = absent ? {} : body
+      return check.Check(data) ? { value: absent ? undefined : body } : validationFailure(check, data, 'body')
     }
   })
 }
