@@ -142,8 +142,10 @@ export class MessagesRepository {
     await db.delete(messages).where(and(where, eq(messages.fromDeleted, true), eq(messages.forDeleted, true)))
   }
 
-  async countInThread(db: Db, threadId: number): Promise<number> {
-    return (await db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(messages).where(eq(messages.thread, threadId)))[0]?.total ?? 0
+  /** Messages of the thread that at least one side still sees. */
+  async countVisibleInThread(db: Db, threadId: number): Promise<number> {
+    const seen = sql`not (${messages.fromDeleted} and ${messages.forDeleted})`
+    return (await db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(messages).where(and(eq(messages.thread, threadId), seen)))[0]?.total ?? 0
   }
 
   async deleteThread(db: Db, id: number): Promise<void> {

@@ -67,7 +67,7 @@ export class MessagesService {
         const thread = await this.messages.findThread(tx, itemId)
         if (!thread) throw notFound()
         if (!policies.isParticipant(caller, thread)) throw forbidden("Forbidden. You do not have permission to delete another user's thread.")
-        if ((await this.messages.countInThread(tx, itemId)) === 0) {
+        if ((await this.messages.countVisibleInThread(tx, itemId)) === 0) {
           // Both sides had already deleted it: the thread itself goes.
           await this.messages.deleteThread(tx, itemId)
           return
