@@ -15,3 +15,8 @@ export const noContent = Type.Null({ description: 'No content' })
 export const security = [{ bearer: [] as string[] }]
 export const params = <const Names extends string[]>(...names: Names) =>
   Type.Object(Object.fromEntries(names.map((name) => [name, name === 'objectId' || name === 'subjectId' || name === 'paymentIntentId' ? Type.String({ minLength: 1 }) : Ulid])) as { [K in Names[number]]: typeof Ulid })
+
+/** Creation endpoints answer 200 with the new id as a bare JSON string (`"01H…"`), as the original. */
+export async function sendId(reply: import('fastify').FastifyReply, id: Promise<string> | string) {
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(await id))
+}

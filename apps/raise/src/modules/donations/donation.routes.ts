@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
+import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Donation, DonationCreation, DonationEdits } from '../../http/schemas.ts'
 import type { Container } from '../../container.ts'
 
@@ -14,7 +14,7 @@ export function donationRoutes(app: FastifyInstance, { donationService }: Contai
   r.post('/admin/fundraisers/:fundraiserId/donations', {
     schema: { operationId: 'createDonation', summary: 'Record a donation (Stripe ids need NationalTech)', tags: ['donations'], security, params: params('fundraiserId'), body: DonationCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
     config: { permission: 'fundraiser.access' },
-  }, (request) => donationService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.body))
+  }, (request, reply) => sendId(reply, donationService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.body)))
 
   r.patch('/admin/fundraisers/:fundraiserId/donations/:donationId', {
     schema: { operationId: 'editDonation', summary: 'Edit a donation (amount totals and Stripe ids need NationalTech)', tags: ['donations'], security, params: params('fundraiserId', 'donationId'), body: DonationEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },

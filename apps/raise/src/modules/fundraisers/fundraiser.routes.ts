@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
+import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Fundraiser, FundraiserCreation, FundraiserEdits } from '../../http/schemas.ts'
 import type { Container } from '../../container.ts'
 
@@ -14,7 +14,7 @@ export function fundraiserRoutes(app: FastifyInstance, { fundraiserService }: Co
   r.post('/admin/fundraisers', {
     schema: { operationId: 'createFundraiser', summary: 'Create a fundraiser (National)', tags: ['fundraisers'], security, body: FundraiserCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
     config: { permission: 'fundraiser.create' },
-  }, (request) => fundraiserService.create(request.raiseAudit, request.raiseCaller!, request.body))
+  }, (request, reply) => sendId(reply, fundraiserService.create(request.raiseAudit, request.raiseCaller!, request.body)))
 
   r.patch('/admin/fundraisers/:fundraiserId', {
     schema: {

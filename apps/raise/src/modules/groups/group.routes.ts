@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
+import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Group, GroupCreation, GroupEdits } from '../../http/schemas.ts'
 import type { Container } from '../../container.ts'
 
@@ -13,7 +13,7 @@ export function groupRoutes(app: FastifyInstance, { groupService }: Container) {
   r.post('/admin/groups', {
     schema: { operationId: 'createGroup', summary: 'Create a group (National)', tags: ['groups'], security, body: GroupCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
     config: { permission: 'group.manage' },
-  }, (request) => groupService.create(request.raiseAudit, request.body))
+  }, (request, reply) => sendId(reply, groupService.create(request.raiseAudit, request.body)))
   r.patch('/admin/groups/:groupId', {
     schema: { operationId: 'editGroup', summary: 'Rename a group (National); an unknown id is 409', tags: ['groups'], security, params: params('groupId'), body: GroupEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
     config: { permission: 'group.manage' },

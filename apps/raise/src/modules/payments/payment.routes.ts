@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
+import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Payment, PaymentCreation, PaymentPropertyEdits } from '../../http/schemas.ts'
 import type { Container } from '../../container.ts'
 
@@ -15,7 +15,7 @@ export function paymentRoutes(app: FastifyInstance, { paymentService }: Containe
   r.post(base, {
     schema: { operationId: 'createPayment', summary: 'A manual payment or refund (card payments need National)', tags: ['payments'], security, params: params('fundraiserId', 'donationId'), body: PaymentCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
     config: { permission: 'fundraiser.access' },
-  }, (request) => paymentService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.body))
+  }, (request, reply) => sendId(reply, paymentService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.body)))
 
   r.patch(`${base}/:paymentId`, {
     schema: { operationId: 'editPayment', summary: 'Edit one property of a payment, or cancel it (National)', tags: ['payments'], security, params: params('fundraiserId', 'donationId', 'paymentId'), body: PaymentPropertyEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },

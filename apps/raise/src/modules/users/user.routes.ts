@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
+import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, User, UserCreation, UserEdits } from '../../http/schemas.ts'
 import type { Container } from '../../container.ts'
 import { presentUser } from './user.service.ts'
@@ -14,7 +14,7 @@ export function userRoutes(app: FastifyInstance, { userService }: Container) {
   r.post('/admin/users', {
     schema: { operationId: 'createUser', summary: 'Create a user (National); optionally emails them', tags: ['users'], security, body: UserCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
     config: { permission: 'user.manage' },
-  }, (request) => userService.create(request.raiseAudit, request.raiseCaller!.subject, request.body))
+  }, (request, reply) => sendId(reply, userService.create(request.raiseAudit, request.raiseCaller!.subject, request.body)))
   r.patch('/admin/users/:userId', {
     schema: { operationId: 'editUser', summary: 'Edit a user (National); an unknown id is 409', tags: ['users'], security, params: params('userId'), body: UserEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
     config: { permission: 'user.manage' },

@@ -102,8 +102,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           to: session.envelope.rcptTo.map((recipient) => recipient.address),
           subject: decodeHeaderWords(top.headers.subject ?? ''),
           fromHeader: decodeHeaderWords(top.headers.from ?? ''),
-          text: found.text,
-          html: found.html,
+          text: found.text.replace(/\r\n/g, '\n'),
+          html: found.html.replace(/\r\n/g, '\n'),
           raw,
         })
         for (const wake of waiters) wake()

@@ -286,7 +286,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
           invoice_settings: { default_payment_method: null },
         }
         if (params.payment_method) {
-          const pm = paymentMethods.get(params.payment_method)
+          const pm = resolvePaymentMethod(params.payment_method)
           if (!pm) return noSuch('PaymentMethod', params.payment_method)
           pm.customer = customer.id
         }
