@@ -32,6 +32,8 @@ const raise: HearthAppModule<RaiseConfig> = {
     // Raise's CORS allows every origin, as the original's API Gateway did.
     const app = await createApp({ config, ...resources, formatError, cors: true })
     // `application/<anything>+json` is JSON too (the original's content-type rule).
+    // Only JSON is accepted: anything else is 415 (Fastify would otherwise parse text/plain).
+    app.removeContentTypeParser('text/plain')
     app.addContentTypeParser(/^application\/.+\+json$/, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'))
     await registerOpenApi(app, {
       title: 'Raise',
