@@ -43,7 +43,8 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
   app.addHook('preClose', async () => subscriptions.closeAll())
 
   await app.register(async (scope) => {
-    scope.removeContentTypeParser('application/json')
+    // JSON (with exact 64-bit integers) and application/graphql only; anything else is 415.
+    scope.removeContentTypeParser(['application/json', 'text/plain'])
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
       try {
         done(null, parseJsonPreservingLargeIntegers(body as string))
@@ -53,6 +54,11 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
     })
     scope.addHook('onRequest', async (_request, reply) => {
       reply.serializer(stringifyWithBigInt)
+    })
+    // Fastify drops the content type of error replies; every answer here is JSON.
+    scope.addHook('onSend', async (_request, reply, payload) => {
+      if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8')
+      return payload
     })
     scope.addHook('preValidation', async (request) => {
       const query = request.query as Record<string, unknown> | undefined
