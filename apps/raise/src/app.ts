@@ -5,7 +5,7 @@ import { fundraisers } from './db/schema.ts'
 import { APP_NAME, DEFAULT_PORT, loadConfig, type RaiseConfig } from './config.ts'
 import { formatError } from './http/errors.ts'
 import { registerRaiseHooks } from './http/hooks.ts'
-import { createContainer } from './container.ts'
+import { createContainer, type Container } from './container.ts'
 import { fundraiserRoutes } from './modules/fundraisers/fundraiser.routes.ts'
 import { donationRoutes } from './modules/donations/donation.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
@@ -19,6 +19,13 @@ import { webhookRoutes } from './modules/stripe/webhook.routes.ts'
 import { schedulerRoutes } from './modules/scheduler/scheduler.routes.ts'
 import { fakeStripeRoutes } from './modules/stripe/fake-stripe.routes.ts'
 import { seedDemo, DEMO_FUNDRAISER_ID, NATIONAL_ADMIN_EMAIL, DEMO_ADMIN_EMAIL } from '../seeds/demo.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Raise's services and job runner (scripts and tests reach them here). */
+    raise: Container
+  }
+}
 
 const migrations = { owner: APP_NAME, folder: join(import.meta.dirname, '..', 'migrations') }
 
@@ -42,6 +49,7 @@ const raise: HearthAppModule<RaiseConfig> = {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' } },
     })
     const container = await createContainer(config, app)
+    app.decorate('raise', container)
     registerRaiseHooks(app, { tokens: container.tokens, slack: container.slack, version: config.version })
 
     publicRoutes(app, container)

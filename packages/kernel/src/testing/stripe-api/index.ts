@@ -71,6 +71,8 @@ export interface FakeStripe {
   confirm(paymentIntentId: string, paymentMethod?: string): Promise<{ status: number; body: Json }>
   /** Sends an event's webhook again (Stripe retries deliveries). */
   redeliver(eventId: string): Promise<WebhookDelivery>
+  /** Forgets every idempotency key, as when Stripe's 24-hour key window has passed. */
+  forgetIdempotencyKeys(): void
   /** Resolves when every webhook started so far has been answered. */
   settled(): Promise<void>
   close(): Promise<void>
@@ -369,6 +371,9 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
       const event = events.find((candidate) => candidate.id === eventId)
       if (!event) throw new Error(`no event ${eventId}`)
       return sendWebhook(event)
+    },
+    forgetIdempotencyKeys() {
+      idempotent.clear()
     },
     async settled() {
       while (pending.size > 0) await Promise.allSettled([...pending])
