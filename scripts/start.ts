@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { EmbeddedHost, loadBaseConfig, readEnvironment, runServers, listeningUrl, type BaseConfig, type HearthAppModule } from '@hearth/kernel'
-import portal, { type PortalEntry } from '../apps/portal/src/app.ts'
+import portal, { type PortalConfig, type PortalEntry } from '../apps/portal/src/app.ts'
 import { loadAppModules } from './apps.ts'
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'))
@@ -20,6 +20,9 @@ const alone = selected.length + (withPortal ? 1 : 0) === 1
 
 let host: EmbeddedHost | undefined
 const servers: { app: FastifyInstance; config: BaseConfig; module: HearthAppModule<any> }[] = []
+// The portal reads this list on every request; it is filled once the apps listen.
+const entries: PortalEntry[] = []
+let portalServer: { app: FastifyInstance; config: PortalConfig } | undefined
 try {
   const configs = selected.map((module) => ({ module, config: module.loadConfig(env, { alone }) }))
   const needsSharedEmbedded = !alone && configs.filter(({ config }) => config.databaseUrl === undefined).length > 1
@@ -31,15 +34,19 @@ try {
     const app = await module.buildApp(config, { host: config.databaseUrl === undefined ? host : undefined })
     servers.push({ app, config, module })
   }
-  await runServers(servers, async () => host?.close())
+  if (withPortal) {
+    const config = portal.loadConfig(env, { alone })
+    portalServer = { app: await portal.buildApp({ ...config, entries }), config }
+  }
+  // One runServers for everything, so one signal closes every app and then the shared database.
+  await runServers([...servers, ...(portalServer ? [portalServer] : [])], async () => host?.close())
 } catch (error) {
-  await Promise.allSettled(servers.map(({ app }) => app.close()))
+  await Promise.allSettled([...servers, ...(portalServer ? [portalServer] : [])].map(({ app }) => app.close()))
   await host?.close()
   console.error(`\nHearth could not start: ${(error as Error).message}\n`)
   process.exit(1)
 }
 
-const entries: PortalEntry[] = []
 for (const { app, config, module } of servers) {
   const url = listeningUrl(app)
   const banner = await module.banner(config, app)
@@ -49,12 +56,7 @@ for (const { app, config, module } of servers) {
 }
 
 const lines: string[] = ['', 'Hearth is running.', '']
-if (withPortal) {
-  const config = portal.loadConfig(env, { alone })
-  const app = await portal.buildApp({ ...config, entries })
-  await runServers([{ app, config }])
-  lines.push(`  portal            ${listeningUrl(app)}`, '')
-}
+if (portalServer) lines.push(`  portal            ${listeningUrl(portalServer.app)}`, '')
 for (const entry of entries) {
   lines.push(`  ${entry.name.padEnd(16)}  ${entry.url}    docs: ${entry.docsUrl}`)
   for (const [label, value] of Object.entries(entry.credentials)) lines.push(`      ${label}: ${value}`)

@@ -9,7 +9,10 @@ export type { PortalConfig } from './config.ts'
 export type { PortalEntry, AppHealth } from './health.ts'
 
 export interface PortalOptions extends PortalConfig {
-  /** The apps running in this process, as the launcher started them. */
+  /**
+   * The apps running in this process. Read on every request, so the launcher may fill the list
+   * after the apps (and the portal) listen.
+   */
   entries: readonly PortalEntry[]
 }
 
@@ -27,7 +30,7 @@ const securityHeaders = {
  * (health is checked here, server-side, and served as `/api/apps`).
  */
 export async function buildPortal(options: PortalOptions): Promise<FastifyInstance> {
-  const entries = [...options.entries]
+  const { entries } = options
   const app = Fastify({
     loggerInstance: createLogger('portal', options.logLevel) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),

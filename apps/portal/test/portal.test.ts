@@ -122,6 +122,19 @@ describe('portal page and API', () => {
     assert.deepEqual(missing.json(), { error: { code: 'NOT_FOUND', message: 'Route GET /nope not found' } })
   })
 
+  test('the list is read on every request, so the launcher can fill it after listening', async () => {
+    const later: PortalEntry[] = []
+    const lazy = await portal.buildApp({ ...portal.loadConfig({ LOG_LEVEL: 'silent' }), entries: later })
+    try {
+      assert.deepEqual((await lazy.inject({ method: 'GET', url: '/api/apps' })).json().apps, [])
+      later.push(entries[0]!)
+      const apps = (await lazy.inject({ method: 'GET', url: '/api/apps' })).json().apps as { name: string; status: string }[]
+      assert.deepEqual(apps.map(({ name, status }) => ({ name, status })), [{ name: 'devmarkt', status: 'up' }])
+    } finally {
+      await lazy.close()
+    }
+  })
+
   test('with no apps, the page says how to start them', async () => {
     const empty = await portal.buildApp({ ...portal.loadConfig({ LOG_LEVEL: 'silent' }), entries: [] })
     try {
