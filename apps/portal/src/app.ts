@@ -47,6 +47,15 @@ export async function buildPortal(options: PortalOptions): Promise<FastifyInstan
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  // As in the kernel's createApp: answers sent while closing close their keep-alive connection,
+  // so a request in flight at Ctrl+C cannot hold the shutdown open.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
   app.setErrorHandler((thrown, request, reply) => {
     const error = toHearthError(thrown)
     if (error.status >= 500) request.log.error({ err: thrown }, 'request failed')

@@ -70,6 +70,16 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
+  // Node's server.close() only drops connections that are idle when it is called; a keep-alive
+  // connection whose request is in flight would then stay open until its keep-alive timeout and
+  // stall the shutdown. Answers sent while closing therefore close their connection.
+  let closing = false
+  app.addHook('preClose', async () => {
+    closing = true
+  })
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close')
+  })
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched'
     const seconds = reply.elapsedTime / 1000
