@@ -6,8 +6,8 @@ import { registerOpenApi } from '@hearth/kernel/openapi'
 import { registerAuth } from './auth.ts'
 import { APP_NAME, DEFAULT_PORT, loadSendAHugConfig, type SendAHugConfig } from './config.ts'
 import { buildContainer, type Container } from './container.ts'
-import { formatError } from './errors.ts'
-import { acceptJsonBodies, securityHeaders, strictValidation } from './http.ts'
+import { formatError, notFound } from './errors.ts'
+import { acceptJsonBodies, refuseTrailingSlash, securityHeaders, strictValidation } from './http.ts'
 import { filtersRoutes } from './modules/filters/filters.routes.ts'
 import { messagesRoutes } from './modules/messages/messages.routes.ts'
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts'
@@ -45,6 +45,7 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
     acceptJsonBodies(app)
     strictValidation(app)
     securityHeaders(app, config.frontendOrigin)
+    refuseTrailingSlash(app, () => notFound())
     await registerOpenApi(app, {
       title: 'Send A Hug',
       version: '0.1.0',
@@ -66,6 +67,10 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
     }
 
     await app.register(async (api: FastifyInstance) => {
+      // Routes that need a token say so in the contract.
+      api.addHook('onRoute', (route) => {
+        if (route.config?.permission || route.config?.tokenOnly) route.schema = { ...route.schema, security: [{ bearer: [] }] }
+      })
       registerAuth(api, { verify: identity.verify, users: { findCaller: (firebaseId) => findCaller(container, resources.database.db, firebaseId) } })
       const { services } = container
       postsRoutes(api, services.posts)

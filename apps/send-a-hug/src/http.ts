@@ -106,3 +106,14 @@ export function securityHeaders(app: FastifyInstance, frontendOrigin: string): v
     }
   })
 }
+
+/**
+ * The original's routes never end in a slash, so `/posts/` or `/users/all/` is an unknown route (404),
+ * not a parameter that happens to be empty.
+ */
+export function refuseTrailingSlash(app: FastifyInstance, notFound: () => Error): void {
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0]!
+    if (path.length > 1 && path.endsWith('/') && !path.startsWith('/docs')) throw notFound()
+  })
+}
