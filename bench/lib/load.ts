@@ -11,6 +11,8 @@ export interface Operation {
   path: string
   headers?: Record<string, string>
   body?: string
+  /** Connections for this operation when it differs from the run's (e.g. a 1 MB response). */
+  connections?: number
   /** Throws when a parsed response body does not have the shape this operation must return. */
   check(body: unknown): void
 }
@@ -102,6 +104,7 @@ export async function measure(server: RunningServer, operation: Operation, expec
     p99Ms: result.latency.p99,
     requests: completed,
     serverCpu: cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / seconds : undefined,
+    connections: options.connections,
   }
 }
 

@@ -13,6 +13,8 @@ export interface Measurement {
   requests: number
   /** CPU the server process used during the window, as a share of one core (1 = 100 %). */
   serverCpu: number | undefined
+  /** Concurrent connections (or workers) of the load. */
+  connections: number
 }
 
 /** A server as it ran: its label as printed and its peak resident memory. */
@@ -118,7 +120,7 @@ export function renderSection(report: ScenarioReport): string {
     '',
   )
   lines.push(
-    `Load: autocannon in the harness process, ${report.connections} connections, ${report.warmupSeconds} s warm-up ` +
+    `Load: autocannon in the harness process, ${report.connections} connections unless the table says otherwise, ${report.warmupSeconds} s warm-up ` +
       `then ${report.durationSeconds} s measured per operation and server; each server is a separate child process ` +
       `(started, measured, stopped in turn). Every response was checked: status 2xx and the body identical to the ` +
       `one verified before the run (any non-2xx, error, timeout or body mismatch fails the run).`,
@@ -129,13 +131,13 @@ export function renderSection(report: ScenarioReport): string {
   lines.push('Servers:', '')
   for (const server of report.servers) lines.push(`- **${server.target}**: ${server.label}`)
   lines.push('')
-  lines.push('| operation | server | req/s | p50 ms | p99 ms | requests | server CPU | peak RSS |')
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|')
+  lines.push('| operation | server | connections | req/s | p50 ms | p99 ms | requests | server CPU | peak RSS |')
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|')
   for (const operation of operations) {
     for (const m of report.measurements.filter((item) => item.operation === operation)) {
       const rss = report.servers.find((server) => server.target === m.target)?.peakRssBytes
       lines.push(
-        `| ${operation} | ${m.target} | ${formatRate(m.requestsPerSecond)} | ${formatMs(m.p50Ms)} | ${formatMs(m.p99Ms)} | ` +
+        `| ${operation} | ${m.target} | ${m.connections} | ${formatRate(m.requestsPerSecond)} | ${formatMs(m.p50Ms)} | ${formatMs(m.p99Ms)} | ` +
           `${m.requests.toLocaleString('en-US')} | ${formatCpu(m.serverCpu)} | ${formatBytes(rss)} |`,
       )
     }

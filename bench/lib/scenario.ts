@@ -30,6 +30,8 @@ export interface PreparedScenario {
   /** Extra measurements that do not fit the "same body every time" model (write paths). */
   extra?: (servers: { hearth: RunningServer }, settings: BenchSettings) => Promise<ExtraResult>
   notes: string[]
+  /** Runs at the end, whatever happened (stops what the scenario started, e.g. a fake API). */
+  cleanup?: () => Promise<void>
 }
 
 export interface ExtraResult {
@@ -72,7 +74,7 @@ async function measureAll(server: RunningServer, operations: Operation[], answer
   const results: Measurement[] = []
   for (const [index, operation] of operations.entries()) {
     log(`${server.spec.target}: ${operation.name} — ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured, ${settings.connections} connections`)
-    const result = await measure(server, operation, answers[index]!.text, settings)
+    const result = await measure(server, operation, answers[index]!.text, { ...settings, connections: operation.connections ?? settings.connections })
     log(`${server.spec.target}: ${operation.name} → ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`)
     results.push(result)
   }
@@ -83,6 +85,14 @@ export async function runScenario(scenario: Scenario, settings: BenchSettings): 
   const loadBefore = currentLoad()
   log(`${scenario.name}: load average ${loadBefore.map((value) => value.toFixed(2)).join(' ')}`)
   const prepared = await scenario.prepare(settings)
+  try {
+    return await runPrepared(scenario, prepared, settings, loadBefore)
+  } finally {
+    await prepared.cleanup?.()
+  }
+}
+
+async function runPrepared(scenario: Scenario, prepared: PreparedScenario, settings: BenchSettings, loadBefore: [number, number, number]): Promise<ScenarioReport> {
   const measurements: Measurement[] = []
   const servers: ServerSummary[] = []
   const notes = [...prepared.notes]

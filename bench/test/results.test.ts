@@ -12,6 +12,7 @@ const measurement = (target: string, operation: string, requestsPerSecond: numbe
   p99Ms: 12.5,
   requests: requestsPerSecond * 10,
   serverCpu: 0.97,
+  connections: 50,
 })
 
 const report = (measurements: Measurement[]): ScenarioReport => ({
@@ -87,8 +88,8 @@ describe('ratios and targets', () => {
   test('renderSection prints the table, the ratios, the verdicts and the machine', () => {
     const text = renderSection(report(measurements))
     assert.match(text, /^## Demo scenario/)
-    assert.match(text, /\| list \| hearth \| 3,000 \| 4 \| 12\.5 \| 30,000 \| 97 % \| 100 MiB \|/)
-    assert.match(text, /\| list \| peer \| 1,000 \| .* \| n\/a \|/)
+    assert.match(text, /\| list \| hearth \| 50 \| 3,000 \| 4 \| 12\.5 \| 30,000 \| 97 % \| 100 MiB \|/)
+    assert.match(text, /\| list \| peer \| 50 \| 1,000 \| .* \| n\/a \|/)
     assert.match(text, /\| operation \| hearth ÷ peer \| hearth ÷ ceiling \|/)
     assert.match(text, /\| list \| 3\.00× \| 0\.30× \|/)
     assert.match(text, /hearth ÷ Peer stack ≥ 3× → 3\.00×, \*\*met\*\*/)
