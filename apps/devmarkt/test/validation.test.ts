@@ -99,3 +99,22 @@ describe('validation directives ("return null": field null, one error per violat
     }
   })
 })
+
+describe('the compiled path (mercurius jit compiles a document on its second use)', () => {
+  test('answers exactly as the interpreted first run: validation, auth errors, unions, Long', async () => {
+    const cases: [string, string | undefined, Record<string, unknown> | undefined][] = [
+      ['mutation ($a: [AnswerInput!]!) { createApplication(templateName: "Dev offered", answers: $a) { __typename } }', headers.admin, { a: [{ number: 0, answer: ' ' }] }],
+      ['{ roles templates { name } }', headers.user, undefined],
+      ['{ roles templates { name } }', undefined, undefined],
+      ['query ($id: ApplicationId!) { application(id: $id) { ... on Failure { errors { code data { __typename } } } ... on Application { id user { id { type number } } } } }', headers.second_user, { id: 4 }],
+      ['query ($u: UserIdInput!) { user(id: $u) { ... on User { id { number } } } }', headers.admin, { u: { type: 'testuser', number: '2' } }],
+      ['mutation ($q: [QuestionInput!]!) { createTemplate(name: "Jit", questions: $q) { ... on Failure { errors { code data { ... on NumberTemplateErrorData { number } } } } } }', headers.admin, { q: [question(0), question(0)] }],
+    ]
+    for (const [document, auth, variables] of cases) {
+      const runs = []
+      for (let run = 0; run < 3; run++) runs.push((await gql(app, document, { auth, variables })).body)
+      assert.deepEqual(runs[1], runs[0], document)
+      assert.deepEqual(runs[2], runs[0], document)
+    }
+  })
+})
