@@ -73,7 +73,7 @@ const log = (message: string) => console.log(`[bench] ${message}`)
 async function measureAll(server: RunningServer, operations: Operation[], answers: Answer[], settings: BenchSettings): Promise<Measurement[]> {
   const results: Measurement[] = []
   for (const [index, operation] of operations.entries()) {
-    log(`${server.spec.target}: ${operation.name} — ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured, ${settings.connections} connections`)
+    log(`${server.spec.target}: ${operation.name} — ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured, ${operation.connections ?? settings.connections} connections`)
     const result = await measure(server, operation, answers[index]!.text, { ...settings, connections: operation.connections ?? settings.connections })
     log(`${server.spec.target}: ${operation.name} → ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`)
     results.push(result)
