@@ -45,6 +45,7 @@ export interface ScenarioReport {
   connections: number
   durationSeconds: number
   warmupSeconds: number
+  rounds: number
   servers: ServerSummary[]
   measurements: Measurement[]
   /** Targets the issue sets, checked against the measurements (ratio ≥ minimum). */
@@ -120,10 +121,12 @@ export function renderSection(report: ScenarioReport): string {
     '',
   )
   lines.push(
-    `Load: autocannon in the harness process, ${report.connections} connections unless the table says otherwise, ${report.warmupSeconds} s warm-up ` +
-      `then ${report.durationSeconds} s measured per operation and server; each server is a separate child process ` +
-      `(started, measured, stopped in turn). Every response was checked: status 2xx and the body identical to the ` +
-      `one verified before the run (any non-2xx, error, timeout or body mismatch fails the run).`,
+    `Load: autocannon in the harness process, ${report.connections} connections unless the table says otherwise. Each server is ` +
+      `its own child process; all are up together, idle while another is measured. Per operation: a ${report.warmupSeconds} s warm-up ` +
+      `per server, then ${report.rounds} interleaved rounds (Hearth, ceiling, peer, Hearth, …) of ${report.durationSeconds} s each; ` +
+      `the table shows each server's median round, so a change in the machine's load hits every server alike. Every response ` +
+      `was checked: status 2xx and the body identical to the one verified before the run (any non-2xx, error, timeout or body ` +
+      `mismatch fails the run).`,
     '',
   )
   for (const line of report.setup) lines.push(line)

@@ -15,6 +15,8 @@ export interface BenchSettings extends LoadOptions {
   resultsPath: string
   /** Scratch directory for this run (DATA_DIR of the apps, ceiling route files). */
   workDir: string
+  /** Interleaved measuring rounds per operation and server; the median is reported. */
+  rounds: number
 }
 
 /** What a scenario prepares before anything is measured. */
@@ -70,15 +72,10 @@ export function nodeServer(
 
 const log = (message: string) => console.log(`[bench] ${message}`)
 
-async function measureAll(server: RunningServer, operations: Operation[], answers: Answer[], settings: BenchSettings): Promise<Measurement[]> {
-  const results: Measurement[] = []
-  for (const [index, operation] of operations.entries()) {
-    log(`${server.spec.target}: ${operation.name} — ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s measured, ${operation.connections ?? settings.connections} connections`)
-    const result = await measure(server, operation, answers[index]!.text, { ...settings, connections: operation.connections ?? settings.connections })
-    log(`${server.spec.target}: ${operation.name} → ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`)
-    results.push(result)
-  }
-  return results
+/** The round whose req/s is the median (its latencies go with it). */
+export function medianRound(rounds: Measurement[]): Measurement {
+  const sorted = [...rounds].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)
+  return sorted[Math.floor((sorted.length - 1) / 2)]!
 }
 
 export async function runScenario(scenario: Scenario, settings: BenchSettings): Promise<ScenarioReport> {
@@ -92,21 +89,79 @@ export async function runScenario(scenario: Scenario, settings: BenchSettings): 
   }
 }
 
+interface Contender {
+  server: RunningServer
+  answers: Answer[]
+}
+
 async function runPrepared(scenario: Scenario, prepared: PreparedScenario, settings: BenchSettings, loadBefore: [number, number, number]): Promise<ScenarioReport> {
   const measurements: Measurement[] = []
-  const servers: ServerSummary[] = []
   const notes = [...prepared.notes]
   const problems: string[] = []
-
-  // 1. Hearth: the real app. Its checked answers are the reference for the other two.
-  log(`starting ${prepared.hearth.label}`)
-  const hearth = await startServer(prepared.hearth)
-  let reference: Answer[]
+  const running: RunningServer[] = []
   try {
+    // 1. Hearth: the real app. Its checked answers are the reference for the other two.
+    log(`starting ${prepared.hearth.label}`)
+    const hearth = await startServer(prepared.hearth)
+    running.push(hearth)
     await prepared.afterHearthStart?.(hearth)
-    reference = []
+    const reference: Answer[] = []
     for (const operation of prepared.operations) reference.push(await fetchChecked(hearth, operation))
-    measurements.push(...(await measureAll(hearth, prepared.operations, reference, settings)))
+    const contenders: Contender[] = [{ server: hearth, answers: reference }]
+
+    // 2. The ceiling: bare Fastify answering the same JSON, no database.
+    const ceilingConfig: CeilingConfig = {
+      port: await freePort(),
+      routes: prepared.operations.map((operation, index) => ({
+        method: operation.method,
+        url: operation.path.split('?')[0]!,
+        operationName: operation.body ? (JSON.parse(operation.body) as { operationName?: string }).operationName : undefined,
+        status: reference[index]!.status,
+        json: reference[index]!.json,
+      })),
+    }
+    const ceilingFile = join(settings.workDir, `ceiling-${scenario.name}.json`)
+    writeFileSync(ceilingFile, JSON.stringify(ceilingConfig))
+    const ceilingSpec = nodeServer(
+      'ceiling',
+      `bare Fastify ${fastifyVersion()}, one route per operation answering the recorded JSON, no database, no logging`,
+      join(repositoryRoot, 'bench/ceiling/server.ts'),
+      ceilingConfig.port,
+      {},
+      '/bench-ready',
+      [ceilingFile],
+    )
+    // 3. The peer. Both must answer exactly the same JSON as Hearth.
+    for (const spec of [ceilingSpec, ...(prepared.peer ? [prepared.peer] : [])]) {
+      log(`starting ${spec.label}`)
+      const server = await startServer(spec)
+      running.push(server)
+      const answers: Answer[] = []
+      for (const [index, operation] of prepared.operations.entries()) {
+        const answer = await fetchChecked(server, operation)
+        assertSameJson(reference[index]!, answer, `the ${spec.target}'s ${operation.name}`)
+        answers.push(answer)
+      }
+      contenders.push({ server, answers })
+    }
+
+    // 4. Interleaved rounds: every operation on every server in turn, so a change in the machine's
+    //    load (other people's test runs) hits all of them alike; the median round is reported.
+    for (const [index, operation] of prepared.operations.entries()) {
+      const connections = operation.connections ?? settings.connections
+      const rounds = new Map<string, Measurement[]>()
+      for (let round = 1; round <= settings.rounds; round++) {
+        for (const { server, answers } of contenders) {
+          const warmupSeconds = round === 1 ? settings.warmupSeconds : 0
+          const result = await measure(server, operation, answers[index]!.text, { ...settings, warmupSeconds, connections })
+          log(`${operation.name}, round ${round}/${settings.rounds}, ${server.spec.target}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${connections} connections)`)
+          rounds.set(server.spec.target, [...(rounds.get(server.spec.target) ?? []), result])
+        }
+      }
+      for (const { server } of contenders) measurements.push(medianRound(rounds.get(server.spec.target)!))
+    }
+
+    // 5. What does not fit the same-answer model (write paths), on Hearth only.
     if (prepared.extra) {
       const extra = await prepared.extra({ hearth }, settings)
       measurements.push(...extra.measurements)
@@ -114,56 +169,9 @@ async function runPrepared(scenario: Scenario, prepared: PreparedScenario, setti
       problems.push(...extra.problems)
     }
   } finally {
-    await hearth.stop()
+    for (const server of running) await server.stop()
   }
-  servers.push({ target: 'hearth', label: prepared.hearth.label, peakRssBytes: hearth.peakRss() })
-
-  // 2. The ceiling: bare Fastify answering the same JSON, no database.
-  const ceilingConfig: CeilingConfig = {
-    port: await freePort(),
-    routes: prepared.operations.map((operation, index) => ({
-      method: operation.method,
-      url: operation.path.split('?')[0]!,
-      operationName: operation.body ? (JSON.parse(operation.body) as { operationName?: string }).operationName : undefined,
-      status: reference[index]!.status,
-      json: reference[index]!.json,
-    })),
-  }
-  const ceilingFile = join(settings.workDir, `ceiling-${scenario.name}.json`)
-  writeFileSync(ceilingFile, JSON.stringify(ceilingConfig))
-  const ceilingSpec = nodeServer('ceiling', `bare Fastify ${fastifyVersion()}, one route per operation answering the recorded JSON, no database, no logging`, join(repositoryRoot, 'bench/ceiling/server.ts'), ceilingConfig.port, {}, '/bench-ready', [ceilingFile])
-  log('starting the ceiling')
-  const ceiling = await startServer(ceilingSpec)
-  try {
-    const answers: Answer[] = []
-    for (const [index, operation] of prepared.operations.entries()) {
-      const answer = await fetchChecked(ceiling, operation)
-      assertSameJson(reference[index]!, answer, `the ceiling's ${operation.name}`)
-      answers.push(answer)
-    }
-    measurements.push(...(await measureAll(ceiling, prepared.operations, answers, settings)))
-  } finally {
-    await ceiling.stop()
-  }
-  servers.push({ target: 'ceiling', label: ceilingSpec.label, peakRssBytes: ceiling.peakRss() })
-
-  // 3. The peer, which must answer exactly the same JSON.
-  if (prepared.peer) {
-    log(`starting ${prepared.peer.label}`)
-    const peer = await startServer(prepared.peer)
-    try {
-      const answers: Answer[] = []
-      for (const [index, operation] of prepared.operations.entries()) {
-        const answer = await fetchChecked(peer, operation)
-        assertSameJson(reference[index]!, answer, `the peer's ${operation.name}`)
-        answers.push(answer)
-      }
-      measurements.push(...(await measureAll(peer, prepared.operations, answers, settings)))
-    } finally {
-      await peer.stop()
-    }
-    servers.push({ target: 'peer', label: prepared.peer.label, peakRssBytes: peer.peakRss() })
-  }
+  const servers: ServerSummary[] = running.map((server) => ({ target: server.spec.target, label: server.spec.label, peakRssBytes: server.peakRss() }))
 
   const report: ScenarioReport = {
     scenario: scenario.name,
@@ -173,6 +181,7 @@ async function runPrepared(scenario: Scenario, prepared: PreparedScenario, setti
     connections: settings.connections,
     durationSeconds: settings.durationSeconds,
     warmupSeconds: settings.warmupSeconds,
+    rounds: settings.rounds,
     servers,
     measurements,
     targets: prepared.targets,

@@ -33,6 +33,7 @@ const report = (measurements: Measurement[]): ScenarioReport => ({
   connections: 50,
   durationSeconds: 10,
   warmupSeconds: 3,
+  rounds: 3,
   servers: [
     { target: 'hearth', label: 'Hearth app', peakRssBytes: 100 * 1024 * 1024 },
     { target: 'ceiling', label: 'bare Fastify', peakRssBytes: 60 * 1024 * 1024 },
@@ -115,5 +116,16 @@ describe('stats', async () => {
     const late = ulid(1_700_000_000_000)
     assert.match(early, /^[0123456789ABCDEFGHJKMNPQRSTVWXYZ]{26}$/)
     assert.ok(early < late)
+  })
+})
+
+describe('medianRound', async () => {
+  const { medianRound } = await import('../lib/scenario.ts')
+
+  test('picks the round with the median req/s, latencies included', () => {
+    const rounds = [measurement('hearth', 'list', 900), { ...measurement('hearth', 'list', 1000), p99Ms: 99 }, measurement('hearth', 'list', 5000)]
+    assert.equal(medianRound(rounds).requestsPerSecond, 1000)
+    assert.equal(medianRound(rounds).p99Ms, 99)
+    assert.equal(medianRound([measurement('hearth', 'list', 7)]).requestsPerSecond, 7)
   })
 })
