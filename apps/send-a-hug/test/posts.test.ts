@@ -174,3 +174,25 @@ describe('home, search and posts', () => {
     assert.ok((await ids('/posts/new')).includes(45))
   })
 })
+
+test('the visible-post counter behind the page counts stays equal to a real count', async () => {
+  const h = await seededApp()
+  try {
+    const date = '2024-05-01T10:00:00.000Z'
+    await h.call('user', { method: 'POST', url: '/posts', payload: { text: 'one', date } })
+    await h.call('user', { method: 'POST', url: '/reports', payload: { type: 'Post', userID: 1, postID: 1, reportReason: 'a', date } })
+    await h.call('user', { method: 'POST', url: '/reports', payload: { type: 'Post', userID: 1, postID: 1, reportReason: 'b', date } })
+    await h.call('user', { method: 'POST', url: '/reports', payload: { type: 'Post', userID: 4, postID: 22, reportReason: 'c', date } })
+    await h.call('admin', { method: 'PATCH', url: '/reports/45', payload: { closed: true, dismissed: true, postID: 1 } })
+    await h.call('admin', { method: 'DELETE', url: '/posts/22' })
+    await h.call('admin', { method: 'DELETE', url: '/users/all/5/posts' })
+    const [counter] = await h.database.query<{ visible: number }>('SELECT visible FROM post_totals')
+    const [real] = await h.database.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM posts p WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.post_id = p.id AND NOT r.closed)',
+    )
+    assert.equal(counter?.visible, real?.count)
+    assert.equal(real?.count, 24 + 1 - 1 - 1 - 2, 'post 1 is still reported once; 22 and user 5’s two posts are gone')
+  } finally {
+    await h.close()
+  }
+})
