@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, ne, sql, type Db } from '@hearth/kernel'
-import { answers, applications, questions, users } from '../../db/schema.ts'
+import { and, eq, ne, sql, type Db } from '@hearth/kernel'
+import { answers, applications } from '../../db/schema.ts'
+import { inList, rows, toDate } from '../shared/rows.ts'
 import type { ApplicationStatus } from '../../events.ts'
 import type { QuestionRow } from '../templates/template.repository.ts'
 
@@ -27,28 +28,41 @@ const applicationColumns = {
   templateId: applications.templateId,
 }
 
+interface ApplicationRecord {
+  id: number
+  process_time: Date | string | null
+  status: ApplicationStatus
+  user_id: number
+  template_id: number
+}
+
+const toApplication = (row: ApplicationRecord): ApplicationRow => ({
+  id: Number(row.id),
+  processTime: toDate(row.process_time),
+  status: row.status,
+  userId: Number(row.user_id),
+  templateId: Number(row.template_id),
+})
+
+const selectApplications = sql`SELECT id, process_time, status, user_id, template_id FROM applications`
+
 export const applicationRepository = {
-  byIds(db: Db, ids: readonly number[]): Promise<ApplicationRow[]> {
-    return db.select(applicationColumns).from(applications).where(inArray(applications.id, [...ids]))
+  async byIds(db: Db, ids: readonly number[]): Promise<ApplicationRow[]> {
+    return (await rows<ApplicationRecord>(db, sql`${selectApplications} WHERE id IN ${inList(ids)}`)).map(toApplication)
   },
 
   async byIdForUpdate(db: Db, id: number): Promise<ApplicationRow | undefined> {
-    const [row] = await db.select(applicationColumns).from(applications).where(eq(applications.id, id)).for('update')
-    return row
+    const [row] = await rows<ApplicationRecord>(db, sql`${selectApplications} WHERE id = ${id} FOR UPDATE`)
+    return row && toApplication(row)
   },
 
   /** Serialises a user's writes (one UNPROCESSED application at a time, even under concurrency). */
   async lockUser(db: Db, userId: number): Promise<boolean> {
-    const rows = await db.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update')
-    return rows.length > 0
+    return (await rows(db, sql`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`)).length > 0
   },
 
-  unprocessedOfUsers(db: Db, userIds: readonly number[]): Promise<ApplicationRow[]> {
-    return db
-      .select(applicationColumns)
-      .from(applications)
-      .where(and(inArray(applications.userId, [...userIds]), eq(applications.status, 'UNPROCESSED')))
-      .orderBy(asc(applications.id))
+  async unprocessedOfUsers(db: Db, userIds: readonly number[]): Promise<ApplicationRow[]> {
+    return (await rows<ApplicationRecord>(db, sql`${selectApplications} WHERE user_id IN ${inList(userIds)} AND status = 'UNPROCESSED' ORDER BY id`)).map(toApplication)
   },
 
   /**
@@ -56,36 +70,50 @@ export const applicationRepository = {
    * their lowest answer id, then those without, each by application id. This reproduces the order
    * the original's fixtures show.
    */
-  ofUsers(db: Db, userIds: readonly number[]): Promise<ApplicationRow[]> {
-    const firstAnswer = sql`(SELECT min(${answers.id}) FROM ${answers} WHERE ${answers.applicationId} = ${applications.id})`
-    return db
-      .select(applicationColumns)
-      .from(applications)
-      .where(inArray(applications.userId, [...userIds]))
-      .orderBy(sql`${firstAnswer} ASC NULLS LAST`, asc(applications.id))
+  async ofUsers(db: Db, userIds: readonly number[]): Promise<ApplicationRow[]> {
+    const list = await rows<ApplicationRecord>(
+      db,
+      sql`${selectApplications} a WHERE user_id IN ${inList(userIds)}
+          ORDER BY (SELECT min(b.id) FROM answers b WHERE b.application_id = a.id) ASC NULLS LAST, a.id`,
+    )
+    return list.map(toApplication)
   },
 
   /** Answers of the given applications with the exact question rows they answer, by number. */
   async answersOf(db: Db, applicationIds: readonly number[]): Promise<AnswerRecord[]> {
-    return db
-      .select({
-        id: answers.id,
-        number: answers.number,
-        answer: answers.answer,
-        applicationId: answers.applicationId,
-        question: {
-          id: questions.id,
-          templateId: questions.templateId,
-          number: questions.number,
-          question: questions.question,
-          multiline: questions.multiline,
-          minAnswerLength: questions.minAnswerLength,
-        },
-      })
-      .from(answers)
-      .innerJoin(questions, eq(questions.id, answers.questionId))
-      .where(inArray(answers.applicationId, [...applicationIds]))
-      .orderBy(asc(answers.number), asc(answers.id))
+    const list = await rows<{
+      id: number
+      number: number
+      answer: string
+      application_id: number
+      question_id: number
+      template_id: number
+      question_number: number
+      question: string
+      multiline: boolean
+      min_answer_length: number
+    }>(
+      db,
+      sql`SELECT a.id, a.number, a.answer, a.application_id, q.id AS question_id, q.template_id, q.number AS question_number,
+                 q.question, q.multiline, q.min_answer_length
+            FROM answers a JOIN questions q ON q.id = a.question_id
+           WHERE a.application_id IN ${inList(applicationIds)}
+           ORDER BY a.number, a.id`,
+    )
+    return list.map((row) => ({
+      id: Number(row.id),
+      number: Number(row.number),
+      answer: row.answer,
+      applicationId: Number(row.application_id),
+      question: {
+        id: Number(row.question_id),
+        templateId: Number(row.template_id),
+        number: Number(row.question_number),
+        question: row.question,
+        multiline: Boolean(row.multiline),
+        minAnswerLength: Number(row.min_answer_length),
+      },
+    }))
   },
 
   async insert(db: Db, userId: number, templateId: number, answerRows: { number: number; answer: string; questionId: number }[]): Promise<ApplicationRow> {

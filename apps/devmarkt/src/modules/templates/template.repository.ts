@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, type Db } from '@hearth/kernel'
+import { and, eq, sql, type Db } from '@hearth/kernel'
 import { questions, templates } from '../../db/schema.ts'
 import type { QuestionDraft } from './template.rules.ts'
+import { inList, rows } from '../shared/rows.ts'
 
 export interface QuestionRow extends QuestionDraft {
   id: number
@@ -25,58 +26,59 @@ const questionColumns = {
 /** Plain code-unit order, as Java's String.compareTo (not the database collation, not localeCompare). */
 const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
-/** Rows of `templates LEFT JOIN questions` (ordered by question number) folded into records. */
-function fold(rows: { id: number; name: string | null; question: QuestionRow | null }[]): TemplateRecord[] {
+interface JoinedRow {
+  id: number
+  name: string | null
+  question_id: number | null
+  number: number | null
+  question: string | null
+  multiline: boolean | null
+  min_answer_length: number | null
+}
+
+const joined = sql`SELECT t.id, t.name, q.id AS question_id, q.number, q.question, q.multiline, q.min_answer_length
+  FROM templates t LEFT JOIN questions q ON q.template_id = t.id`
+
+/** Rows of `templates LEFT JOIN questions` (ordered by template, then question number) folded into records. */
+function fold(list: JoinedRow[]): TemplateRecord[] {
   const byId = new Map<number, TemplateRecord>()
-  for (const row of rows) {
-    let record = byId.get(row.id)
-    if (!record) byId.set(row.id, (record = { id: row.id, name: row.name ?? '', questions: [] }))
-    if (row.question) record.questions.push(row.question)
+  for (const row of list) {
+    const id = Number(row.id)
+    let record = byId.get(id)
+    if (!record) byId.set(id, (record = { id, name: row.name ?? '', questions: [] }))
+    if (row.question_id !== null) {
+      record.questions.push({
+        id: Number(row.question_id),
+        templateId: id,
+        number: Number(row.number),
+        question: row.question!,
+        multiline: Boolean(row.multiline),
+        minAnswerLength: Number(row.min_answer_length),
+      })
+    }
   }
   return [...byId.values()]
 }
 
 export const templateRepository = {
   async enabledNames(db: Db): Promise<{ id: number; name: string }[]> {
-    const rows = await db.select({ id: templates.id, name: templates.name }).from(templates).where(eq(templates.enabled, true))
-    return rows.map((row) => ({ id: row.id, name: row.name ?? '' })).sort(byName)
+    const list = await rows<{ id: number; name: string | null }>(db, sql`SELECT id, name FROM templates WHERE enabled`)
+    return list.map((row) => ({ id: Number(row.id), name: row.name ?? '' })).sort(byName)
   },
 
   /** Every enabled template with its questions, in one query. */
   async enabledWithQuestions(db: Db): Promise<TemplateRecord[]> {
-    const rows = await db
-      .select({ id: templates.id, name: templates.name, question: questionColumns })
-      .from(templates)
-      .leftJoin(questions, eq(questions.templateId, templates.id))
-      .where(eq(templates.enabled, true))
-      .orderBy(asc(templates.id), asc(questions.number))
-    return fold(rows).sort(byName)
+    return fold(await rows<JoinedRow>(db, sql`${joined} WHERE t.enabled ORDER BY t.id, q.number`)).sort(byName)
   },
 
   async enabledByName(db: Db, name: string, options: { forUpdate?: boolean } = {}): Promise<TemplateRecord | undefined> {
-    const query = db
-      .select({ id: templates.id, name: templates.name })
-      .from(templates)
-      .where(and(eq(templates.enabled, true), eq(templates.name, name)))
-    const [template] = options.forUpdate ? await query.for('update') : await query
-    if (!template) return undefined
-    const rows = await db.select(questionColumns).from(questions).where(eq(questions.templateId, template.id)).orderBy(asc(questions.number))
-    return { id: template.id, name: template.name ?? '', questions: rows }
+    if (options.forUpdate) await rows(db, sql`SELECT id FROM templates WHERE enabled AND name = ${name} FOR UPDATE`)
+    return fold(await rows<JoinedRow>(db, sql`${joined} WHERE t.enabled AND t.name = ${name} ORDER BY t.id, q.number`))[0]
   },
 
   /** Templates by id, enabled or not (an application keeps the version it was written against). */
   async byIds(db: Db, ids: readonly number[]): Promise<TemplateRecord[]> {
-    const rows = await db
-      .select({ id: templates.id, name: templates.name, question: questionColumns })
-      .from(templates)
-      .leftJoin(questions, eq(questions.templateId, templates.id))
-      .where(inArray(templates.id, [...ids]))
-      .orderBy(asc(templates.id), asc(questions.number))
-    return fold(rows)
-  },
-
-  async questionsByIds(db: Db, ids: readonly number[]): Promise<QuestionRow[]> {
-    return db.select(questionColumns).from(questions).where(inArray(questions.id, [...ids]))
+    return fold(await rows<JoinedRow>(db, sql`${joined} WHERE t.id IN ${inList(ids)} ORDER BY t.id, q.number`))
   },
 
   async disableEnabledByName(db: Db, name: string): Promise<boolean> {

@@ -1,6 +1,7 @@
-import { and, eq, inArray, type Db } from '@hearth/kernel'
+import { and, eq, sql, type Db } from '@hearth/kernel'
 import { users } from '../../db/schema.ts'
 import type { Role } from '../../permissions.ts'
+import { inList, rows } from '../shared/rows.ts'
 
 export interface UserRow {
   id: number
@@ -16,14 +17,23 @@ export interface PublicUserId {
 
 const byPublicId = (id: PublicUserId) => and(eq(users.idType, id.type), eq(users.userId, id.number))
 
+interface UserRecord {
+  id: number
+  id_type: string
+  user_id: string | bigint
+  role: Role
+}
+const toUser = (row: UserRecord): UserRow => ({ id: Number(row.id), idType: row.id_type, userId: BigInt(row.user_id), role: row.role })
+
 export const userRepository = {
+  /** The per-request lookup behind every credential (unique index on id_type, user_id). */
   async findByPublicId(db: Db, id: PublicUserId): Promise<UserRow | undefined> {
-    const [row] = await db.select().from(users).where(byPublicId(id)).limit(1)
-    return row
+    const [row] = await rows<UserRecord>(db, sql`SELECT id, id_type, user_id, role FROM users WHERE id_type = ${id.type} AND user_id = ${id.number.toString()} LIMIT 1`)
+    return row && toUser(row)
   },
 
-  byIds(db: Db, ids: readonly number[]): Promise<UserRow[]> {
-    return db.select().from(users).where(inArray(users.id, [...ids]))
+  async byIds(db: Db, ids: readonly number[]): Promise<UserRow[]> {
+    return (await rows<UserRecord>(db, sql`SELECT id, id_type, user_id, role FROM users WHERE id IN ${inList(ids)}`)).map(toUser)
   },
 
   /** Inserts the user unless the public id exists; undefined when it did. */
