@@ -94,6 +94,15 @@ export function ratio(measurements: Measurement[], operation: string, versus: st
   return mine.requestsPerSecond / other.requestsPerSecond
 }
 
+/** Another target's CPU per request divided by ours (above 1: Hearth spends less CPU per request). */
+export function cpuRatio(measurements: Measurement[], operation: string, versus: string, ours = 'hearth'): number | undefined {
+  const mine = measurements.find((m) => m.operation === operation && m.target === ours)
+  const other = measurements.find((m) => m.operation === operation && m.target === versus)
+  const a = mine && cpuMsPerRequest(mine)
+  const b = other && cpuMsPerRequest(other)
+  return a === undefined || b === undefined || a === 0 ? undefined : b / a
+}
+
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return 'n/a'
   return `${(bytes / (1024 * 1024)).toFixed(0)} MiB`
@@ -103,6 +112,14 @@ const formatRate = (value: number) => Math.round(value).toLocaleString('en-US')
 const formatMs = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1))
 const formatRatio = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)}×`)
 const formatCpu = (value: number | undefined) => (value === undefined ? 'n/a' : `${Math.round(value * 100)} %`)
+/** Server CPU time per completed request: what one request costs the server, whatever the machine's load. */
+export function cpuMsPerRequest(m: Measurement): number | undefined {
+  return m.serverCpu === undefined || m.requestsPerSecond === 0 ? undefined : (m.serverCpu / m.requestsPerSecond) * 1000
+}
+const formatCpuPerRequest = (m: Measurement) => {
+  const value = cpuMsPerRequest(m)
+  return value === undefined ? 'n/a' : value.toFixed(2)
+}
 const formatLoad = (load: [number, number, number]) => load.map((value) => value.toFixed(2)).join(' / ')
 
 /** The markdown of one scenario's section. */
@@ -134,14 +151,14 @@ export function renderSection(report: ScenarioReport): string {
   lines.push('Servers:', '')
   for (const server of report.servers) lines.push(`- **${server.target}**: ${server.label}`)
   lines.push('')
-  lines.push('| operation | server | connections | req/s | p50 ms | p99 ms | requests | server CPU | peak RSS |')
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|')
+  lines.push('| operation | server | connections | req/s | p50 ms | p99 ms | requests | server CPU | CPU ms / request | peak RSS |')
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|')
   for (const operation of operations) {
     for (const m of report.measurements.filter((item) => item.operation === operation)) {
       const rss = report.servers.find((server) => server.target === m.target)?.peakRssBytes
       lines.push(
         `| ${operation} | ${m.target} | ${m.connections} | ${formatRate(m.requestsPerSecond)} | ${formatMs(m.p50Ms)} | ${formatMs(m.p99Ms)} | ` +
-          `${m.requests.toLocaleString('en-US')} | ${formatCpu(m.serverCpu)} | ${formatBytes(rss)} |`,
+          `${m.requests.toLocaleString('en-US')} | ${formatCpu(m.serverCpu)} | ${formatCpuPerRequest(m)} | ${formatBytes(rss)} |`,
       )
     }
   }
@@ -151,12 +168,23 @@ export function renderSection(report: ScenarioReport): string {
     .filter((target) => target !== 'hearth')
     .sort((a, b) => rank(a) - rank(b))
   if (versusTargets.length > 0 && report.measurements.some((m) => m.target === 'hearth')) {
-    lines.push(`| operation | ${versusTargets.map((target) => `hearth ÷ ${target}`).join(' | ')} |`)
-    lines.push(`|---|${versusTargets.map(() => '---:').join('|')}|`)
+    lines.push(
+      `| operation | ${versusTargets.map((target) => `req/s: hearth ÷ ${target}`).join(' | ')} | ` +
+        `${versusTargets.map((target) => `CPU per request: ${target} ÷ hearth`).join(' | ')} |`,
+    )
+    lines.push(`|---|${versusTargets.map(() => '---:').join('|')}|${versusTargets.map(() => '---:').join('|')}|`)
     for (const operation of operations) {
-      lines.push(`| ${operation} | ${versusTargets.map((target) => formatRatio(ratio(report.measurements, operation, target))).join(' | ')} |`)
+      lines.push(
+        `| ${operation} | ${versusTargets.map((target) => formatRatio(ratio(report.measurements, operation, target))).join(' | ')} | ` +
+          `${versusTargets.map((target) => formatRatio(cpuRatio(report.measurements, operation, target))).join(' | ')} |`,
+      )
     }
     lines.push('')
+    lines.push(
+      'The first ratios are throughput (the targets are set on these). The second are how many times more server CPU the ' +
+        'other server spends on one request than Hearth does; they are far less sensitive to the machine\'s load.',
+      '',
+    )
   }
   if (report.targets.length > 0) {
     lines.push('Targets:', '')
@@ -175,8 +203,11 @@ export function renderSection(report: ScenarioReport): string {
     lines.push('')
   }
   lines.push('Peak RSS is the largest resident set of the server process (and its children) over its whole life, ')
-  lines.push('start-up and both operations included (Linux `VmHWM`, and `VmRSS` sampled every 100 ms). Server CPU is ')
-  lines.push('user + system time of the server process during the measured window, divided by the window.')
+  lines.push('start-up and every operation included (Linux `VmHWM`, and `VmRSS` sampled every 100 ms). Server CPU is ')
+  lines.push('user + system time of the server process during the measured round, divided by its length (100 % = one core); ')
+  lines.push('well under 100 % means the server spent the round waiting (for PostgreSQL, or for a CPU the machine did not give it). ')
+  lines.push('CPU ms / request is that CPU time divided by the requests completed: the cost of one request to the server process ')
+  lines.push('itself (PostgreSQL\'s work not included), which depends far less on the machine\'s load than req/s does.')
   return lines.join('\n')
 }
 

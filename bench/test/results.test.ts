@@ -89,10 +89,10 @@ describe('ratios and targets', () => {
   test('renderSection prints the table, the ratios, the verdicts and the machine', () => {
     const text = renderSection(report(measurements))
     assert.match(text, /^## Demo scenario/)
-    assert.match(text, /\| list \| hearth \| 50 \| 3,000 \| 4 \| 12\.5 \| 30,000 \| 97 % \| 100 MiB \|/)
+    assert.match(text, /\| list \| hearth \| 50 \| 3,000 \| 4 \| 12\.5 \| 30,000 \| 97 % \| 0\.32 \| 100 MiB \|/)
     assert.match(text, /\| list \| peer \| 50 \| 1,000 \| .* \| n\/a \|/)
-    assert.match(text, /\| operation \| hearth ÷ peer \| hearth ÷ ceiling \|/)
-    assert.match(text, /\| list \| 3\.00× \| 0\.30× \|/)
+    assert.match(text, /\| operation \| req\/s: hearth ÷ peer \| req\/s: hearth ÷ ceiling \| CPU per request: peer ÷ hearth \| CPU per request: ceiling ÷ hearth \|/)
+    assert.match(text, /\| list \| 3\.00× \| 0\.30× \| 3\.00× \| 0\.30× \|/)
     assert.match(text, /hearth ÷ Peer stack ≥ 3× → 3\.00×, \*\*met\*\*/)
     assert.match(text, /hearth ÷ bare Fastify ≥ 0\.4× → 0\.30×, \*\*NOT met\*\*/)
     assert.match(text, /2 × Test CPU, 8192 MiB RAM, Node v20\.0\.0, PostgreSQL 15\.0/)
