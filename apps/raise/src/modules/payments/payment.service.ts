@@ -1,6 +1,6 @@
 import { errors, type Database } from '@hearth/kernel'
 import { ulid, type AuditContext } from '@hearth/kernel/audit'
-import { eq } from '@hearth/kernel'
+import { eq, isNull } from '@hearth/kernel'
 import { donations, payments, type DonationRow, type PaymentRow } from '../../db/schema.ts'
 import { auditWrite, nowSeconds, plus, transaction, unchanged, updateWhere } from '../../db/conditions.ts'
 import type { Caller } from '../../auth/tokens.ts'
@@ -129,7 +129,10 @@ export function createPaymentService(database: Database, fundraiserService: Fund
         }
         if (payment.method !== 'card') throw errors.badRequest(`You can only cancel card payments, but you tried to cancel a ${payment.method} payment`)
         await transaction(database, async (tx) => {
-          await updateWhere(tx, payments, paymentId, { status: 'cancelled' }, paymentUnchanged, 'payment')
+          // A scheduled payment with a reference has been charged by the collection (declines save
+          // none): its money is on the way, so it cannot be cancelled (409, as a failed condition).
+          const notCharged = payment.status === 'scheduled' ? isNull(payments.reference) : unchanged(payments.reference, payment.reference)
+          await updateWhere(tx, payments, paymentId, { status: 'cancelled' }, [...paymentUnchanged, notCharged], 'payment')
           await auditWrite(tx, context, 'edit', paymentId, { tableName: 'payment', data: body })
           if (payment.matchFundingAmount && fundraiser.matchFundingRemaining !== null) {
             await creditFundraiser(tx, context, fundraiser, { takeFromPot: -payment.matchFundingAmount })

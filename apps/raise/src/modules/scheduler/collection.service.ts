@@ -1,4 +1,4 @@
-import { errors, type Database } from '@hearth/kernel'
+import { and, eq, errors, type Database } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
 import type { Stripe } from '@hearth/kernel/payments'
 import { payments } from '../../db/schema.ts'
@@ -41,21 +41,26 @@ export function createCollectionService(deps: {
           const donation = await deps.donationService.get(payment.fundraiserId, payment.donationId)
           if (!donation.stripeCustomerId || !donation.stripePaymentMethodId) return
           if (payment.donationAmount === 0 && payment.contributionAmount === 0) throw errors.internal(`Scheduled payment ${payment.id} has no amount`)
-          const intent = await deps.stripe.paymentIntents.create(
-            {
-              amount: payment.donationAmount + payment.contributionAmount,
-              currency: fundraiser.currency,
-              automatic_payment_methods: { enabled: true },
-              metadata: { fundraiserId: payment.fundraiserId, donationId: payment.donationId, paymentId: payment.id },
-              confirm: true,
-              off_session: true,
-              customer: donation.stripeCustomerId,
-              payment_method: donation.stripePaymentMethodId,
-              error_on_requires_action: true,
-            },
-            { idempotencyKey: payment.id },
-          )
+          // The charge happens while this payment's row is locked, and its reference is saved before
+          // the lock is released: a concurrent cancellation waits, then finds the reference set and
+          // is refused (409) instead of cancelling a payment whose money is on its way.
           await transaction(database, async (tx) => {
+            const [locked] = await tx.select({ id: payments.id }).from(payments).where(and(eq(payments.id, payment.id), eq(payments.status, 'scheduled'))).for('update')
+            if (!locked) return
+            const intent = await deps.stripe.paymentIntents.create(
+              {
+                amount: payment.donationAmount + payment.contributionAmount,
+                currency: fundraiser.currency,
+                automatic_payment_methods: { enabled: true },
+                metadata: { fundraiserId: payment.fundraiserId, donationId: payment.donationId, paymentId: payment.id },
+                confirm: true,
+                off_session: true,
+                customer: donation.stripeCustomerId!,
+                payment_method: donation.stripePaymentMethodId!,
+                error_on_requires_action: true,
+              },
+              { idempotencyKey: payment.id },
+            )
             await updateWhere(tx, payments, payment.id, { reference: intent.id }, [], 'payment')
             await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: { reference: intent.id } })
           })

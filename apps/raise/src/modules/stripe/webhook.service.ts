@@ -1,4 +1,4 @@
-import { errors, eq, isNull, type Database } from '@hearth/kernel'
+import { errors, eq, isNull, or, type Database } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
 import { verifyStripeWebhook, WebhookSignatureError, type Stripe } from '@hearth/kernel/payments'
 import type { JobRunner } from '@hearth/kernel/jobs'
@@ -87,7 +87,8 @@ export function createWebhookService(deps: WebhookDeps) {
             paymentId,
             { status: 'paid', matchFundingAmount: matchFundingOnPayment },
             [
-              unchanged(payments.reference, payment.reference),
+              // Unset or this PaymentIntent: the collection may have saved the reference since we read it.
+              or(isNull(payments.reference), eq(payments.reference, intent.id))!,
               unchanged(payments.donationAmount, payment.donationAmount),
               unchanged(payments.contributionAmount, payment.contributionAmount),
               unchanged(payments.matchFundingAmount, payment.matchFundingAmount),

@@ -54,6 +54,8 @@ export interface FakeStripeOptions {
   /** Accepted secret key; any `sk_…` key when unset. */
   secretKey?: string
   port?: number
+  /** Like Stripe, a delivery that is not answered 2xx is retried (here quickly: 50 ms, 250 ms, 1 s). */
+  retryDelaysMs?: number[]
 }
 
 export interface FakeStripe {
@@ -69,7 +71,7 @@ export interface FakeStripe {
   setWebhook(target: { url?: string; deliver?: FakeStripeOptions['deliver'] }): void
   /** What Stripe.js does in the browser: confirm with a payment method; then the webhook is sent. */
   confirm(paymentIntentId: string, paymentMethod?: string): Promise<{ status: number; body: Json }>
-  /** Sends an event's webhook again (Stripe retries deliveries). */
+  /** Sends an event's webhook again, once (as a manual resend from Stripe's dashboard). */
   redeliver(eventId: string): Promise<WebhookDelivery>
   /** Forgets every idempotency key, as when Stripe's 24-hour key window has passed. */
   forgetIdempotencyKeys(): void
@@ -143,6 +145,16 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
   }
 
   async function sendWebhook(event: Json): Promise<WebhookDelivery> {
+    let delivery = await sendOnce(event)
+    for (const delay of options.retryDelaysMs ?? [50, 250, 1000]) {
+      if (typeof delivery.status === 'number' && delivery.status < 300) break
+      await new Promise((resolve) => setTimeout(resolve, delay))
+      delivery = await sendOnce(event)
+    }
+    return delivery
+  }
+
+  async function sendOnce(event: Json): Promise<WebhookDelivery> {
     const payload = JSON.stringify(event, null, 2)
     const signature = signStripePayload(payload, options.webhookSecret)
     const delivery: WebhookDelivery = { eventId: event.id, type: event.type, payload, signature, status: 'error', paymentIntentId: event.data.object.id }
@@ -370,7 +382,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     async redeliver(eventId) {
       const event = events.find((candidate) => candidate.id === eventId)
       if (!event) throw new Error(`no event ${eventId}`)
-      return sendWebhook(event)
+      return sendOnce(event)
     },
     forgetIdempotencyKeys() {
       idempotent.clear()
