@@ -107,6 +107,13 @@ describe('Foreign', () => {
     assert.deepEqual(mine.body, { data: { application: { id: 7 } } })
   })
 
+  test('never creates a user of the reserved type internal', async () => {
+    const auth = `Foreign ${await jwt('internal:1')} internal:7`
+    assert.deepEqual((await gql(app, '{ templates { name } }', { auth })).body.errors, [UNAUTHORIZED])
+    const check = await gql(app, '{ user(id: {type: "internal", number: 7}) { ... on Failure { errors { code } } } }', { auth: headers.admin })
+    assert.deepEqual(check.body.data, { user: { errors: [{ code: 'NOT_FOUND' }] } })
+  })
+
   test('a sudoer that is not an admin is UNAUTHORIZED, not FORBIDDEN, and creates nobody', async () => {
     const auth = `Foreign ${await jwt('testuser:2')} somebody:42`
     assert.deepEqual((await gql(app, '{ templates { name } }', { auth })).body.errors, [UNAUTHORIZED])

@@ -1,7 +1,7 @@
 import { createJwtVerifier, TokenInvalidError, type Database, type JwtVerifier } from '@hearth/kernel'
 import type { Role } from '../permissions.ts'
 import { userRepository, type PublicUserId, type UserRow } from '../modules/users/user.repository.ts'
-import { parsePublicUserId } from '../modules/users/user.rules.ts'
+import { isReservedType, parsePublicUserId } from '../modules/users/user.rules.ts'
 import { parseAuthorizationHeader } from './authorization-header.ts'
 
 /** Who is calling: the user row, plus the admin acting for them when the header was `Foreign`. */
@@ -49,8 +49,11 @@ export class CallerService {
     }
     const sudoer = await userRepository.findByPublicId(db, subject)
     if (!sudoer || sudoer.role !== 'ADMIN') return undefined
-    // The target is created on first sight with role USER, and is complete on this very request.
-    const user = await userRepository.findOrCreate(db, parsed.target, 'USER')
+    // The target is created on first sight with role USER, and is complete on this very request;
+    // the reserved type `internal` is never created this way.
+    const existing = await userRepository.findByPublicId(db, parsed.target)
+    if (!existing && isReservedType(parsed.target.type)) return undefined
+    const user = existing ?? (await userRepository.findOrCreate(db, parsed.target, 'USER'))
     return { user, role: user.role, actingAdminId: sudoer.id }
   }
 
