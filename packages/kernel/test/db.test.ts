@@ -100,3 +100,48 @@ test('a stale lock of a dead process is taken over', async () => {
   const unlock = lockDataDirectory(dir)
   unlock()
 })
+
+test('a migration changed after it was applied is refused', async () => {
+  const database = await createTestDatabase({ schema: 'kernel_db_test', migrations: fixture })
+  try {
+    const { cpSync, writeFileSync, readFileSync } = await import('node:fs')
+    const edited = mkdtempSync(join(tmpdir(), 'hearth-migrations-'))
+    cpSync(fixture.folder, edited, { recursive: true })
+    const file = join(edited, '0000_widgets.sql')
+    writeFileSync(file, readFileSync(file, 'utf8').replace("'seeded'", "'edited'"))
+    await assert.rejects(database.migrate([{ owner: 'fixture', folder: edited }]), /fixture\/0000_widgets was changed after it was applied/)
+  } finally {
+    await database.close()
+  }
+})
+
+test('an embedded database persists across a close and a reopen of its directory', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-persist-'))
+  const first = await openDatabase({ url: undefined, schema: 'persisted', dataDir: dir })
+  await first.migrate([fixture])
+  await first.db.insert(widgets).values({ name: 'kept' })
+  await first.close()
+  const again = await openDatabase({ url: undefined, schema: 'persisted', dataDir: dir })
+  try {
+    assert.deepEqual(await again.migrate([fixture]), [], 'nothing to migrate the second time')
+    assert.deepEqual((await again.db.select().from(widgets)).map((row) => row.name), ['seeded', 'kept'])
+  } finally {
+    await again.close()
+  }
+})
+
+const serverUrl = process.env.TEST_DATABASE_URL || undefined
+
+test('processes migrating one schema at once on a server apply each migration exactly once', { skip: serverUrl ? false : 'TEST_DATABASE_URL is not set (needs a PostgreSQL server)' }, async () => {
+  const { randomBytes } = await import('node:crypto')
+  const schema = `t_concurrent_${randomBytes(4).toString('hex')}`
+  const handles = await Promise.all([1, 2, 3].map(() => openDatabase({ url: serverUrl, schema, poolSize: 2 })))
+  try {
+    const applied = await Promise.all(handles.map((database) => database.migrate([fixture])))
+    assert.deepEqual(applied.flat(), ['fixture/0000_widgets'], 'one of them migrated, the others found nothing to do')
+    assert.deepEqual((await handles[0]!.db.select().from(widgets)).map((row) => row.name), ['seeded'])
+  } finally {
+    await handles[0]!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await Promise.all(handles.map((database) => database.close()))
+  }
+})

@@ -90,7 +90,21 @@ async function openServer(url: string, schema: string, poolSize = 10): Promise<D
     options: `-c search_path=${quoteIdentifier(schema)},public`,
   })
   pool.on('error', () => {}) // an idle client dropped by the server is replaced on next use
-  await pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`)
+  // CREATE SCHEMA IF NOT EXISTS is not safe against itself: copies starting together on an empty
+  // database would fail with a duplicate key. Take the schema's migration lock for it.
+  const setup = await pool.connect()
+  try {
+    await setup.query('BEGIN')
+    await setup.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`hearth-migrate:${schema}`])
+    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`)
+    await setup.query('COMMIT')
+  } catch (error) {
+    await setup.query('ROLLBACK').catch(() => {})
+    await pool.end()
+    throw error
+  } finally {
+    setup.release()
+  }
   const db = drizzlePg(pool) as unknown as Db
   const inTransaction = async <T>(fn: (runner: SqlRunner) => Promise<T>): Promise<T> => {
     const client = await pool.connect()
