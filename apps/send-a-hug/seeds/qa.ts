@@ -97,37 +97,38 @@ function notificationRows() {
   return rows.sort((a, b) => a[0] - b[0])
 }
 
+/** One multi-row INSERT per table (the QA suite reseeds before every test, so this stays quick). */
+async function insertRows(database: Database, table: string, columns: string[], rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return
+  const params: unknown[] = []
+  const values = rows.map((row) => `(${row.map((value) => `$${params.push(value)}`).join(', ')})`)
+  await database.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values.join(', ')}`, params)
+}
+
 export async function loadQaSeed(database: Database): Promise<void> {
-  const q = (text: string, params?: unknown[]) => database.query(text, params)
   // The test seed variant of role 4 ("new user") may report (spec §3.2).
-  await q('INSERT INTO roles_permissions_map (role_id, permission_id) VALUES (4, 8) ON CONFLICT DO NOTHING')
-  await q("INSERT INTO filters (id, filter) VALUES (1, 'filtered_word_1'), (2, 'filtered_word_2')")
-  for (const [id, name, firebase, role, received, given, logins, release, autoRefresh, rate, verified, lastRead] of users) {
-    await q(
-      `INSERT INTO users (id, display_name, firebase_id, role_id, received_hugs, given_hugs, login_count, release_date, auto_refresh, refresh_rate, email_verified, last_notifications_read, push_enabled, selected_character, icon_colours)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, false, 'kitty', $13)`,
-      [id, name, firebase, role, received, given, logins, release, autoRefresh, rate, verified, lastRead, colours],
-    )
-  }
-  for (const [id, author, text, date, hugs] of posts) {
-    await q('INSERT INTO posts (id, user_id, text, date, given_hugs, sent_hugs) VALUES ($1, $2, $3, $4, $5, $6)', [id, author, text, date, hugs, id >= 43 ? [] : [4]])
-  }
-  for (const [id, first, second] of threads) await q('INSERT INTO threads (id, user_1_id, user_2_id) VALUES ($1, $2, $3)', [id, first, second])
-  for (const [id, from, to, thread, fromDeleted, forDeleted, date] of messages) {
-    await q('INSERT INTO messages (id, from_id, for_id, text, date, thread, from_deleted, for_deleted) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [id, from, to, `message ${id}`, date, thread, fromDeleted, forDeleted])
-  }
-  for (const row of reportRows()) {
-    await q('INSERT INTO reports (id, type, user_id, post_id, reporter, report_reason, date, dismissed, closed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', row)
-  }
-  for (const row of notificationRows()) {
-    await q('INSERT INTO notifications (id, for_id, from_id, type, text, date, read) VALUES ($1, $2, $3, $4, $5, $6, $7)', row)
-  }
+  await database.query('INSERT INTO roles_permissions_map (role_id, permission_id) VALUES (4, 8) ON CONFLICT DO NOTHING')
+  await insertRows(database, 'filters', ['id', 'filter'], [[1, 'filtered_word_1'], [2, 'filtered_word_2']])
+  await insertRows(
+    database,
+    'users',
+    ['id', 'display_name', 'firebase_id', 'role_id', 'received_hugs', 'given_hugs', 'login_count', 'release_date', 'auto_refresh', 'refresh_rate', 'email_verified', 'last_notifications_read', 'push_enabled', 'selected_character', 'icon_colours'],
+    users.map((row) => [...row, false, 'kitty', colours]),
+  )
+  await insertRows(database, 'posts', ['id', 'user_id', 'text', 'date', 'given_hugs', 'sent_hugs'], posts.map(([id, author, text, date, hugs]) => [id, author, text, date, hugs, id >= 43 ? [] : [4]]))
+  await insertRows(database, 'threads', ['id', 'user_1_id', 'user_2_id'], threads)
+  await insertRows(
+    database,
+    'messages',
+    ['id', 'from_id', 'for_id', 'text', 'date', 'thread', 'from_deleted', 'for_deleted'],
+    messages.map(([id, from, to, thread, fromDeleted, forDeleted, date]) => [id, from, to, `message ${id}`, date, thread, fromDeleted, forDeleted]),
+  )
+  await insertRows(database, 'reports', ['id', 'type', 'user_id', 'post_id', 'reporter', 'report_reason', 'date', 'dismissed', 'closed'], reportRows())
+  await insertRows(database, 'notifications', ['id', 'for_id', 'from_id', 'type', 'text', 'date', 'read'], notificationRows())
   const subscription = JSON.stringify({ endpoint: 'https://fcm.googleapis.com/fcm/send/epyhl2GD', expirationTime: null, keys: { p256dh: 'fdsfd', auth: 'dfs' } })
-  for (const [id, user] of [[1, 1], [2, 5], [3, 4]] as const) {
-    await q('INSERT INTO subscriptions (id, "user", endpoint, subscription_data) VALUES ($1, $2, $3, $4)', [id, user, 'https://fcm.googleapis.com/fcm/send/epyhl2GD', subscription])
-  }
+  await insertRows(database, 'subscriptions', ['id', '"user"', 'endpoint', 'subscription_data'], [1, 5, 4].map((user, index) => [index + 1, user, 'https://fcm.googleapis.com/fcm/send/epyhl2GD', subscription]))
   // Next ids as the original's fixture leaves them.
   for (const [table, next] of [['users', 23], ['posts', 46], ['messages', 27], ['threads', 9], ['reports', 45], ['notifications', 96], ['subscriptions', 4], ['filters', 3]] as const) {
-    await q(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), ${next - 1})`)
+    await database.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), ${next - 1})`)
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { registerPermissionHook } from '@hearth/kernel'
-import { TokenInvalidError, type FirebaseToken, type FirebaseVerifier } from '@hearth/kernel/identity'
+import { errors, registerPermissionHook } from '@hearth/kernel'
+import { KeyFetchError, TokenInvalidError, type FirebaseToken, type FirebaseVerifier } from '@hearth/kernel/identity'
 import { authError } from './errors.ts'
 import { satisfiedRequirements } from './permissions.ts'
 
@@ -40,6 +40,8 @@ export async function verifyBearer(request: FastifyRequest, verify: FirebaseVeri
   try {
     return await verify(parts[1]!)
   } catch (error) {
+    // Google's keys could not be fetched: not the caller's fault, and not a reason to sign them out.
+    if (error instanceof KeyFetchError) throw errors.unavailable('Token verification is unavailable right now; try again shortly.')
     if (!(error instanceof TokenInvalidError)) throw error
     throw authError(401, error.reason === 'expired' ? 'Unauthorised. Your token has expired.' : `Unauthorised. Your token is invalid. Error: ${error.reason}`)
   }

@@ -145,3 +145,17 @@ describe('Firebase identity driven by configuration', () => {
     assert.throws(() => sendAHug.loadConfig({ ...production, FIREBASE_PROJECT_ID: 'p', PUSH_ALLOW_INSECURE_TLS: 'true' }), /PUSH_ALLOW_INSECURE_TLS/)
   })
 })
+
+test('when the signing keys cannot be fetched the answer is 503, not a sign-out', async () => {
+  const app = await buildTestApp(sendAHug, { env: { IDENTITY_PROVIDER: 'firebase', FIREBASE_PROJECT_ID: 'sah-offline', FIREBASE_KEYS_URL: 'http://127.0.0.1:9/keys' } })
+  const keys = await startKeyServer({ projectId: 'sah-offline' })
+  try {
+    const token = await keys.mint({ sub: 'someone' })
+    const response = await app.app.inject({ method: 'GET', url: '/messages', headers: { authorization: `Bearer ${token}` } })
+    assert.equal(response.statusCode, 503)
+    assert.equal(JSON.parse(response.body).success, false)
+  } finally {
+    await keys.close()
+    await app.close()
+  }
+})
