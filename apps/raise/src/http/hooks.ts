@@ -46,7 +46,9 @@ export function registerRaiseHooks(app: FastifyInstance, deps: { tokens: TokenSe
 
   // Endpoints without a request schema take no body.
   app.addHook('preValidation', async (request) => {
-    if (request.routeOptions.schema?.body !== undefined) return
+    const schema = request.routeOptions.schema as { body?: unknown; hide?: boolean } | undefined
+    // Only Raise's own routes (hidden operational/QA routes keep Fastify's defaults).
+    if (schema?.body !== undefined || schema?.hide) return
     const body = request.body as unknown
     if (body !== undefined && body !== null && body !== '') {
       throw errors.validation('Event object failed validation', [{ location: 'body', path: '', message: 'must be empty' }])

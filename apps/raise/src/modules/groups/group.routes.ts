@@ -15,7 +15,7 @@ export function groupRoutes(app: FastifyInstance, { groupService }: Container) {
     config: { permission: 'group.manage' },
   }, (request, reply) => sendId(reply, groupService.create(request.raiseAudit, request.body)))
   r.patch('/admin/groups/:groupId', {
-    schema: { operationId: 'editGroup', summary: 'Rename a group (National); an unknown id is 409', tags: ['groups'], security, params: params('groupId'), body: GroupEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
+    schema: { operationId: 'editGroup', summary: 'Rename a group (National)', tags: ['groups'], security, params: params('groupId'), body: GroupEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
     config: { permission: 'group.manage' },
   }, async (request, reply) => {
     await groupService.edit(request.raiseAudit, request.params.groupId, request.body)

@@ -1,4 +1,4 @@
-import { type Database } from '@hearth/kernel'
+import { errors, type Database } from '@hearth/kernel'
 import { ulid, type AuditContext } from '@hearth/kernel/audit'
 import { groups } from '../../db/schema.ts'
 import { auditWrite, transaction, updateWhere } from '../../db/conditions.ts'
@@ -15,8 +15,9 @@ export function createGroupService(database: Database) {
       })
       return id
     },
-    /** An unknown id fails the existence condition: 409, as the original. */
+    /** An unknown id is 404 (the original's failed existence condition gave 409). */
     async edit(context: AuditContext, id: string, edits: { name?: string }): Promise<void> {
+      if (!(await groupRepository.get(database.db, id))) throw errors.notFound('group not found')
       await transaction(database, async (tx) => {
         await updateWhere(tx, groups, id, edits, [], 'group')
         await auditWrite(tx, context, 'edit', id, { tableName: 'group', data: edits })

@@ -16,7 +16,7 @@ export function userRoutes(app: FastifyInstance, { userService }: Container) {
     config: { permission: 'user.manage' },
   }, (request, reply) => sendId(reply, userService.create(request.raiseAudit, request.raiseCaller!.subject, request.body)))
   r.patch('/admin/users/:userId', {
-    schema: { operationId: 'editUser', summary: 'Edit a user (National); an unknown id is 409', tags: ['users'], security, params: params('userId'), body: UserEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
+    schema: { operationId: 'editUser', summary: 'Edit a user (National)', tags: ['users'], security, params: params('userId'), body: UserEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
     config: { permission: 'user.manage' },
   }, async (request, reply) => {
     await userService.edit(request.raiseAudit, request.params.userId, request.body)

@@ -1,4 +1,4 @@
-import { type Database } from '@hearth/kernel'
+import { errors, type Database } from '@hearth/kernel'
 import { ulid, type AuditContext } from '@hearth/kernel/audit'
 import type { JobRunner } from '@hearth/kernel/jobs'
 import { users, type UserRow } from '../../db/schema.ts'
@@ -34,7 +34,9 @@ export function createUserService(deps: {
       return row.id
     },
 
+    /** An unknown id is 404 (the original's failed existence condition gave 409). */
     async edit(context: AuditContext, id: string, edits: UserEditsT): Promise<void> {
+      if (!(await userRepository.get(database.db, id))) throw errors.notFound('user not found')
       await transaction(database, async (tx) => {
         await updateWhere(tx, users, id, edits, [], 'user')
         await auditWrite(tx, context, 'edit', id, { tableName: 'user', data: edits })
