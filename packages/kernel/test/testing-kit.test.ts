@@ -1,0 +1,56 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { createApp, loadBaseConfig, openResources, registerQaRoutes, type BaseConfig, type HearthAppModule } from '../src/index.ts'
+import { buildTestApp, testRedisUrl } from '../src/testing/index.ts'
+
+const migrations = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
+
+/** The smallest app: what buildTestApp is given by every real app. */
+const fixtureApp: HearthAppModule<BaseConfig> = {
+  name: 'kit-fixture',
+  defaultPort: 8999,
+  migrations,
+  loadConfig: (env, options) => loadBaseConfig(env, { app: 'kit-fixture', defaultPort: 8999, alone: options?.alone }),
+  async buildApp(config, options) {
+    const resources = await openResources(config, { migrations, ...options })
+    const app = await createApp({ config, ...resources })
+    app.get('/widgets', async () => resources.database.query('SELECT name FROM widgets ORDER BY id'))
+    registerQaRoutes(app, config, { seedDatabase: async () => resources.database.reset([migrations]) })
+    return app
+  },
+  banner: async () => ({ docsPath: '/docs', credentials: {} }),
+}
+
+test('buildTestApp builds the real app on a fresh migrated database, in QA mode, quietly, in a temp DATA_DIR', async () => {
+  const { app, config, database, close } = await buildTestApp(fixtureApp)
+  try {
+    assert.equal(config.env, 'qa')
+    assert.equal(config.seed, 'none')
+    assert.equal(config.logLevel, 'silent')
+    assert.ok(config.dataDir.startsWith(tmpdir()))
+    assert.equal(config.redisUrl, testRedisUrl())
+    assert.deepEqual((await app.inject({ method: 'GET', url: '/widgets' })).json(), [{ name: 'seeded' }])
+    await database.query(`INSERT INTO widgets (name) VALUES ('mine')`)
+    assert.equal((await app.inject({ method: 'POST', url: '/qa/seedDatabase' })).statusCode, 204)
+    assert.deepEqual((await app.inject({ method: 'GET', url: '/widgets' })).json(), [{ name: 'seeded' }])
+  } finally {
+    await close()
+  }
+})
+
+test('buildTestApp takes env overrides, and each call gets its own database', async () => {
+  const first = await buildTestApp(fixtureApp, { env: { HEARTH_ENV: 'development', KIT_FIXTURE_DATABASE_SCHEMA: 'kit_custom' } })
+  const second = await buildTestApp(fixtureApp)
+  try {
+    assert.equal(first.config.env, 'development')
+    assert.equal(first.database.schema.includes('kit_custom'), true)
+    assert.equal((await first.app.inject({ method: 'POST', url: '/qa/seedDatabase' })).statusCode, 404, 'no QA routes outside QA mode')
+    await first.database.query(`INSERT INTO widgets (name) VALUES ('only in first')`)
+    assert.deepEqual((await second.app.inject({ method: 'GET', url: '/widgets' })).json(), [{ name: 'seeded' }])
+  } finally {
+    await first.close()
+    await second.close()
+  }
+})
