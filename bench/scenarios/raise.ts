@@ -332,7 +332,7 @@ const scenario: Scenario = {
               `(${WRITE_WORKERS} concurrent donors; "req/s" on the two write rows is completed donation + webhook pairs a second). ` +
               `Afterwards, in SQL: ${facts.donations} donations, ${facts.counted} counted, ${facts.paid} paid payments, ${facts.unpaid} unpaid; ` +
               `totalRaised ${facts.totalRaised}; match funding taken ${facts.matchTaken} of the ${WRITE_POT} pot, ${facts.potLeft} left` +
-              `${facts.potLeft < WRITE_DONATION ? ' (the pot ran dry during the load, so the pot guard was exercised)' : ''}. ` +
+              `${(facts.potLeft ?? 0) < WRITE_DONATION ? ' (the pot ran dry during the load, so the pot guard was exercised)' : ''}. ` +
               'CPU ms / request on the write rows is per donation + webhook pair.',
             problems.length === 0
               ? 'Invariants (§4.1) after the write load: every donation\'s totals equal the sum of its paid payments; totalRaised equals the sum over counted donations of donation + match funding + Gift Aid; donationsCount equals the counted donations; the pot equals its start minus the match funding on pending, scheduled and paid payments, and is not negative; every donation has exactly one paid payment. **All hold** (and they still hold on the 5,000-donation fundraiser).'
