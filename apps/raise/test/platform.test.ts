@@ -47,3 +47,29 @@ test('CORS allows any origin, and every response carries X-Raise-Version', async
   assert.equal(response.headers['x-raise-version'], 'hearth-0.1.0')
   assert.deepEqual(response.json(), { message: 'Service online' })
 })
+
+test('every route answers malformed input with a 4xx in the original shape', async () => {
+  const document = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { requestBody?: unknown; parameters?: { in: string; name: string }[] }>> }
+  const token = await ctx.token(['01GPY6D06N6EHEE0RGRNZJ60K7', '01GPY6D06NTBC0674WHR7H60YT'])
+  let checked = 0
+  for (const [path, methods] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const hasParams = (operation.parameters ?? []).some((parameter) => parameter.in === 'path')
+      const validIds = path.replace(/\{[^}]+\}/g, '01H0000000000000000000000Z')
+      if (operation.requestBody) {
+        const response = await ctx.request(method.toUpperCase(), validIds, { token, body: '[1, "not an object"]' })
+        assert.equal(response.status, 400, `${method} ${path}: ${JSON.stringify(response.body)}`)
+        assert.equal(response.body.message, 'Event object failed validation')
+        checked++
+      }
+      if (hasParams && !/objectId|subjectId/.test(path)) {
+        const badIds = path.replace(/\{[^}]+\}/g, 'not-a-ulid')
+        const response = await ctx.request(method.toUpperCase(), badIds, { token, ...(operation.requestBody ? { body: {} } : {}) })
+        assert.equal(response.status, 400, `${method} ${badIds}: ${JSON.stringify(response.body)}`)
+        assert.equal(typeof response.body.message, 'string')
+        checked++
+      }
+    }
+  }
+  assert.ok(checked >= 25, `checked ${checked}`)
+})

@@ -9,6 +9,7 @@ import type { FundraiserService } from '../fundraisers/fundraiser.service.ts'
 import { donationRepository } from '../donations/donation.repository.ts'
 import { paymentRepository } from '../payments/payment.repository.ts'
 import { assertGiftAidAddress } from '../donations/donation.service.ts'
+import { stripeCall } from '../stripe/stripe-call.ts'
 
 export function createPublicService(database: Database, fundraiserService: FundraiserService, stripe: Stripe) {
   return {
@@ -61,13 +62,15 @@ export function createPublicService(database: Database, fundraiserService: Fundr
       const paymentId = ulid()
       const amount = schedule.now.donationAmount + schedule.now.contributionAmount
       // Network call before the transaction (never inside one).
-      const intent = await stripe.paymentIntents.create({
-        amount,
-        currency,
-        automatic_payment_methods: { enabled: true },
-        metadata: { fundraiserId, donationId, paymentId },
-        ...(body.recurrenceFrequency ? { setup_future_usage: 'off_session' as const } : {}),
-      })
+      const intent = await stripeCall(() =>
+        stripe.paymentIntents.create({
+          amount,
+          currency,
+          automatic_payment_methods: { enabled: true },
+          metadata: { fundraiserId, donationId, paymentId },
+          ...(body.recurrenceFrequency ? { setup_future_usage: 'off_session' as const } : {}),
+        }),
+      )
       if (!intent.client_secret) throw errors.internal('Stripe PaymentIntent has no client secret')
 
       const orNull = (value: string | null) => (value ? value : null)

@@ -8,6 +8,7 @@ import { calcMatchFunding, giftAidAdded } from '../../domain/money.ts'
 import type { StripeWebhookRequestT } from '../../http/schemas.ts'
 import type { RaiseJobs } from '../../jobs.ts'
 import { confirmationEmail } from '../../emails/confirmation.ts'
+import { stripeCall } from './stripe-call.ts'
 import type { FundraiserService } from '../fundraisers/fundraiser.service.ts'
 import type { DonationService } from '../donations/donation.service.ts'
 import { paymentRepository } from '../payments/payment.repository.ts'
@@ -63,9 +64,11 @@ export function createWebhookService(deps: WebhookDeps) {
 
       if (payment.status !== 'paid') {
         if (intent.setup_future_usage && (!donation.stripeCustomerId || !donation.stripePaymentMethodId)) {
-          const customer = await deps.stripe.customers.create(
-            { name: donation.donorName, email: donation.donorEmail, metadata: { fundraiserId, donationId }, payment_method: intent.payment_method },
-            { idempotencyKey: donationId },
+          const customer = await stripeCall(() =>
+            deps.stripe.customers.create(
+              { name: donation.donorName, email: donation.donorEmail, metadata: { fundraiserId, donationId }, payment_method: intent.payment_method },
+              { idempotencyKey: donationId },
+            ),
           )
           await transaction(database, async (tx) => {
             const edits = { stripeCustomerId: customer.id, stripePaymentMethodId: intent.payment_method }
