@@ -1,0 +1,62 @@
+// `npm start` end to end: scripts/start.ts in a child process runs every app and the portal on one
+// embedded database, prints the banner, the portal reports every app up, and SIGTERM stops it all
+// cleanly (exit 0, the embedded database's lock released).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadAppModules } from '../../../scripts/apps.ts'
+
+const root = join(import.meta.dirname, '..', '..', '..')
+
+test('npm start serves every app and the portal, and stops cleanly on SIGTERM', async () => {
+  const modules = await loadAppModules()
+  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-start-'))
+  const workDir = mkdtempSync(join(tmpdir(), 'hearth-start-cwd-')) // no stray .env
+  const ports = Object.fromEntries(modules.map((module) => [`${module.name.toUpperCase().replace(/-/g, '_')}_PORT`, '0']))
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'scripts', 'start.ts')], {
+    cwd: workDir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORTAL_PORT: '0', ...ports },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const exited = once(child, 'exit')
+  let output = ''
+  child.stdout!.on('data', (chunk) => (output += chunk))
+  child.stderr!.on('data', (chunk) => (output += chunk))
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (output.includes('Stop with Ctrl+C.')) resolve()
+        else if (child.exitCode !== null) reject(new Error(`npm start exited ${child.exitCode}:\n${output}`))
+      }
+      child.stdout!.on('data', check)
+      child.on('exit', check)
+    })
+    const portalUrl = /portal\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]
+    assert.ok(portalUrl, `the banner names the portal:\n${output}`)
+    for (const module of modules) {
+      assert.match(output, new RegExp(`${module.name}\\s+http://127\\.0\\.0\\.1:\\d+\\s+docs: http://127\\.0\\.0\\.1:\\d+/`), `${module.name} in the banner`)
+    }
+    assert.match(output, /Embedded database: .*embedded \(one schema per app\)/)
+    assert.ok(existsSync(join(dataDir, 'embedded', 'hearth.lock')))
+
+    const { apps } = (await (await fetch(`${portalUrl}/api/apps`)).json()) as { apps: { name: string; status: string }[] }
+    assert.deepEqual(
+      apps.map(({ name, status }) => ({ name, status })),
+      modules.map((module) => ({ name: module.name, status: 'up' })),
+    )
+    assert.equal((await fetch(portalUrl!)).status, 200)
+
+    child.kill('SIGTERM')
+    const [code] = await exited
+    assert.equal(code, 0, output)
+    assert.ok(!existsSync(join(dataDir, 'embedded', 'hearth.lock')), 'the embedded database was closed and its lock released')
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL')
+    rmSync(dataDir, { recursive: true, force: true })
+    rmSync(workDir, { recursive: true, force: true })
+  }
+})
