@@ -1,5 +1,5 @@
 import { and, asc, eq, sql, type Db } from '@hearth/kernel'
-import { postTotals, posts, users } from '../../db/schema.ts'
+import { posts, users } from '../../db/schema.ts'
 import type { PostRow } from '../../mappers.ts'
 import { escapeLike } from '../users/users.repository.ts'
 
@@ -13,12 +13,39 @@ const postColumns = {
   sentHugs: posts.sentHugs,
 }
 
-/** Newest first; `nulls last` matches the partial index `posts_visible_new_idx`. */
+/** Newest first (search results). */
 const newestFirst = [sql`${posts.date} desc nulls last`, sql`${posts.id} desc`]
-/** Fewest hugs first, then oldest (matches `posts_visible_suggested_idx`). */
-const suggestedFirst = [asc(posts.givenHugs), asc(posts.date), asc(posts.id)]
 
 export type PublicOrder = 'new' | 'suggested'
+
+// The two hot public reads are written in SQL: each is one statement, read through the partial
+// indexes `posts_visible_new_idx` / `posts_visible_suggested_idx` (their ORDER BY must match them).
+const publicColumns = sql.raw('p.id, p.user_id, u.display_name, p.text, p.date, p.given_hugs, p.sent_hugs')
+const visibleFrom = sql.raw('from posts p join users u on u.id = p.user_id where p.open_reports = 0')
+const publicOrder: Record<PublicOrder, ReturnType<typeof sql.raw>> = {
+  new: sql.raw('p.date desc nulls last, p.id desc'),
+  suggested: sql.raw('p.given_hugs asc, p.date asc, p.id asc'),
+}
+
+type RawRow = Record<string, unknown>
+
+async function rawRows(db: Db, query: ReturnType<typeof sql>): Promise<RawRow[]> {
+  const result = (await db.execute(query)) as unknown as { rows: RawRow[] }
+  return result.rows
+}
+
+/** Both drivers hand `timestamp` columns to drizzle as text: UTC wall-clock time. */
+const fromTimestamp = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(`${String(value).replace(' ', 'T')}Z`))
+
+const toPostRow = (row: RawRow): PostRow => ({
+  id: Number(row.id),
+  userId: Number(row.user_id),
+  user: (row.display_name as string | null) ?? null,
+  text: String(row.text),
+  date: fromTimestamp(row.date),
+  givenHugs: Number(row.given_hugs),
+  sentHugs: (row.sent_hugs as (number | null)[] | null) ?? null,
+})
 
 /**
  * Posts: SQL only. "Visible" posts are those without an open report (`open_reports = 0`, kept by a
@@ -30,16 +57,27 @@ export class PostsRepository {
     return db.select(postColumns).from(posts).innerJoin(users, eq(users.id, posts.userId))
   }
 
-  async visible(db: Db, order: PublicOrder, limit: number, offset: number): Promise<PostRow[]> {
-    return this.select(db)
-      .where(eq(posts.openReports, 0))
-      .orderBy(...(order === 'new' ? newestFirst : suggestedFirst))
-      .limit(limit)
-      .offset(offset)
+  /** `GET /`: both top-ten lists in one round trip. */
+  async home(db: Db, limit: number): Promise<{ recent: PostRow[]; suggested: PostRow[] }> {
+    const rows = await rawRows(
+      db,
+      sql`(select 'recent' as list, row_number() over (order by ${publicOrder.new}) as position, ${publicColumns} ${visibleFrom} order by ${publicOrder.new} limit ${limit})
+          union all
+          (select 'suggested' as list, row_number() over (order by ${publicOrder.suggested}) as position, ${publicColumns} ${visibleFrom} order by ${publicOrder.suggested} limit ${limit})`,
+    )
+    const list = (name: string) => rows.filter((row) => row.list === name).sort((a, b) => Number(a.position) - Number(b.position)).map(toPostRow)
+    return { recent: list('recent'), suggested: list('suggested') }
   }
 
-  async visibleCount(db: Db): Promise<number> {
-    return (await db.select({ visible: postTotals.visible }).from(postTotals).where(eq(postTotals.id, 1)))[0]?.visible ?? 0
+  /** `GET /posts/<type>`: one page and the total in one round trip (the total from `post_totals`). */
+  async visiblePage(db: Db, order: PublicOrder, limit: number, offset: number): Promise<{ rows: PostRow[]; total: number }> {
+    const rows = await rawRows(
+      db,
+      sql`select totals.visible as total, page.* from post_totals totals
+          left join lateral (select ${publicColumns} ${visibleFrom} order by ${publicOrder[order]} limit ${limit} offset ${offset}) page on true
+          where totals.id = 1`,
+    )
+    return { rows: rows.filter((row) => row.id !== null).map(toPostRow), total: Number(rows[0]?.total ?? 0) }
   }
 
   async search(db: Db, query: string, limit: number, offset: number): Promise<{ rows: PostRow[]; total: number }> {

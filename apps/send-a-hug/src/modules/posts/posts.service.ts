@@ -33,15 +33,13 @@ export class PostsService {
   ) {}
 
   async home() {
-    const db = this.database.db
-    const [recent, suggested] = await Promise.all([this.posts.visible(db, 'new', PAGE_SIZE.home, 0), this.posts.visible(db, 'suggested', PAGE_SIZE.home, 0)])
+    const { recent, suggested } = await this.posts.home(this.database.db, PAGE_SIZE.home)
     return { recent: recent.map(toPostView), suggested: suggested.map(toPostView) }
   }
 
   async list(order: PublicOrder, page: number) {
-    const db = this.database.db
     const size = PAGE_SIZE.default
-    const [rows, total] = await Promise.all([this.posts.visible(db, order, size, offsetOf(page, size)), this.posts.visibleCount(db)])
+    const { rows, total } = await this.posts.visiblePage(this.database.db, order, size, offsetOf(page, size))
     return { posts: rows.map(toPostView), total_pages: totalPages(total, size) }
   }
 
