@@ -92,6 +92,10 @@ describe('QA mode', () => {
     assert.deepEqual(templates.body.data!.templates, [{ name: 'Dev offered' }, { name: 'Dev searched' }, { name: 'Empty template' }])
     const created = await gql(app, 'mutation { createApplication(templateName: "Empty template", answers: []) { ... on Application { id } } }', { auth: `Foreign ${await jwt('internal:1')} seedcheck:1` })
     assert.deepEqual(created.body, { data: { createApplication: { id: 7 } } })
+    // Statements prepared before a reset keep working after it (the original's bug #210).
+    assert.equal((await app.app.inject({ method: 'POST', url: '/qa/seedDatabase' })).statusCode, 200)
+    const again = await gql(app, '{ user(id: {type: "testuser", number: 1}) { ... on User { role applications { id status } } } }', { auth: headers.admin })
+    assert.deepEqual(again.body.data!.user, { role: 'NONE', applications: [{ id: 1, status: 'UNPROCESSED' }, { id: 3, status: 'REJECTED' }, { id: 2, status: 'ACCEPTED' }] })
   })
 
   test('outside QA mode there is no /qa route', async () => {

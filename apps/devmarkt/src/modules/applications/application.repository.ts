@@ -1,6 +1,6 @@
-import { and, eq, ne, sql, type Db } from '@hearth/kernel'
+import { and, eq, ne, type Db } from '@hearth/kernel'
 import { answers, applications } from '../../db/schema.ts'
-import { inList, rows, toDate } from '../shared/rows.ts'
+import { query, toDate } from '../shared/rows.ts'
 import type { ApplicationStatus } from '../../events.ts'
 import type { QuestionRow } from '../templates/template.repository.ts'
 
@@ -44,25 +44,44 @@ const toApplication = (row: ApplicationRecord): ApplicationRow => ({
   templateId: Number(row.template_id),
 })
 
-const selectApplications = sql`SELECT id, process_time, status, user_id, template_id FROM applications`
+const selectApplications = 'SELECT id, process_time, status::text AS status, user_id, template_id FROM applications'
+const statements = {
+  byIds: { name: 'devmarkt_applications_by_ids', text: `${selectApplications} WHERE id = ANY($1::int[])` },
+  byIdForUpdate: { name: 'devmarkt_application_for_update', text: `${selectApplications} WHERE id = $1 FOR UPDATE` },
+  lockUser: { name: 'devmarkt_user_lock', text: 'SELECT id FROM users WHERE id = $1 FOR UPDATE' },
+  unprocessedOfUsers: { name: 'devmarkt_applications_unprocessed', text: `${selectApplications} WHERE user_id = ANY($1::int[]) AND status = 'UNPROCESSED' ORDER BY id` },
+  ofUsers: {
+    name: 'devmarkt_applications_of_users',
+    text: `${selectApplications} a WHERE user_id = ANY($1::int[])
+           ORDER BY (SELECT min(b.id) FROM answers b WHERE b.application_id = a.id) ASC NULLS LAST, a.id`,
+  },
+  answersOf: {
+    name: 'devmarkt_answers_of',
+    text: `SELECT a.id, a.number, a.answer, a.application_id, q.id AS question_id, q.template_id, q.number AS question_number,
+                  q.question, q.multiline, q.min_answer_length
+             FROM answers a JOIN questions q ON q.id = a.question_id
+            WHERE a.application_id = ANY($1::int[])
+            ORDER BY a.number, a.id`,
+  },
+}
 
 export const applicationRepository = {
   async byIds(db: Db, ids: readonly number[]): Promise<ApplicationRow[]> {
-    return (await rows<ApplicationRecord>(db, sql`${selectApplications} WHERE id IN ${inList(ids)}`)).map(toApplication)
+    return (await query<ApplicationRecord>(db, statements.byIds, [ids])).map(toApplication)
   },
 
   async byIdForUpdate(db: Db, id: number): Promise<ApplicationRow | undefined> {
-    const [row] = await rows<ApplicationRecord>(db, sql`${selectApplications} WHERE id = ${id} FOR UPDATE`)
+    const [row] = await query<ApplicationRecord>(db, statements.byIdForUpdate, [id])
     return row && toApplication(row)
   },
 
   /** Serialises a user's writes (one UNPROCESSED application at a time, even under concurrency). */
   async lockUser(db: Db, userId: number): Promise<boolean> {
-    return (await rows(db, sql`SELECT id FROM users WHERE id = ${userId} FOR UPDATE`)).length > 0
+    return (await query(db, statements.lockUser, [userId])).length > 0
   },
 
   async unprocessedOfUsers(db: Db, userIds: readonly number[]): Promise<ApplicationRow[]> {
-    return (await rows<ApplicationRecord>(db, sql`${selectApplications} WHERE user_id IN ${inList(userIds)} AND status = 'UNPROCESSED' ORDER BY id`)).map(toApplication)
+    return (await query<ApplicationRecord>(db, statements.unprocessedOfUsers, [userIds])).map(toApplication)
   },
 
   /**
@@ -71,17 +90,12 @@ export const applicationRepository = {
    * the original's fixtures show.
    */
   async ofUsers(db: Db, userIds: readonly number[]): Promise<ApplicationRow[]> {
-    const list = await rows<ApplicationRecord>(
-      db,
-      sql`${selectApplications} a WHERE user_id IN ${inList(userIds)}
-          ORDER BY (SELECT min(b.id) FROM answers b WHERE b.application_id = a.id) ASC NULLS LAST, a.id`,
-    )
-    return list.map(toApplication)
+    return (await query<ApplicationRecord>(db, statements.ofUsers, [userIds])).map(toApplication)
   },
 
   /** Answers of the given applications with the exact question rows they answer, by number. */
   async answersOf(db: Db, applicationIds: readonly number[]): Promise<AnswerRecord[]> {
-    const list = await rows<{
+    const list = await query<{
       id: number
       number: number
       answer: string
@@ -92,14 +106,7 @@ export const applicationRepository = {
       question: string
       multiline: boolean
       min_answer_length: number
-    }>(
-      db,
-      sql`SELECT a.id, a.number, a.answer, a.application_id, q.id AS question_id, q.template_id, q.number AS question_number,
-                 q.question, q.multiline, q.min_answer_length
-            FROM answers a JOIN questions q ON q.id = a.question_id
-           WHERE a.application_id IN ${inList(applicationIds)}
-           ORDER BY a.number, a.id`,
-    )
+    }>(db, statements.answersOf, [applicationIds])
     return list.map((row) => ({
       id: Number(row.id),
       number: Number(row.number),

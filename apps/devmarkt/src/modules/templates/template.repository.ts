@@ -1,7 +1,7 @@
-import { and, eq, sql, type Db } from '@hearth/kernel'
+import { and, eq, type Db } from '@hearth/kernel'
 import { questions, templates } from '../../db/schema.ts'
 import type { QuestionDraft } from './template.rules.ts'
-import { inList, rows } from '../shared/rows.ts'
+import { query } from '../shared/rows.ts'
 
 export interface QuestionRow extends QuestionDraft {
   id: number
@@ -36,8 +36,15 @@ interface JoinedRow {
   min_answer_length: number | null
 }
 
-const joined = sql`SELECT t.id, t.name, q.id AS question_id, q.number, q.question, q.multiline, q.min_answer_length
+const joined = `SELECT t.id, t.name, q.id AS question_id, q.number, q.question, q.multiline, q.min_answer_length
   FROM templates t LEFT JOIN questions q ON q.template_id = t.id`
+const statements = {
+  enabledNames: { name: 'devmarkt_template_names', text: 'SELECT id, name FROM templates WHERE enabled' },
+  enabledWithQuestions: { name: 'devmarkt_templates_enabled', text: `${joined} WHERE t.enabled ORDER BY t.id, q.number` },
+  lockEnabledByName: { name: 'devmarkt_template_lock_by_name', text: 'SELECT id FROM templates WHERE enabled AND name = $1 FOR UPDATE' },
+  enabledByName: { name: 'devmarkt_template_by_name', text: `${joined} WHERE t.enabled AND t.name = $1 ORDER BY t.id, q.number` },
+  byIds: { name: 'devmarkt_templates_by_ids', text: `${joined} WHERE t.id = ANY($1::int[]) ORDER BY t.id, q.number` },
+}
 
 /** Rows of `templates LEFT JOIN questions` (ordered by template, then question number) folded into records. */
 function fold(list: JoinedRow[]): TemplateRecord[] {
@@ -62,23 +69,23 @@ function fold(list: JoinedRow[]): TemplateRecord[] {
 
 export const templateRepository = {
   async enabledNames(db: Db): Promise<{ id: number; name: string }[]> {
-    const list = await rows<{ id: number; name: string | null }>(db, sql`SELECT id, name FROM templates WHERE enabled`)
+    const list = await query<{ id: number; name: string | null }>(db, statements.enabledNames, [])
     return list.map((row) => ({ id: Number(row.id), name: row.name ?? '' })).sort(byName)
   },
 
   /** Every enabled template with its questions, in one query. */
   async enabledWithQuestions(db: Db): Promise<TemplateRecord[]> {
-    return fold(await rows<JoinedRow>(db, sql`${joined} WHERE t.enabled ORDER BY t.id, q.number`)).sort(byName)
+    return fold(await query<JoinedRow>(db, statements.enabledWithQuestions, [])).sort(byName)
   },
 
   async enabledByName(db: Db, name: string, options: { forUpdate?: boolean } = {}): Promise<TemplateRecord | undefined> {
-    if (options.forUpdate) await rows(db, sql`SELECT id FROM templates WHERE enabled AND name = ${name} FOR UPDATE`)
-    return fold(await rows<JoinedRow>(db, sql`${joined} WHERE t.enabled AND t.name = ${name} ORDER BY t.id, q.number`))[0]
+    if (options.forUpdate) await query(db, statements.lockEnabledByName, [name])
+    return fold(await query<JoinedRow>(db, statements.enabledByName, [name]))[0]
   },
 
   /** Templates by id, enabled or not (an application keeps the version it was written against). */
   async byIds(db: Db, ids: readonly number[]): Promise<TemplateRecord[]> {
-    return fold(await rows<JoinedRow>(db, sql`${joined} WHERE t.id IN ${inList(ids)} ORDER BY t.id, q.number`))
+    return fold(await query<JoinedRow>(db, statements.byIds, [ids]))
   },
 
   async disableEnabledByName(db: Db, name: string): Promise<boolean> {

@@ -1,7 +1,7 @@
-import { and, eq, sql, type Db } from '@hearth/kernel'
+import { and, eq, type Db } from '@hearth/kernel'
 import { users } from '../../db/schema.ts'
 import type { Role } from '../../permissions.ts'
-import { inList, rows } from '../shared/rows.ts'
+import { query } from '../shared/rows.ts'
 
 export interface UserRow {
   id: number
@@ -23,17 +23,21 @@ interface UserRecord {
   user_id: string | bigint
   role: Role
 }
+const statements = {
+  byPublicId: { name: 'devmarkt_user_by_public_id', text: 'SELECT id, id_type, user_id, role::text AS role FROM users WHERE id_type = $1 AND user_id = $2 LIMIT 1' },
+  byIds: { name: 'devmarkt_users_by_ids', text: 'SELECT id, id_type, user_id, role::text AS role FROM users WHERE id = ANY($1::int[])' },
+}
 const toUser = (row: UserRecord): UserRow => ({ id: Number(row.id), idType: row.id_type, userId: BigInt(row.user_id), role: row.role })
 
 export const userRepository = {
   /** The per-request lookup behind every credential (unique index on id_type, user_id). */
   async findByPublicId(db: Db, id: PublicUserId): Promise<UserRow | undefined> {
-    const [row] = await rows<UserRecord>(db, sql`SELECT id, id_type, user_id, role FROM users WHERE id_type = ${id.type} AND user_id = ${id.number.toString()} LIMIT 1`)
+    const [row] = await query<UserRecord>(db, statements.byPublicId, [id.type, id.number.toString()])
     return row && toUser(row)
   },
 
   async byIds(db: Db, ids: readonly number[]): Promise<UserRow[]> {
-    return (await rows<UserRecord>(db, sql`SELECT id, id_type, user_id, role FROM users WHERE id IN ${inList(ids)}`)).map(toUser)
+    return (await query<UserRecord>(db, statements.byIds, [ids])).map(toUser)
   },
 
   /** Inserts the user unless the public id exists; undefined when it did. */
