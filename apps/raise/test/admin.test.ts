@@ -69,8 +69,11 @@ describe('fundraisers', () => {
   test('`previous` guards concurrent edits, falsy new values included', async () => {
     const url = `/admin/fundraisers/${DEMO_FUNDRAISER_ID}`
     const current = await fundraiser()
+    const auditBefore = (await ctx.request('GET', `/admin/audit-logs/by-object/${DEMO_FUNDRAISER_ID}`, { token: national })).body.length
     const stale = await ctx.request('PATCH', url, { token: nationalTech, body: { totalRaised: 60000, previous: { totalRaised: current.totalRaised - 1 } } })
     assert.equal(stale.status, 409)
+    const auditAfter = (await ctx.request('GET', `/admin/audit-logs/by-object/${DEMO_FUNDRAISER_ID}`, { token: national })).body.length
+    assert.equal(auditAfter, auditBefore, 'a change that did not happen leaves no audit entry (same transaction)')
     assert.match(stale.body.message, /^Failed to make edits due to failed conditional expression on fundraiser/)
     assert.equal((await ctx.request('PATCH', url, { token: nationalTech, body: { donationsCount: 0, previous: { donationsCount: 99 } } })).status, 409)
     assert.equal((await ctx.request('PATCH', url, { token: nationalTech, body: { totalRaised: current.totalRaised, previous: { totalRaised: current.totalRaised } } })).status, 204)

@@ -130,6 +130,10 @@ describe('Stripe webhook', () => {
     assert.equal(fundraiser.donationsCount, 1)
     assert.equal(fundraiser.matchFundingRemaining, 90000)
     assert.deepEqual([donations[0].donationAmount, donations[0].matchFundingAmount, donations[0].contributionAmount, donations[0].donationCounted], [10000, 10000, 500, true])
+    const audit = (await ctx.request('GET', `/admin/audit-logs/by-object/${fundraiserId}`)).body
+    const credit = audit.find((entry: { subject: string; action: string }) => entry.subject === 'stripe' && entry.action === 'plus')
+    assert.deepEqual(credit.metadata, { tableName: 'fundraiser', data: { totalRaised: 22500, donationsCount: 1, matchFundingRemaining: -10000 } })
+    assert.equal(credit.routeRaw, 'POST /stripe/webhook')
     const mail = await ctx.smtp.waitFor((candidate) => candidate.to.includes('oneoff@example.com'))
     assert.equal(mail.subject, "We've received your donation")
     assert.match(mail.fromHeader, /Test Fundraiser/)
