@@ -8,7 +8,6 @@ import {
   isObjectType,
   type DirectiveNode,
   type GraphQLArgument,
-  type GraphQLFieldConfig,
   type GraphQLField,
   type GraphQLFieldResolver,
   type GraphQLInputField,
@@ -194,4 +193,3 @@ function renderPath(path: Path): string {
   return path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `/${segment}`)).join('')
 }
 
-export type { GraphQLFieldConfig }
