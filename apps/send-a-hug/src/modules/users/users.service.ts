@@ -2,7 +2,7 @@ import type { Database } from '@hearth/kernel'
 import type { FirebaseToken } from '@hearth/kernel/identity'
 import type { Caller } from '../../auth.ts'
 import { conflict, forbidden, notFound, unprocessable, validationError } from '../../errors.ts'
-import { toUserView } from '../../mappers.ts'
+import { parseIconColours, toUserView } from '../../mappers.ts'
 import { ROLE } from '../../permissions.ts'
 import { policies } from '../../policies.ts'
 import { blockChange, blockHasExpired } from '../../rules/blocks.ts'
@@ -130,7 +130,8 @@ export class UsersService {
       if (input.pushEnabled !== undefined) changes.pushEnabled = input.pushEnabled
       if (input.refreshRate !== undefined && input.refreshRate !== null) changes.refreshRate = input.refreshRate
       const icon = input.selectedIcon !== undefined && input.selectedIcon !== target.selectedCharacter
-      const colours = input.iconColours !== undefined && JSON.stringify(input.iconColours) !== JSON.stringify(JSON.parse(target.iconColours ?? 'null'))
+      const stored = parseIconColours(target.iconColours)
+      const colours = input.iconColours !== undefined && (['character', 'lbg', 'rbg', 'item'] as const).some((key) => input.iconColours![key] !== stored?.[key])
       if ((icon || colours) && !policies.mayChangeOwnSettings(caller, targetId)) throw forbidden("Forbidden. You cannot change another user's icon.")
       if (icon) changes.selectedCharacter = input.selectedIcon
       if (colours) changes.iconColours = JSON.stringify(input.iconColours)
