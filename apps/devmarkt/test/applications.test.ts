@@ -67,6 +67,9 @@ describe('createApplication', () => {
   test('TEMPLATE_NOT_FOUND for a missing or disabled template', async () => {
     const call = await asNewUser('tnf:1')
     assert.deepEqual((await call(CREATE, { template: 'Nope', answers: [] })).body.data!.createApplication, { errors: [{ code: 'TEMPLATE_NOT_FOUND', data: null }] })
+    await gql(app, 'mutation { createTemplate(name: "Short-lived", questions: [{question: "Q", number: 0, multiline: false}]) { __typename } }', { auth: headers.admin })
+    await gql(app, 'mutation { deleteTemplate(name: "Short-lived") }', { auth: headers.admin })
+    assert.deepEqual((await call(CREATE, { template: 'Short-lived', answers: [a(0, 'x')] })).body.data!.createApplication, { errors: [{ code: 'TEMPLATE_NOT_FOUND', data: null }] })
   })
 
   test('collects TOO_LARGE, then per-answer errors in input order, then unanswered questions', async () => {
