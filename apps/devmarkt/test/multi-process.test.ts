@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
+import { openDatabase } from '@hearth/kernel'
 import { testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
 import { headerFixtures, SECRET } from './helpers.ts'
 import { settle, subscribeRaw } from './ws-client.ts'
@@ -21,10 +21,9 @@ after(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
   await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)))
   if (databaseUrl) {
-    const client = new pg.Client({ connectionString: databaseUrl })
-    await client.connect()
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await client.end()
+    const database = await openDatabase({ url: databaseUrl, schema, poolSize: 1 })
+    await database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await database.close()
   }
 })
 
