@@ -66,6 +66,9 @@ describe('middleware order and error contract', () => {
     try {
       const response = await strict.request('GET', '/admin/fundraisers')
       assert.deepEqual([response.status, response.body], [403, { message: 'Your token is too old. Try logging out and in again.' }])
+      const login = await strict.request('POST', '/admin/login/impersonation', { token: null, body: { email: NATIONAL_ADMIN_EMAIL } })
+      const refreshed = await strict.request('POST', '/admin/login/refresh', { token: null, body: { refreshToken: login.body.refreshToken.value } })
+      assert.deepEqual([refreshed.status, refreshed.body.message], [403, 'Your token is too old. Try logging out and in again.'])
     } finally {
       await strict.close()
     }
