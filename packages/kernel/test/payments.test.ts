@@ -62,6 +62,28 @@ describe('payments', () => {
     }
   })
 
+  test('the browser confirms with the client secret alone, and an unanswered webhook is retried', async () => {
+    let calls = 0
+    const fake = await startFakeStripe({ webhookSecret: secret, retryDelaysMs: [1, 1], deliver: async () => (++calls < 3 ? 500 : 204) })
+    try {
+      const stripe = createStripeClient({ secretKey: 'sk_test_x', apiUrl: fake.url })
+      const intent = await stripe.paymentIntents.create({ amount: 700, currency: 'usd' })
+      const response = await fetch(`${fake.url}/v1/payment_intents/${intent.id}/confirm`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer pk_test_publishable', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_secret: intent.client_secret!, payment_method: 'pm_card_visa' }),
+      })
+      assert.equal(response.status, 200)
+      const wrongSecret = await fetch(`${fake.url}/v1/payment_intents/${intent.id}`, { headers: { authorization: 'Bearer pk_test_publishable' } })
+      assert.equal(wrongSecret.status, 401)
+      await fake.settled()
+      assert.equal(calls, 3)
+      assert.deepEqual(fake.deliveries.map((delivery) => delivery.status), [500, 500, 204])
+    } finally {
+      await fake.close()
+    }
+  })
+
   test('off-session charges: customers, saved payment methods, idempotency keys and declines in Stripe\'s error shape', async () => {
     const bodies: string[] = []
     const fake = await startFakeStripe({ webhookSecret: secret, deliver: async (payload) => (bodies.push(payload), 200) })
