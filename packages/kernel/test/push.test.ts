@@ -89,3 +89,17 @@ test('the dispatcher runs work in the background, logs failures and drains', asy
   assert.equal(logged.length, 1)
   assert.equal(dispatcher.pending, 0)
 })
+
+test('a full dispatcher drops new work instead of queueing without end', async () => {
+  const logged: unknown[] = []
+  const dispatcher = createPushDispatcher({ logger: { error: (object) => logged.push(object) }, maxPending: 1 })
+  let release: () => void = () => {}
+  assert.equal(dispatcher.dispatch('first', () => new Promise<void>((resolve) => (release = resolve))), true)
+  assert.equal(dispatcher.dispatch('second', async () => {}), false)
+  assert.equal(logged.length, 1)
+  await new Promise((resolve) => setImmediate(resolve))
+  release()
+  await dispatcher.drain()
+  assert.equal(dispatcher.dispatch('third', async () => {}), true)
+  await dispatcher.drain()
+})

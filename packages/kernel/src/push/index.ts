@@ -101,6 +101,8 @@ export function createPushSender(options: PushSenderOptions): PushSender {
 export interface PushDispatcherOptions {
   /** Where failures go (a pino logger or anything with `error`). */
   logger: { error(object: unknown, message?: string): void }
+  /** Deliveries allowed in flight; beyond it new work is dropped (and logged) rather than queued without end. */
+  maxPending?: number
 }
 
 /**
@@ -112,12 +114,18 @@ export interface PushDispatcherOptions {
 export function createPushDispatcher(options: PushDispatcherOptions) {
   const pending = new Set<Promise<void>>()
   return {
-    dispatch(label: string, work: () => Promise<void>): void {
+    /** Queues `work`; returns false when the queue is full and the work was dropped. */
+    dispatch(label: string, work: () => Promise<void>): boolean {
+      if (pending.size >= (options.maxPending ?? 1000)) {
+        options.logger.error({ push: label, pending: pending.size }, 'push queue full; delivery dropped')
+        return false
+      }
       const run = Promise.resolve()
         .then(work)
         .catch((error: unknown) => options.logger.error({ err: error, push: label }, 'push delivery failed'))
         .finally(() => pending.delete(run))
       pending.add(run)
+      return true
     },
     async drain(): Promise<void> {
       while (pending.size > 0) await Promise.allSettled([...pending])
