@@ -1,4 +1,4 @@
-import { and, eq, errors, type Database } from '@hearth/kernel'
+import { and, eq, errors, isNull, type Database } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
 import type { Stripe } from '@hearth/kernel/payments'
 import { payments } from '../../db/schema.ts'
@@ -45,7 +45,13 @@ export function createCollectionService(deps: {
           // the lock is released: a concurrent cancellation waits, then finds the reference set and
           // is refused (409) instead of cancelling a payment whose money is on its way.
           await transaction(database, async (tx) => {
-            const [locked] = await tx.select({ id: payments.id }).from(payments).where(and(eq(payments.id, payment.id), eq(payments.status, 'scheduled'))).for('update')
+            // A reference means it was charged already (declines save none) and its webhook is on the
+            // way: charging again after Stripe's 24-hour idempotency window would take the money twice.
+            const [locked] = await tx
+              .select({ id: payments.id })
+              .from(payments)
+              .where(and(eq(payments.id, payment.id), eq(payments.status, 'scheduled'), isNull(payments.reference)))
+              .for('update')
             if (!locked) return
             const intent = await deps.stripe.paymentIntents.create(
               {
