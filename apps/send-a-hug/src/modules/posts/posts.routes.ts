@@ -54,11 +54,11 @@ export function postsRoutes(app: FastifyInstance, service: PostsService): void {
     schema: {
       tags: ['posts'], operationId: 'hugPost', summary: 'Send a hug for a post, once per user, optionally with a message to its author (E5)',
       params: Type.Object({ post_id: Id }),
-      body: Type.Object({ messageText: Type.Optional(Type.String()) }, { description: 'May be omitted' }),
+      body: Type.Object({ messageText: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, { description: 'May be omitted; an empty or null messageText means a hug alone' }),
       response: { 200: Type.Object({ success: Success, updated: Type.String() }), ...authErrors, ...errorResponses(400, 404, 409) },
     },
     config: { permission: requires.editPost },
-  }, async (request) => ({ success: true as const, updated: await service.hug(callerOf(request), request.params.post_id, request.body?.messageText) }))
+  }, async (request) => ({ success: true as const, updated: await service.hug(callerOf(request), request.params.post_id, request.body?.messageText ?? undefined) }))
 
   routes.delete('/posts/:post_id', {
     schema: {
