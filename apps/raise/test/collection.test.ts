@@ -79,6 +79,28 @@ describe('scheduled collection', () => {
     assert.equal(donation.donationAmount, 1800, 'credited once')
   })
 
+  test('a charged payment whose webhook has not arrived is not charged again, even after the idempotency window', async () => {
+    const { fundraiserId, donationId, dueId } = await recurringDonation('pm_card_visa')
+    const deliver = async (payload: string, signature: string) =>
+      (await ctx.app.inject({ method: 'POST', url: '/stripe/webhook', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, payload })).statusCode
+    ctx.stripe.setWebhook({ deliver: async () => 503 })
+    try {
+      await ctx.app.raise.collectionService.collect({ subject: 'scheduler' })
+      await ctx.stripe.settled()
+      const charged = (await paymentsOf(fundraiserId, donationId)).find((payment) => payment.id === dueId)!
+      assert.deepEqual([charged.status, charged.reference?.startsWith('pi_')], ['scheduled', true])
+      const intents = ctx.stripe.paymentIntents.size
+      ctx.stripe.forgetIdempotencyKeys()
+      await ctx.app.raise.collectionService.collect({ subject: 'scheduler' })
+      assert.equal(ctx.stripe.paymentIntents.size, intents, 'no second charge')
+    } finally {
+      ctx.stripe.setWebhook({ deliver })
+    }
+    const event = ctx.stripe.events.findLast((candidate) => candidate.data.object.metadata.paymentId === dueId)!
+    assert.equal((await ctx.stripe.redeliver(event.id)).status, 204)
+    assert.equal((await paymentsOf(fundraiserId, donationId)).find((payment) => payment.id === dueId)!.status, 'paid')
+  })
+
   test('the daily schedule enqueues one collection per day however many processes tick', async () => {
     const { fundraiserId, donationId, dueId } = await recurringDonation('pm_card_visa')
     const slot = new Date()
