@@ -18,6 +18,7 @@ import { publicRoutes } from './modules/public/public.routes.ts'
 import { webhookRoutes } from './modules/stripe/webhook.routes.ts'
 import { schedulerRoutes } from './modules/scheduler/scheduler.routes.ts'
 import { fakeStripeRoutes } from './modules/stripe/fake-stripe.routes.ts'
+import { seedQa } from '../seeds/qa.ts'
 import { seedDemo, DEMO_FUNDRAISER_ID, NATIONAL_ADMIN_EMAIL, DEMO_ADMIN_EMAIL } from '../seeds/demo.ts'
 
 declare module 'fastify' {
@@ -66,11 +67,11 @@ const raise: HearthAppModule<RaiseConfig> = {
     if (container.fakeStripe && config.env !== 'production') fakeStripeRoutes(app, container.fakeStripe)
 
     const { database } = resources
-    const seed = async () => seedDemo(database.db)
+    const seed = async () => (config.seed === 'qa' ? seedQa(database.db) : seedDemo(database.db))
     registerQaRoutes(app, config, {
       seedDatabase: async () => {
         await database.reset([kernelMigrations, migrations])
-        await seed()
+        await seedQa(database.db)
       },
       // Raise issues its own tokens: QA suites may mint an access token for any subject and groups.
       mintToken: async (claims) => (await container.tokens.signAccessToken(claims.sub, Array.isArray(claims.groups) ? (claims.groups as string[]) : [])).value,
