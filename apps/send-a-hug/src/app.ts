@@ -7,6 +7,7 @@ import { registerAuth } from './auth.ts'
 import { APP_NAME, DEFAULT_PORT, loadSendAHugConfig, type SendAHugConfig } from './config.ts'
 import { buildContainer, type Container } from './container.ts'
 import { formatError, notFound } from './errors.ts'
+import { registerSharedSchemas } from './schemas.ts'
 import { acceptJsonBodies, refuseTrailingSlash, securityHeaders, strictValidation } from './http.ts'
 import { filtersRoutes } from './modules/filters/filters.routes.ts'
 import { messagesRoutes } from './modules/messages/messages.routes.ts'
@@ -52,6 +53,8 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
       description: 'Peer support: posts asking for hugs, hugs, private messages, moderation, notifications and Web Push. Send `Authorization: Bearer <Firebase ID token>`.',
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'Firebase ID token' } },
     })
+
+    registerSharedSchemas(app)
 
     const seedSources = [kernelMigrations, migrations]
     registerQaRoutes(app, config, {

@@ -1,5 +1,5 @@
 // The wire shapes shared by several modules (spec §1.11): views, ids, pagination, error bodies.
-import { Type, type Static } from 'typebox'
+import { Type, type Static, type TSchema } from 'typebox'
 import { CLIENT_DATE_PATTERN } from './rules/dates.ts'
 
 export const Id = Type.Integer({ minimum: -2147483648, maximum: 2147483647 })
@@ -8,9 +8,24 @@ export const HttpDate = Type.Union([Type.String({ description: 'RFC 1123, e.g. "
 export const ClientDate = Type.String({ pattern: CLIENT_DATE_PATTERN, description: 'Date.prototype.toISOString() output, e.g. 2020-06-01T15:05:01.966Z' })
 export const Page = Type.Optional(Type.String({ description: '1-based page number; anything else means page 1' }))
 
+const sharedSchemas: Record<string, TSchema> = {}
+
+/**
+ * A view used by many routes: registered once (`registerSharedSchemas`) and referenced, so the
+ * OpenAPI document lists it once under components instead of inlining it in every operation.
+ */
+function shared<T extends TSchema>(id: string, schema: T) {
+  sharedSchemas[id] = schema
+  return Type.Unsafe<Static<T>>({ $ref: `${id}#` })
+}
+
+export function registerSharedSchemas(app: { addSchema(schema: object): unknown }): void {
+  for (const [id, schema] of Object.entries(sharedSchemas)) app.addSchema({ $id: id, title: id, ...schema })
+}
+
 export const IconColours = Type.Object({ character: Type.String(), lbg: Type.String(), rbg: Type.String(), item: Type.String() })
 
-export const PostView = Type.Object({
+const PostViewSchema = Type.Object({
   id: Type.Integer(),
   userId: Type.Integer(),
   user: Type.String({ description: "Author's display name" }),
@@ -19,11 +34,12 @@ export const PostView = Type.Object({
   givenHugs: Type.Integer(),
   sentHugs: Type.Array(Type.Integer(), { description: 'Ids of the users who hugged this post' }),
 })
-export type PostView = Static<typeof PostView>
+export type PostView = Static<typeof PostViewSchema>
+export const PostView = shared('PostView', PostViewSchema)
 
 export const RoleView = Type.Object({ id: Type.Integer(), name: Type.String(), permissions: Type.Array(Type.String()) })
 
-export const UserView = Type.Object({
+const UserViewSchema = Type.Object({
   id: Type.Integer(),
   displayName: Type.String(),
   receivedH: Type.Integer(),
@@ -42,11 +58,12 @@ export const UserView = Type.Object({
   firebaseId: Type.Optional(Type.String({ description: "Only in the caller's own view" })),
   emailVerified: Type.Boolean(),
 })
-export type UserView = Static<typeof UserView>
+export type UserView = Static<typeof UserViewSchema>
+export const UserView = shared('UserView', UserViewSchema)
 
 export const Correspondent = Type.Object({ displayName: Type.String(), selectedIcon: Type.Union([Type.String(), Type.Null()]), iconColours: Type.Union([IconColours, Type.Null()]) })
 
-export const MessageView = Type.Object({
+const MessageViewSchema = Type.Object({
   id: Type.Integer(),
   fromId: Type.Integer(),
   from: Correspondent,
@@ -56,9 +73,10 @@ export const MessageView = Type.Object({
   date: HttpDate,
   threadID: Type.Integer(),
 })
-export type MessageView = Static<typeof MessageView>
+export type MessageView = Static<typeof MessageViewSchema>
+export const MessageView = shared('MessageView', MessageViewSchema)
 
-export const ThreadView = Type.Object({
+const ThreadViewSchema = Type.Object({
   id: Type.Integer(),
   user1: Correspondent,
   user1Id: Type.Integer(),
@@ -67,9 +85,10 @@ export const ThreadView = Type.Object({
   numMessages: Type.Integer({ description: "Messages still visible to the caller's side" }),
   latestMessage: HttpDate,
 })
-export type ThreadView = Static<typeof ThreadView>
+export type ThreadView = Static<typeof ThreadViewSchema>
+export const ThreadView = shared('ThreadView', ThreadViewSchema)
 
-export const ReportView = Type.Object({
+const ReportViewSchema = Type.Object({
   id: Type.Integer(),
   type: Type.String(),
   userID: Type.Integer(),
@@ -82,9 +101,10 @@ export const ReportView = Type.Object({
   postID: Type.Optional(Type.Union([Type.Integer(), Type.Null()], { description: 'Post reports only' })),
   text: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "Post reports only: the post's current text" })),
 })
-export type ReportView = Static<typeof ReportView>
+export type ReportView = Static<typeof ReportViewSchema>
+export const ReportView = shared('ReportView', ReportViewSchema)
 
-export const NotificationView = Type.Object({
+const NotificationViewSchema = Type.Object({
   id: Type.Integer(),
   fromId: Type.Integer(),
   from: Type.String(),
@@ -95,18 +115,22 @@ export const NotificationView = Type.Object({
   date: HttpDate,
   read: Type.Boolean(),
 })
-export type NotificationView = Static<typeof NotificationView>
+export type NotificationView = Static<typeof NotificationViewSchema>
+export const NotificationView = shared('NotificationView', NotificationViewSchema)
 
-export const FilterView = Type.Object({ id: Type.Integer(), filter: Type.String() })
-export type FilterView = Static<typeof FilterView>
+const FilterViewSchema = Type.Object({ id: Type.Integer(), filter: Type.String() })
+export type FilterView = Static<typeof FilterViewSchema>
+export const FilterView = shared('FilterView', FilterViewSchema)
 
 /** Routing errors and explicit aborts: `message` is a fixed string per status. */
-export const HttpError = Type.Object({ success: Type.Literal(false), code: Type.Integer(), message: Type.String() }, { description: 'Not found, conflict, unprocessable, server error' })
+const HttpErrorSchema = Type.Object({ success: Type.Literal(false), code: Type.Integer(), message: Type.String() }, { description: 'Not found, conflict, unprocessable, server error' })
 /** Authentication, permission and validation errors: `message` is an object. */
-export const DescribedError = Type.Object(
+const DescribedErrorSchema = Type.Object(
   { success: Type.Literal(false), code: Type.Integer(), message: Type.Object({ code: Type.Integer(), description: Type.String() }) },
   { description: 'Authentication, permission or validation error' },
 )
+export const HttpError = shared('HttpError', HttpErrorSchema)
+export const DescribedError = shared('DescribedError', DescribedErrorSchema)
 const AnyError = Type.Union([DescribedError, HttpError])
 
 /** Error responses for a route, by status. */
