@@ -155,10 +155,19 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
 
   function track(promise: Promise<void>) {
     inFlight.add(promise)
-    void promise.finally(() => inFlight.delete(promise))
+    void promise
+      .catch((error) => options.log?.error({ err: error }, 'job bookkeeping failed'))
+      .finally(() => inFlight.delete(promise))
   }
 
-  async function poll() {
+  let polling: Promise<void> | undefined
+  function poll(): Promise<void> {
+    // One poll at a time; stop() waits for it, so nothing is claimed after stop() returns.
+    polling ??= pollOnce().finally(() => (polling = undefined))
+    return polling
+  }
+
+  async function pollOnce() {
     if (stopping) return
     try {
       while (!stopping && inFlight.size < concurrency) {
@@ -210,6 +219,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
       stopping = true
       clearInterval(pollTimer)
       clearInterval(tickTimer)
+      await polling
       while (inFlight.size > 0) await Promise.allSettled([...inFlight])
     },
     async drain() {
