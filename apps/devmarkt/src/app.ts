@@ -27,7 +27,8 @@ const devmarkt: HearthAppModule<DevmarktConfig> = {
     const app = await createApp({ config, ...resources, formatError, cors: false })
     try {
       const bus = resources.events as DevmarktEventBus
-      const { services, callers } = createContainer(config, resources.database, bus)
+      const { services, callers, caches } = createContainer(config, resources.database, bus)
+      await caches.listen(bus)
       if (config.seed !== 'none' && (await isEmpty(resources.database))) {
         await (config.seed === 'qa' ? seedQa : seedDemo)(resources.database)
       }
@@ -37,6 +38,7 @@ const devmarkt: HearthAppModule<DevmarktConfig> = {
         seedDatabase: async () => {
           await resources.database.reset([kernelMigrations, migrations])
           await seedQa(resources.database)
+          await caches.databaseReset()
         },
         seedStatus: 200,
       })

@@ -7,6 +7,8 @@ export interface DevmarktConfig extends BaseConfig {
   readonly queryDepthLimit: number
   /** Longest GraphQL document accepted, in characters. */
   readonly maxDocumentLength: number
+  /** How long a cached caller row or template list may be served without an invalidation (safety net), ms; 0 disables the caches. */
+  readonly cacheTtlMs: number
 }
 
 export function loadDevmarktConfig(source: EnvSource, options: { alone?: boolean } = {}): DevmarktConfig {
@@ -18,5 +20,6 @@ export function loadDevmarktConfig(source: EnvSource, options: { alone?: boolean
     jwtSecret: secret(source, base, 'DEVMARKT_AUTH_JWTSECRET', { minLength: 32 }),
     queryDepthLimit: env.int('DEVMARKT_QUERY_DEPTH_LIMIT', 15, { min: 2, max: 100 }),
     maxDocumentLength: env.int('DEVMARKT_MAX_DOCUMENT_LENGTH', 50_000, { min: 1_000, max: 1_000_000 }),
+    cacheTtlMs: env.int('DEVMARKT_CACHE_TTL_MS', 5_000, { min: 0, max: 3_600_000 }),
   })
 }

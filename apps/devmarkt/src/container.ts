@@ -1,5 +1,6 @@
 import type { Database } from '@hearth/kernel'
 import { CallerService } from './auth/caller.service.ts'
+import { DevmarktCaches } from './cache/caches.ts'
 import type { DevmarktConfig } from './config.ts'
 import type { EventPublisher } from './events.ts'
 import { ApplicationService } from './modules/applications/application.service.ts'
@@ -14,10 +15,11 @@ export interface Services {
 
 /** Explicit wiring: repositories are plain modules over `Db`; services get what they use. */
 export function createContainer(config: DevmarktConfig, database: Database, events: EventPublisher) {
+  const caches = new DevmarktCaches(events, config.cacheTtlMs)
   const services: Services = {
-    templates: new TemplateService(database),
+    templates: new TemplateService(database, caches),
     applications: new ApplicationService(database, events),
-    users: new UserService(database, events),
+    users: new UserService(database, caches),
   }
-  return { services, callers: new CallerService(database, config.jwtSecret) }
+  return { services, caches, callers: new CallerService(database, config.jwtSecret, caches) }
 }

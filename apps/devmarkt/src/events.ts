@@ -13,6 +13,10 @@ export interface DevmarktEvents extends Record<string, unknown> {
   applicationProcessed: { id: number; status: ApplicationStatus }
   /** A user's role changed or the user was deleted: every process ends that user's subscriptions. */
   userSessionsEnded: { userId: number }
+  /** A template was created, updated or deleted (published after the commit): caches drop the list. */
+  templatesChanged: Record<string, never>
+  /** The QA reseed dropped and re-created the schema (ids restart): caches drop everything. */
+  databaseReset: Record<string, never>
 }
 
 export type DevmarktEventBus = EventBus<DevmarktEvents>

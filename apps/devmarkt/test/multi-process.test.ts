@@ -49,6 +49,8 @@ async function startProcess(port: number, seed: 'qa' | 'none'): Promise<string> 
       DEVMARKT_DATABASE_SCHEMA: schema,
       REDIS_URL: redisUrl,
       DEVMARKT_AUTH_JWTSECRET: SECRET,
+      // Far longer than the test: a change seen by the other process came through the bus, not expiry.
+      DEVMARKT_CACHE_TTL_MS: '600000',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'hearth-devmarkt-multi-')),
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
@@ -71,8 +73,27 @@ async function startProcess(port: number, seed: 'qa' | 'none'): Promise<string> 
   throw new Error(`devmarkt on port ${port} did not become healthy`)
 }
 
+async function post(url: string, authorization: string, query: string): Promise<unknown> {
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query }) })
+  return response.json()
+}
+
+/** Retries until `check` passes (the bus delivers asynchronously); fails with the last error after ~10 s. */
+async function eventually(check: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await check()
+    } catch (error) {
+      if (attempt >= 100) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+}
+
+const TEMPLATE_NAMES = '{ templates { name } }'
+
 test(
-  'two Devmarkt processes on one PostgreSQL and Redis: an application created through one reaches a subscriber on the other, and a role change ends subscriptions everywhere',
+  'two Devmarkt processes on one PostgreSQL and Redis: an application created through one reaches a subscriber on the other, a role change ends subscriptions and evicts cached callers everywhere, a template change reaches the other\'s templates cache',
   { skip: databaseUrl && redisUrl ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL (two processes cannot share the embedded database)' },
   async () => {
     const headers = await headerFixtures()
@@ -90,7 +111,11 @@ test(
     assert.deepEqual(await response.json(), { data: { createApplication: { id: 7 } } })
     assert.deepEqual(await created.next(10_000), { type: 'next', id: '1', payload: { data: { applicationCreated: { id: 7, user: { id: { type: 'internal', number: 1 } } } } } })
 
-    // A role change made through the first process ends testuser:2's subscription on the second.
+    // The second process caches testuser:2 (USER) and the template list.
+    assert.deepEqual(await post(second, headers.user, TEMPLATE_NAMES), { data: { templates: [{ name: 'Dev offered' }, { name: 'Dev searched' }, { name: 'Empty template' }] } })
+
+    // A role change made through the first process ends testuser:2's subscription on the second,
+    // and the second's next request as testuser:2 runs with the new role.
     const demote = await fetch(`${first}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: headers.admin },
@@ -98,6 +123,22 @@ test(
     })
     assert.deepEqual(await demote.json(), { data: { updateUserRole: { role: 'NONE' } } })
     assert.deepEqual(await deleted.next(10_000), { type: 'complete', id: '1' })
+    await eventually(async () =>
+      assert.deepEqual(await post(second, headers.user, TEMPLATE_NAMES), {
+        data: { templates: null },
+        errors: [{ message: "You're forbidden to use 'Query' @ 'templates'.", extensions: { classification: 'FORBIDDEN' } }],
+      }),
+    )
+
+    // A template created through the first process is listed by the second.
+    assert.deepEqual(await post(first, headers.admin, 'mutation { createTemplate(name: "From first", questions: [{question: "Q", number: 1, multiline: false}]) { __typename } }'), {
+      data: { createTemplate: { __typename: 'Template' } },
+    })
+    await eventually(async () =>
+      assert.deepEqual(await post(second, headers.admin, TEMPLATE_NAMES), {
+        data: { templates: [{ name: 'Dev offered' }, { name: 'Dev searched' }, { name: 'Empty template' }, { name: 'From first' }] },
+      }),
+    )
     created.close()
     deleted.close()
   },

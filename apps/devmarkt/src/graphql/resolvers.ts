@@ -1,4 +1,3 @@
-import { Kind, type GraphQLResolveInfo } from 'graphql'
 import { ROLES_IN_ORDER, type Role } from '../permissions.ts'
 import type { ApplicationStatus, DevmarktEventBus } from '../events.ts'
 import { Failure, failure } from '../modules/shared/failure.ts'
@@ -25,13 +24,6 @@ function userId(input: { type: string; number: bigint | null | undefined }): Pub
   return { type: input.type, number: input.number }
 }
 
-/** True unless the selection certainly leaves `field` out (fragments count as "maybe"). */
-function selects(info: GraphQLResolveInfo, field: string): boolean {
-  return info.fieldNodes.some((node) =>
-    (node.selectionSet?.selections ?? []).some((selection) => selection.kind !== Kind.FIELD || selection.name.value === field),
-  )
-}
-
 const question = (input: QuestionInput): QuestionUpdate => ({
   question: input.question,
   number: input.number,
@@ -49,8 +41,7 @@ async function callerId(context: DevmarktContext): Promise<number> {
 export function createResolvers(bus: DevmarktEventBus) {
   return {
     Query: {
-      templates: (_: unknown, __: Args, context: DevmarktContext, info: GraphQLResolveInfo) =>
-        context.services.templates.list({ withQuestions: selects(info, 'questions') }),
+      templates: (_: unknown, __: Args, context: DevmarktContext) => context.services.templates.list(),
       template: (_: unknown, args: Args, context: DevmarktContext) => context.services.templates.byName(args.name),
       roles: () => ROLES_IN_ORDER,
       user: (_: unknown, args: Args, context: DevmarktContext) => context.services.users.byPublicId(userId(args.id)),

@@ -39,7 +39,6 @@ interface JoinedRow {
 const joined = `SELECT t.id, t.name, q.id AS question_id, q.number, q.question, q.multiline, q.min_answer_length
   FROM templates t LEFT JOIN questions q ON q.template_id = t.id`
 const statements = {
-  enabledNames: { name: 'devmarkt_template_names', text: 'SELECT id, name FROM templates WHERE enabled' },
   enabledWithQuestions: { name: 'devmarkt_templates_enabled', text: `${joined} WHERE t.enabled ORDER BY t.id, q.number` },
   lockEnabledByName: { name: 'devmarkt_template_lock_by_name', text: 'SELECT id FROM templates WHERE enabled AND name = $1 FOR UPDATE' },
   enabledByName: { name: 'devmarkt_template_by_name', text: `${joined} WHERE t.enabled AND t.name = $1 ORDER BY t.id, q.number` },
@@ -68,11 +67,6 @@ function fold(list: JoinedRow[]): TemplateRecord[] {
 }
 
 export const templateRepository = {
-  async enabledNames(db: Db): Promise<{ id: number; name: string }[]> {
-    const list = await query<{ id: number; name: string | null }>(db, statements.enabledNames, [])
-    return list.map((row) => ({ id: Number(row.id), name: row.name ?? '' })).sort(byName)
-  },
-
   /** Every enabled template with its questions, in one query. */
   async enabledWithQuestions(db: Db): Promise<TemplateRecord[]> {
     return fold(await query<JoinedRow>(db, statements.enabledWithQuestions, [])).sort(byName)

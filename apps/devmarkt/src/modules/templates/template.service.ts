@@ -1,4 +1,5 @@
 import type { Database } from '@hearth/kernel'
+import type { DevmarktCaches } from '../../cache/caches.ts'
 import { Failure, failure } from '../shared/failure.ts'
 import { isUniqueViolation } from '../shared/database-errors.ts'
 import { templateRepository, type TemplateRecord } from './template.repository.ts'
@@ -9,20 +10,47 @@ export interface TemplateUpdate {
   questions: QuestionUpdate[]
 }
 
-/** Templates are versioned: delete disables the row, update disables it and inserts a new version. */
+/**
+ * Templates are versioned: delete disables the row, update disables it and inserts a new version.
+ * The enabled templates (with questions) are cached (`DevmarktCaches.templates`); every change
+ * clears that cache here and, through the bus, in every other process, after its commit.
+ */
 export class TemplateService {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly caches: DevmarktCaches,
+  ) {}
 
-  /** Enabled templates by name; `withQuestions: false` is the original's names-only shortcut. */
-  list(options: { withQuestions: boolean }): Promise<Pick<TemplateRecord, 'id' | 'name'>[] | TemplateRecord[]> {
-    return options.withQuestions ? templateRepository.enabledWithQuestions(this.database.db) : templateRepository.enabledNames(this.database.db)
+  /** Enabled templates by name, with their questions (shared, read-only records). */
+  async list(): Promise<readonly TemplateRecord[]> {
+    return (await this.caches.templates.getOrLoad('enabled', () => templateRepository.enabledWithQuestions(this.database.db))) ?? []
   }
 
   async byName(name: string): Promise<TemplateRecord | Failure> {
-    return (await templateRepository.enabledByName(this.database.db, name)) ?? failure('NOT_FOUND')
+    return (await this.list()).find((template) => template.name === name) ?? failure('NOT_FOUND')
   }
 
   async create(name: string, questions: QuestionDraft[]): Promise<TemplateRecord | Failure> {
+    return this.changed(await this.insert(name, questions))
+  }
+
+  async delete(name: string): Promise<boolean> {
+    const deleted = await templateRepository.disableEnabledByName(this.database.db, name)
+    if (deleted) await this.caches.templatesChanged()
+    return deleted
+  }
+
+  async update(name: string, update: TemplateUpdate): Promise<TemplateRecord | Failure> {
+    return this.changed(await this.replace(name, update))
+  }
+
+  /** Called after the transaction committed: drops the cached list here and in every process. */
+  private async changed(result: TemplateRecord | Failure): Promise<TemplateRecord | Failure> {
+    if (!(result instanceof Failure)) await this.caches.templatesChanged()
+    return result
+  }
+
+  private async insert(name: string, questions: QuestionDraft[]): Promise<TemplateRecord | Failure> {
     try {
       return await this.database.transaction(async (tx) => {
         if (await templateRepository.enabledByName(tx, name)) return failure('DUPLICATED')
@@ -36,12 +64,8 @@ export class TemplateService {
     }
   }
 
-  delete(name: string): Promise<boolean> {
-    return templateRepository.disableEnabledByName(this.database.db, name)
-  }
-
   /** One transaction: a refused rename leaves the old version enabled (the original did not). */
-  async update(name: string, update: TemplateUpdate): Promise<TemplateRecord | Failure> {
+  private async replace(name: string, update: TemplateUpdate): Promise<TemplateRecord | Failure> {
     try {
       return await this.database.transaction(async (tx) => {
         const current = await templateRepository.enabledByName(tx, name, { forUpdate: true })

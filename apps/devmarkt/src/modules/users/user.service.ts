@@ -1,5 +1,5 @@
 import type { Database } from '@hearth/kernel'
-import type { EventPublisher } from '../../events.ts'
+import type { DevmarktCaches } from '../../cache/caches.ts'
 import type { Role } from '../../permissions.ts'
 import { failure, type Failure } from '../shared/failure.ts'
 import { userRepository, type PublicUserId, type UserRow } from './user.repository.ts'
@@ -8,7 +8,7 @@ import { isBuiltInAdmin, isReservedType } from './user.rules.ts'
 export class UserService {
   constructor(
     private readonly database: Database,
-    private readonly events: EventPublisher,
+    private readonly caches: DevmarktCaches,
   ) {}
 
   async byPublicId(id: PublicUserId): Promise<UserRow | Failure> {
@@ -20,22 +20,22 @@ export class UserService {
     return (await userRepository.insert(this.database.db, id, role)) ?? failure('DUPLICATED')
   }
 
-  /** Deletes the user with its applications (no application events), ending its subscriptions. */
+  /** Deletes the user with its applications (no application events), ending its subscriptions and cached rows everywhere. */
   async delete(id: PublicUserId): Promise<boolean> {
     if (isReservedType(id.type)) return false
     const deleted = await userRepository.delete(this.database.db, id)
     if (!deleted) return false
-    await this.events.publish('userSessionsEnded', { userId: deleted.id })
+    await this.caches.userChanged(deleted.id)
     return true
   }
 
-  /** Changes the role and ends the user's subscriptions, so the new role applies to what they re-open. */
+  /** Changes the role, evicts the cached row and ends the subscriptions in every process, so the new role applies at once. */
   async updateRole(id: PublicUserId, role: Role): Promise<UserRow | Failure> {
     if (isBuiltInAdmin(id)) return failure('ADMIN_USER_CANT_BE_MODIFIED')
     if (isReservedType(id.type)) return failure('RESERVED_USER_TYPE')
     const updated = await userRepository.updateRole(this.database.db, id, role)
     if (!updated) return failure('NOT_FOUND')
-    await this.events.publish('userSessionsEnded', { userId: updated.id })
+    await this.caches.userChanged(updated.id)
     return updated
   }
 }

@@ -1,0 +1,89 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { ExpiringCache } from './expiring-cache.ts'
+
+function counting<Value>(value: Value) {
+  const calls = { count: 0 }
+  return { calls, load: async () => (calls.count++, value) }
+}
+
+test('serves a stored value until its TTL passes, then loads again', async () => {
+  let now = 1_000
+  const cache = new ExpiringCache<string, string>({ ttlMs: 100, maxEntries: 10, now: () => now })
+  const { calls, load } = counting('v')
+  assert.equal(await cache.getOrLoad('k', load), 'v')
+  now += 99
+  assert.equal(await cache.getOrLoad('k', load), 'v')
+  assert.equal(calls.count, 1)
+  now += 1
+  assert.equal(await cache.getOrLoad('k', load), 'v')
+  assert.equal(calls.count, 2)
+})
+
+test('never stores "not found", and a TTL of 0 disables the cache', async () => {
+  const cache = new ExpiringCache<string, string>({ ttlMs: 1_000, maxEntries: 10 })
+  const missing = counting<string | undefined>(undefined)
+  await cache.getOrLoad('k', missing.load)
+  await cache.getOrLoad('k', missing.load)
+  assert.equal(missing.calls.count, 2)
+  const off = new ExpiringCache<string, string>({ ttlMs: 0, maxEntries: 10 })
+  const found = counting('v')
+  await off.getOrLoad('k', found.load)
+  await off.getOrLoad('k', found.load)
+  assert.equal(found.calls.count, 2)
+  assert.equal(off.size, 0)
+})
+
+test('keeps at most maxEntries, dropping the oldest', async () => {
+  const cache = new ExpiringCache<number, number>({ ttlMs: 60_000, maxEntries: 2 })
+  for (const key of [1, 2, 3]) await cache.getOrLoad(key, async () => key)
+  assert.equal(cache.size, 2)
+  const again = counting(1)
+  await cache.getOrLoad(1, again.load)
+  assert.equal(again.calls.count, 1) // 1 was evicted
+  const kept = counting(3)
+  await cache.getOrLoad(3, kept.load)
+  assert.equal(kept.calls.count, 0)
+})
+
+test('delete, deleteWhere and clear evict', async () => {
+  const cache = new ExpiringCache<string, { id: number }>({ ttlMs: 60_000, maxEntries: 10 })
+  await cache.getOrLoad('a', async () => ({ id: 1 }))
+  await cache.getOrLoad('b', async () => ({ id: 2 }))
+  cache.deleteWhere((value) => value.id === 2)
+  assert.equal(cache.size, 1)
+  cache.delete('a')
+  assert.equal(cache.size, 0)
+  await cache.getOrLoad('a', async () => ({ id: 1 }))
+  cache.clear()
+  assert.equal(cache.size, 0)
+})
+
+test('concurrent loads of one key share one load', async () => {
+  const cache = new ExpiringCache<string, string>({ ttlMs: 60_000, maxEntries: 10 })
+  const { calls, load } = counting('v')
+  assert.deepEqual(await Promise.all([cache.getOrLoad('k', load), cache.getOrLoad('k', load), cache.getOrLoad('k', load)]), ['v', 'v', 'v'])
+  assert.equal(calls.count, 1)
+})
+
+test('a load that overlaps an invalidation is answered but not stored, and is not shared after it', async () => {
+  const cache = new ExpiringCache<string, string>({ ttlMs: 60_000, maxEntries: 10 })
+  let release!: (value: string) => void
+  const slow = cache.getOrLoad('k', () => new Promise<string>((resolve) => (release = resolve)))
+  cache.delete('k') // e.g. a role change published while the old row was being read
+  const fresh = counting('new')
+  const second = cache.getOrLoad('k', fresh.load)
+  release('old')
+  assert.equal(await slow, 'old')
+  assert.equal(await second, 'new')
+  assert.equal(fresh.calls.count, 1)
+  const after = counting('unused')
+  assert.equal(await cache.getOrLoad('k', after.load), 'new')
+  assert.equal(after.calls.count, 0)
+})
+
+test('a failed load is not stored and not shared', async () => {
+  const cache = new ExpiringCache<string, string>({ ttlMs: 60_000, maxEntries: 10 })
+  await assert.rejects(cache.getOrLoad('k', async () => Promise.reject(new Error('down'))), /down/)
+  assert.equal(await cache.getOrLoad('k', async () => 'v'), 'v')
+})
