@@ -160,10 +160,13 @@ const scenario: Scenario = {
         { operation: 'templates', versus: 'ceiling', minimum: 0.4 },
       ],
       notes: [
-        'What still differs between the two (both read the caller\'s user row on every request and answer the same JSON): ' +
-          'Devmarkt remembers a verified token\'s subject until its `exp` and skips the HMAC on later requests, the peer verifies ' +
-          'the HS256 signature every time (jose); Devmarkt reads the templates with their questions in one JOIN, the peer in two ' +
-          'queries (templates, then all their questions); Devmarkt runs graphql-jit (mercurius `jit: 1`), Apollo graphql-js.',
+        'What differs between the two (they answer the same JSON): Devmarkt keeps the caller (token subject → user row) and ' +
+          'the enabled templates in in-process caches, cleared in every process through the kernel\'s event bus when a user\'s ' +
+          'role or a template changes, with a 5 s time-to-live as a safety net (`DEVMARKT_CACHE_TTL_MS`); so in the steady state ' +
+          'its `templates` touches PostgreSQL only when the TTL expires. The peer does what most Apollo code does: it verifies ' +
+          'the HS256 signature (jose) and reads the user row on every request, and reads the templates and then their questions ' +
+          '(two queries). Devmarkt runs graphql-jit (mercurius `jit: 1`), Apollo graphql-js. `application(id:)` is not cached ' +
+          'beyond the caller: it reads the application, its owner, template and answers on every request in both.',
       ],
     }
   },
