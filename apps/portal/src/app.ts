@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { createLogger, defaultErrorFormatter, errors, toHearthError, type EnvSource, type HearthError } from '@hearth/kernel'
+import type { FastifyInstance } from 'fastify'
+import { createHttpServer, type EnvSource } from '@hearth/kernel'
 import { loadPortalConfig, type PortalConfig } from './config.ts'
 import { checkHealth, type PortalEntry } from './health.ts'
 import { renderPage, script, stylesheet } from './page.ts'
@@ -31,38 +30,7 @@ const securityHeaders = {
  */
 export async function buildPortal(options: PortalOptions): Promise<FastifyInstance> {
   const { entries } = options
-  const app = Fastify({
-    loggerInstance: createLogger('portal', options.logLevel) as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
-    bodyLimit: 16 * 1024,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
-  })
-  const sendError = (error: HearthError, reply: import('fastify').FastifyReply) => {
-    const response = defaultErrorFormatter(error)
-    return reply.status(response.status).type('application/json; charset=utf-8').send(JSON.stringify(response.body))
-  }
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id)
-  })
-  // As in the kernel's createApp: answers sent while closing close their keep-alive connection,
-  // so a request in flight at Ctrl+C cannot hold the shutdown open.
-  let closing = false
-  app.addHook('preClose', async () => {
-    closing = true
-  })
-  app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close')
-  })
-  app.setErrorHandler((thrown, request, reply) => {
-    const error = toHearthError(thrown)
-    if (error.status >= 500) request.log.error({ err: thrown }, 'request failed')
-    return sendError(error, reply)
-  })
-  app.setNotFoundHandler((request, reply) => sendError(errors.notFound(`Route ${request.method} ${request.url.split('?')[0]} not found`), reply))
-
+  const { app } = await createHttpServer({ name: 'portal', logLevel: options.logLevel, bodyLimit: 16 * 1024 })
   app.get('/', async (_request, reply) => {
     const health = await checkHealth(entries, options.healthTimeoutMs)
     return reply.headers(securityHeaders).type('text/html; charset=utf-8').send(renderPage(entries, health))
@@ -78,7 +46,6 @@ export async function buildPortal(options: PortalOptions): Promise<FastifyInstan
       apps: entries.map((entry) => ({ ...byName.get(entry.name)!, url: entry.url, docsUrl: entry.docsUrl })),
     })
   })
-  app.get('/health', async () => ({ status: 'UP' }))
   return app
 }
 

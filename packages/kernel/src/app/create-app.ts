@@ -41,31 +41,40 @@ export interface CreateAppOptions {
   fastify?: Partial<FastifyServerOptions>
 }
 
+export interface HttpServerOptions {
+  /** Names the logger, the metrics and the request logs. */
+  name: string
+  logLevel: string
+  bodyLimit: number
+  /** The app's wire format for errors; the default is `{ error: { code, message } }`. */
+  formatError?: ErrorFormatter
+  /** Allowed CORS origins; `false` = no CORS headers. */
+  cors?: FastifyCorsOptions['origin'] | false
+  logger?: Logger
+  fastify?: Partial<FastifyServerOptions>
+}
+
 /**
- * The Fastify factory every app starts from. Plugin order is fixed: logging and request ids, CORS,
- * metrics and access log, the one error handler, the operational routes. The app then registers its
- * modules on the returned instance. Closing the instance closes the resources it was given.
+ * The HTTP part every Hearth server shares, database or not (the portal has none): logging and
+ * request ids, CORS, metrics and one access line per request, the one error handler and the 404 in
+ * the app's format, `/health` and `/metrics`, and connections that close while shutting down.
  */
-export async function createApp(options: CreateAppOptions): Promise<FastifyInstance> {
-  const { config, database, events, redis } = options
+export async function createHttpServer(options: HttpServerOptions): Promise<{ app: FastifyInstance; metrics: AppMetrics }> {
   const formatError = options.formatError ?? defaultErrorFormatter
   const app = Fastify({
-    loggerInstance: options.logger ?? createLogger(config.app, config.logLevel),
+    loggerInstance: options.logger ?? createLogger(options.name, options.logLevel),
     logController: new LogController({ disableRequestLogging: true }), // our own access line below
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    bodyLimit: config.bodyLimit,
+    bodyLimit: options.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 500 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     ...options.fastify,
   })
-  const metrics = createMetrics(config.app)
-  app.decorate('hearth', { config, database, events, redis, metrics } satisfies HearthContext)
-
-  const corsOrigin = config.corsOrigins ?? options.cors ?? false
-  if (corsOrigin !== false) await app.register(cors, { origin: corsOrigin, credentials: true })
+  const metrics = createMetrics(options.name)
+  if (options.cors !== undefined && options.cors !== false) await app.register(cors, { origin: options.cors, credentials: true })
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -107,6 +116,30 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
   )
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'UP' }))
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  )
+  return { app, metrics }
+}
+
+/**
+ * The Fastify factory every app starts from: `createHttpServer`, then the app's resources as the
+ * `hearth` decorator and `/ready`. The app then registers its modules on the returned instance.
+ * Closing the instance closes the resources it was given.
+ */
+export async function createApp(options: CreateAppOptions): Promise<FastifyInstance> {
+  const { config, database, events, redis } = options
+  const { app, metrics } = await createHttpServer({
+    name: config.app,
+    logLevel: config.logLevel,
+    bodyLimit: config.bodyLimit,
+    formatError: options.formatError,
+    cors: config.corsOrigins ?? options.cors ?? false,
+    logger: options.logger,
+    fastify: options.fastify,
+  })
+  app.decorate('hearth', { config, database, events, redis, metrics } satisfies HearthContext)
+
   app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
     const checks: Record<string, () => Promise<unknown>> = {
       database: () => database.ping(),
@@ -126,10 +159,6 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
     }
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'UP' : 'DOWN', checks: results })
   })
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  )
-
   app.addHook('onClose', async () => {
     await events.close()
     if (redis) redis.disconnect()
