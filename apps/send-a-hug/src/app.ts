@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { createApp, kernelMigrations, openResources, registerQaRoutes, type Database, type Db, type HearthAppModule, type MigrationSource } from '@hearth/kernel'
+import { createApp, kernelMigrations, openResources, registerQaRoutes, type Database, type HearthAppModule, type MigrationSource } from '@hearth/kernel'
 import { createFirebaseIdentity, type FirebaseIdentity } from '@hearth/kernel/identity'
 import { registerOpenApi } from '@hearth/kernel/openapi'
 import { registerAuth } from './auth.ts'
@@ -74,7 +74,7 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
       api.addHook('onRoute', (route) => {
         if (route.config?.permission || route.config?.tokenOnly) route.schema = { ...route.schema, security: [{ bearer: [] }] }
       })
-      registerAuth(api, { verify: identity.verify, users: { findCaller: (firebaseId) => findCaller(container, resources.database.db, firebaseId) } })
+      registerAuth(api, { verify: identity.verify, users: { findCaller: (firebaseId) => container.services.users.caller(firebaseId) } })
       const { services } = container
       postsRoutes(api, services.posts)
       usersRoutes(api, services.users, services.posts)
@@ -100,12 +100,6 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
     }
     return { docsPath: '/docs', credentials }
   },
-}
-
-async function findCaller(container: Container, db: Db, firebaseId: string) {
-  const row = await container.repositories.users.findByFirebaseId(db, firebaseId)
-  if (!row) return undefined
-  return { id: row.id, displayName: row.displayName, roleId: row.roleId, permissions: row.permissions ?? [], releaseDate: row.releaseDate, firebaseId: row.firebaseId }
 }
 
 async function hasUsers(database: Database): Promise<boolean> {

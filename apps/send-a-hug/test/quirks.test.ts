@@ -47,3 +47,17 @@ describe('fixed quirks', () => {
     assert.equal(rows.length, 1)
   })
 })
+
+test('a blocked user whose block ran out gets their permissions back on the next request', async () => {
+  const h = await seededApp()
+  try {
+    const date = '2024-05-01T10:00:00.000Z'
+    assert.equal((await h.call('blocked', { method: 'POST', url: '/posts', payload: { text: 'hello', date } })).statusCode, 403)
+    await h.database.query("UPDATE users SET release_date = now() - interval '1 minute' WHERE id = 20")
+    assert.equal((await h.call('blocked', { method: 'POST', url: '/posts', payload: { text: 'hello', date } })).statusCode, 200)
+    const [user] = await h.database.query<{ role_id: number; release_date: unknown }>('SELECT role_id, release_date FROM users WHERE id = 20')
+    assert.deepEqual(user, { role_id: 3, release_date: null })
+  } finally {
+    await h.close()
+  }
+})

@@ -76,6 +76,11 @@ export class UsersRepository {
     await db.update(users).set({ roleId: ROLE.user, releaseDate: null }).where(and(eq(users.roleId, ROLE.blocked), lt(users.releaseDate, now)))
   }
 
+  /** Lifts one user's block if it is still in place and expired (a no-op when someone got there first). */
+  async liftBlockIfExpired(db: Db, id: number, now: Date): Promise<void> {
+    await db.update(users).set({ roleId: ROLE.user, releaseDate: null }).where(and(eq(users.id, id), eq(users.roleId, ROLE.blocked), lt(users.releaseDate, now)))
+  }
+
   async addHugs(db: Db, changes: { giverId: number; receiverId: number }): Promise<void> {
     await db.update(users).set({ givenHugs: sql`${users.givenHugs} + 1` }).where(eq(users.id, changes.giverId))
     await db.update(users).set({ receivedHugs: sql`${users.receivedHugs} + 1` }).where(eq(users.id, changes.receiverId))

@@ -62,11 +62,26 @@ export class UsersService {
     if (!user && /^\d{1,9}$/.test(reference)) user = await this.users.findById(db, Number(reference))
     if (!user) throw notFound()
     if (blockHasExpired(user, new Date())) {
-      const lifted = blockChange(false, null)
-      await this.users.update(db, user.id, lifted)
+      await this.users.liftBlockIfExpired(db, user.id, new Date())
       user = (await this.users.findById(db, user.id))!
     }
     return toUserView(user, viewerId)
+  }
+
+  /**
+   * The caller behind a token (authentication). An expired block is lifted here too, so a user whose
+   * block ran out gets their permissions back on their next request (the original waited for the
+   * next profile read).
+   */
+  async caller(firebaseId: string) {
+    const db = this.database.db
+    let user = await this.users.findByFirebaseId(db, firebaseId)
+    if (user && blockHasExpired(user, new Date())) {
+      await this.users.liftBlockIfExpired(db, user.id, new Date())
+      user = await this.users.findById(db, user.id)
+    }
+    if (!user) return undefined
+    return { id: user.id, displayName: user.displayName, roleId: user.roleId, permissions: user.permissions ?? [], releaseDate: user.releaseDate, firebaseId: user.firebaseId }
   }
 
   /** E10: the caller's own account, from their token. */
