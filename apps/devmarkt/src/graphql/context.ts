@@ -6,21 +6,48 @@ import { createLoaders, type Loaders } from './loaders.ts'
 /** What every resolver sees: the caller (resolved lazily, once), request-scoped loaders, the services. */
 export interface DevmarktContext {
   caller(): Promise<Caller | undefined>
-  loaders: Loaders
-  services: Services
+  readonly loaders: Loaders
+  readonly services: Services
   /** Resets the loaders (subscriptions reuse one context for every event they deliver). */
   freshLoaders(): void
 }
 
-export function createContext(deps: { database: Database; callers: CallerService; services: Services }, authorization: string | undefined): DevmarktContext {
-  let caller: Promise<Caller | undefined> | undefined
-  const context: DevmarktContext = {
-    caller: () => (caller ??= deps.callers.resolve(authorization)),
-    loaders: createLoaders(deps.database.db),
-    services: deps.services,
-    freshLoaders() {
-      context.loaders = createLoaders(deps.database.db)
-    },
+interface ContextDependencies {
+  database: Database
+  callers: CallerService
+  services: Services
+}
+
+/**
+ * One per request (or subscription). Methods live on the prototype and the loaders are built on
+ * first use, so a request that needs none (`templates`, served from the cache) allocates only this.
+ */
+class RequestContext implements DevmarktContext {
+  private resolvedCaller: Promise<Caller | undefined> | undefined
+  private requestLoaders: Loaders | undefined
+
+  constructor(
+    private readonly deps: ContextDependencies,
+    private readonly authorization: string | undefined,
+  ) {}
+
+  caller(): Promise<Caller | undefined> {
+    return (this.resolvedCaller ??= this.deps.callers.resolve(this.authorization))
   }
-  return context
+
+  get loaders(): Loaders {
+    return (this.requestLoaders ??= createLoaders(this.deps.database.db))
+  }
+
+  get services(): Services {
+    return this.deps.services
+  }
+
+  freshLoaders(): void {
+    this.requestLoaders = undefined
+  }
+}
+
+export function createContext(deps: ContextDependencies, authorization: string | undefined): DevmarktContext {
+  return new RequestContext(deps, authorization)
 }

@@ -1,7 +1,7 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
 import mercurius from 'mercurius'
-import { getOperationAST, getVariableValues } from 'graphql'
+import { getOperationAST, getVariableValues, isInputObjectType, Kind, type DocumentNode, type GraphQLSchema, type TypeNode } from 'graphql'
 import type { Database } from '@hearth/kernel'
 import type { CallerService } from '../auth/caller.service.ts'
 import type { Services } from '../container.ts'
@@ -30,6 +30,23 @@ const invalidJson = () => Object.assign(new Error('Request body is not valid JSO
  * same path and on `/graphql-ws`) and `/graphiql`. Everything lives in one encapsulated scope, so
  * its JSON parser, serializer and error handling apply to GraphQL only.
  */
+const namedTypeOf = (type: TypeNode): string => (type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type))
+const inputObjectVariables = new WeakMap<DocumentNode, boolean>()
+
+/** Whether any operation of the document declares a variable of an input object type (remembered per parsed document). */
+function hasInputObjectVariable(schema: GraphQLSchema, document: DocumentNode): boolean {
+  let known = inputObjectVariables.get(document)
+  if (known === undefined) {
+    known = document.definitions.some(
+      (definition) =>
+        definition.kind === Kind.OPERATION_DEFINITION &&
+        (definition.variableDefinitions ?? []).some((variable) => isInputObjectType(schema.getType(namedTypeOf(variable.type)))),
+    )
+    inputObjectVariables.set(document, known)
+  }
+  return known
+}
+
 export async function registerGraphql(app: FastifyInstance, deps: GraphqlDependencies): Promise<void> {
   const { config } = deps
   const schema = buildDevmarktSchema(deps.bus)
@@ -52,17 +69,19 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
         done(invalidJson(), undefined)
       }
     })
-    scope.addHook('onRequest', async (_request, reply) => {
-      reply.serializer(stringifyWithBigInt)
-    })
+    // Scope-wide, not a per-request hook. (Hooks below are callback-style: no promise per request.)
+    scope.setReplySerializer(stringifyWithBigInt)
     // Fastify drops the content type of error replies; every answer here is JSON.
-    scope.addHook('onSend', async (_request, reply, payload) => {
+    scope.addHook('onSend', (_request, reply, payload, done) => {
       if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8')
-      return payload
+      done(null, payload)
     })
-    scope.addHook('preValidation', async (request) => {
-      const query = request.query as Record<string, unknown> | undefined
-      if (request.method === 'GET' && typeof query?.variables === 'string') query.variables = quoteLargeIntegers(query.variables)
+    scope.addHook('preValidation', (request, _reply, done) => {
+      if (request.method === 'GET') {
+        const query = request.query as Record<string, unknown> | undefined
+        if (typeof query?.variables === 'string') query.variables = quoteLargeIntegers(query.variables)
+      }
+      done()
     })
     // The WebSocket handler rides on mercurius' GET /graphql route; this must run before @fastify/websocket's onRoute.
     scope.addHook('onRoute', (route) => {
@@ -91,8 +110,10 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
     // graphql-jit (mercurius' `jit`) ignores the default of a non-null input field such as
     // `QuestionInput.minAnswerLength: Int! = 1`; graphql-js coerces variables correctly, so the
     // compiled query gets variables graphql-js has already coerced (defaults filled in).
+    // Only documents with an input-object variable can be affected (scalars are coerced alike), so
+    // the others (e.g. `application($id: ApplicationId!)`) skip the second coercion.
     scope.graphql.addHook('preExecution', async (hookSchema, document, context, variables) => {
-      if (!variables || Object.keys(variables).length === 0) return
+      if (!variables || !hasInputObjectVariable(hookSchema, document)) return
       const request = (context as { reply?: { request: { body?: unknown; query?: unknown } } }).reply?.request
       const envelope = (request?.body ?? request?.query) as { operationName?: unknown } | undefined
       const operation = getOperationAST(document, typeof envelope?.operationName === 'string' ? envelope.operationName : undefined)

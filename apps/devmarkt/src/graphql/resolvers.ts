@@ -83,8 +83,9 @@ export function createResolvers(bus: DevmarktEventBus) {
       },
     },
     Template: {
-      questions: async (template: TemplateValue, _: Args, context: DevmarktContext) =>
-        template.questions ?? (await context.loaders.template.load(template.id))?.questions ?? [],
+      // Synchronous when the record carries its questions (always, from the templates cache).
+      questions: (template: TemplateValue, _: Args, context: DevmarktContext) =>
+        template.questions ?? context.loaders.template.load(template.id).then((found) => found?.questions ?? []),
     },
     Application: {
       user: (application: ApplicationRow, _: Args, context: DevmarktContext) => context.loaders.user.load(application.userId),
