@@ -1,5 +1,6 @@
 // Raise's tables. Amounts are integer minor units (pence/cents) except donations.donation_amount,
 // which the original types as a number; times are Unix seconds, as on the wire.
+import { sql } from 'drizzle-orm'
 import { bigint, boolean, doublePrecision, index, pgTable, text } from 'drizzle-orm/pg-core'
 
 const money = (name: string) => bigint(name, { mode: 'number' })
@@ -60,7 +61,11 @@ export const donations = pgTable(
     donationAmountPublic: boolean('donation_amount_public').notNull(),
     donationCounted: boolean('donation_counted').notNull(),
   },
-  (table) => [index('donations_fundraiser_idx').on(table.fundraiserId, table.id)],
+  (table) => [
+    index('donations_fundraiser_idx').on(table.fundraiserId, table.id),
+    // The public view (§2.4): a fundraiser's public, counted donations, newest first.
+    index('donations_public_idx').on(table.fundraiserId, table.id).where(sql`${table.overallPublic} and ${table.donationCounted}`),
+  ],
 )
 
 export const payments = pgTable(

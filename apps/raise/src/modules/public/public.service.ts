@@ -16,23 +16,22 @@ export function createPublicService(database: Database, fundraiserService: Fundr
     /** The fundraiser without internal fields, with its public, counted donations redacted per flags (§2.4). */
     async getFundraiser(id: string): Promise<PublicFundraiserT> {
       const { internalName: _internal, groupsWithAccess: _groups, ...fundraiser } = await fundraiserService.get(id)
-      const donations = (await donationRepository.listByFundraiser(database.db, id))
-        .filter((donation) => donation.overallPublic && donation.donationCounted)
-        .map((donation) => ({
-          id: donation.id,
-          createdAt: donation.createdAt,
-          comment: donation.comment,
-          ...(donation.namePublic ? { donorName: donation.donorName } : {}),
-          ...(donation.donationAmountPublic
-            ? {
-                giftAid: donation.giftAid,
-                donationAmount: donation.donationAmount,
-                matchFundingAmount: donation.matchFundingAmount,
-                recurringAmount: donation.recurringAmount,
-                recurrenceFrequency: donation.recurrenceFrequency as RecurrenceFrequency | null,
-              }
-            : {}),
-        }))
+      const rows = await donationRepository.listPublicByFundraiser(database, id)
+      const donations: PublicFundraiserT['donations'] = new Array(rows.length)
+      for (let index = 0; index < rows.length; index++) {
+        const row = rows[index]!
+        // Hidden keys are left out, never sent as null.
+        const donation: PublicFundraiserT['donations'][number] = { id: row.id, createdAt: row.createdAt, comment: row.comment }
+        if (row.namePublic) donation.donorName = row.donorName
+        if (row.donationAmountPublic) {
+          donation.giftAid = row.giftAid
+          donation.donationAmount = row.donationAmount
+          donation.matchFundingAmount = row.matchFundingAmount
+          donation.recurringAmount = row.recurringAmount
+          donation.recurrenceFrequency = row.recurrenceFrequency as RecurrenceFrequency | null
+        }
+        donations[index] = donation
+      }
       return { ...fundraiser, currency: fundraiser.currency as 'gbp' | 'usd', donations }
     },
 

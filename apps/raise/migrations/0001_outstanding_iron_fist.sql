@@ -1,0 +1,1 @@
+CREATE INDEX "donations_public_idx" ON "donations" USING btree ("fundraiser_id","id") WHERE "donations"."overall_public" and "donations"."donation_counted";
