@@ -49,7 +49,7 @@ function hasInputObjectVariable(schema: GraphQLSchema, document: DocumentNode): 
 
 export async function registerGraphql(app: FastifyInstance, deps: GraphqlDependencies): Promise<void> {
   const { config } = deps
-  const schema = buildDevmarktSchema(deps.bus)
+  const schema = buildDevmarktSchema(deps.bus, app.log)
   const validationRules = [depthLimitRule(config.queryDepthLimit)]
   const contextFor = (authorization: string | undefined) => createContext(deps, authorization)
   const subscriptions = new SubscriptionServer({ schema, validationRules, maxDocumentLength: config.maxDocumentLength, createContext: contextFor, log: app.log })

@@ -4,6 +4,8 @@ import { buildSchema, isObjectType, isScalarType, isUnionType, parse, print, typ
 import type { DevmarktEventBus } from '../events.ts'
 import { applyDirectives } from './directives.ts'
 import { createResolvers, unionTypes } from './resolvers.ts'
+import { logRootFieldCalls } from './call-log.ts'
+import type { FastifyBaseLogger } from 'fastify'
 import { scalars } from './scalars.ts'
 
 /** The original's seven SDL files, merged in this order. */
@@ -16,7 +18,7 @@ export function devmarktSdl(): string {
 }
 
 /** The executable schema: scalars, resolvers, union type resolution, then the directives' behaviour. */
-export function buildDevmarktSchema(bus: DevmarktEventBus): GraphQLSchema {
+export function buildDevmarktSchema(bus: DevmarktEventBus, log?: FastifyBaseLogger): GraphQLSchema {
   const schema = buildSchema(devmarktSdl())
   for (const [name, implementation] of Object.entries(scalars)) {
     const type = schema.getType(name)
@@ -45,6 +47,7 @@ export function buildDevmarktSchema(bus: DevmarktEventBus): GraphQLSchema {
     if (!isUnionType(type)) throw new Error(`union ${name} is not in the SDL`)
     type.resolveType = resolveType as never
   }
+  if (log) logRootFieldCalls(schema, log) // innermost: only calls the guards let through
   applyDirectives(schema)
   return schema
 }
