@@ -38,7 +38,7 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
   async buildApp(config, options = {}) {
     const resources = await openResources(config, { migrations, ...options })
     const identity = await createFirebaseIdentity(config.identity)
-    const app = await createApp({ config, ...resources, formatError, cors: [config.frontendOrigin] })
+    const app = await createApp({ config, ...resources, formatError, cors: [config.frontendOrigin], methodNotAllowed: true })
     const container = buildContainer(config, resources.database, app.log)
     app.decorate('sendAHug', { container, identity, config })
     app.addHook('preClose', () => container.notifier.drain())

@@ -31,6 +31,17 @@ describe('headers, errors, docs and QA routes', () => {
     assert.equal(error.headers['x-frame-options'], 'deny', 'errors too')
   })
 
+  test('a known path with the wrong method is 405 in the HTTP error shape, an unknown path 404', async () => {
+    const wrongMethod = await h.app.inject({ method: 'PUT', url: '/posts/1' })
+    assert.equal(wrongMethod.statusCode, 405)
+    assert.deepEqual(wrongMethod.json(), { success: false, code: 405, message: 'method not allowed at this endpoint' })
+    assert.match(String(wrongMethod.headers.allow), /PATCH/)
+    assert.match(String(wrongMethod.headers.allow), /DELETE/)
+    const unknown = await h.app.inject({ method: 'PUT', url: '/no/such/path' })
+    assert.equal(unknown.statusCode, 404)
+    assert.deepEqual(unknown.json(), { success: false, code: 404, message: 'resource not found' })
+  })
+
   test('CORS answers preflights for the FRONTEND origin only', async () => {
     const allowed = await h.app.inject({ method: 'OPTIONS', url: '/posts', headers: { origin: 'https://sendahug.example', 'access-control-request-method': 'POST' } })
     assert.equal(allowed.statusCode, 204)

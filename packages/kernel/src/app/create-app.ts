@@ -39,6 +39,8 @@ export interface CreateAppOptions {
   readinessChecks?: Record<string, () => Promise<void>>
   /** Fastify options an app needs beyond the defaults (rare). */
   fastify?: Partial<FastifyServerOptions>
+  /** 405 with `Allow` for a known path called with the wrong method (see `HttpServerOptions`). */
+  methodNotAllowed?: boolean
 }
 
 export interface HttpServerOptions {
@@ -52,7 +54,15 @@ export interface HttpServerOptions {
   cors?: FastifyCorsOptions['origin'] | false
   logger?: Logger
   fastify?: Partial<FastifyServerOptions>
+  /**
+   * Answer a known path called with the wrong method with 405 and an `Allow` header (as Flask and
+   * Quart do) rather than 404. Off by default: most originals answered 404.
+   */
+  methodNotAllowed?: boolean
 }
+
+/** Methods checked for a 405; HEAD follows GET and OPTIONS is CORS's, so neither says a path exists. */
+const routedMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
 /**
  * The HTTP part every Hearth server shares, database or not (the portal has none): logging and
@@ -111,9 +121,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ ap
     else request.log.info({ code: error.code, message: error.message }, 'request refused')
     return sendError(error, reply)
   })
-  app.setNotFoundHandler((request, reply) =>
-    sendError(errors.notFound(`Route ${request.method} ${request.url.split('?')[0]} not found`), reply),
-  )
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/'
+    if (options.methodNotAllowed) {
+      const allowed = routedMethods.filter((method) => method !== request.method && app.findRoute({ method, url: path }) !== null)
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '))
+        return sendError(errors.methodNotAllowed(`Method ${request.method} is not allowed on ${path}`), reply)
+      }
+    }
+    return sendError(errors.notFound(`Route ${request.method} ${path} not found`), reply)
+  })
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'UP' }))
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
@@ -137,6 +155,7 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
     cors: config.corsOrigins ?? options.cors ?? false,
     logger: options.logger,
     fastify: options.fastify,
+    methodNotAllowed: options.methodNotAllowed,
   })
   app.decorate('hearth', { config, database, events, redis, metrics } satisfies HearthContext)
 
