@@ -74,17 +74,19 @@ describe('createApp: errors in the app format', () => {
             additionalProperties: false,
             properties: { name: { type: 'string', minLength: 1 }, count: { type: 'integer', minimum: 0 } },
           },
+          response: { 200: { type: 'object', additionalProperties: true } },
         },
+        config: { public: true },
       },
       async (request) => ({ received: request.body }),
     )
-    app.get('/widgets/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } } } }, async (request) => ({
+    app.get('/widgets/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } }, response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async (request) => ({
       id: (request.params as { id: number }).id,
     }))
-    app.get('/boom', async () => {
+    app.get('/boom', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async () => {
       throw new Error('connection string postgres://admin:hunter2@db failed at line 12')
     })
-    app.get('/conflict', async () => {
+    app.get('/conflict', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async () => {
       throw errors.conflict('That name is taken')
     })
     await app.ready()
@@ -163,8 +165,8 @@ describe('createApp: operational routes, request ids, metrics, logs', () => {
         },
       },
     })
-    kernel.app.get('/widgets/:id', async (request) => ({ id: (request.params as { id: string }).id }))
-    kernel.app.post('/echo', async (request) => {
+    kernel.app.get('/widgets/:id', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async (request) => ({ id: (request.params as { id: string }).id }))
+    kernel.app.post('/echo', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async (request) => {
       request.log.info({ headers: request.headers }, 'headers seen')
       request.log.info({ body: request.body }, 'body seen')
       return { ok: true }
@@ -277,9 +279,9 @@ describe('the permission hook', () => {
       },
       forbidden: (permission) => new HearthError('FORBIDDEN', `Missing permission ${permission}`, 403),
     })
-    kernel.app.get('/public', async () => ({ ok: true }))
-    kernel.app.get('/widgets', { config: { permission: 'widget.read' } }, async (request) => ({ roles: request.principal?.roles }))
-    kernel.app.delete('/widgets/1', { config: { permission: 'widget.edit' } }, async () => ({ deleted: true }))
+    kernel.app.get('/public', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async () => ({ ok: true }))
+    kernel.app.get('/widgets', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { permission: 'widget.read' } }, async (request) => ({ roles: request.principal?.roles }))
+    kernel.app.delete('/widgets/1', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { permission: 'widget.edit' } }, async () => ({ deleted: true }))
     await kernel.app.ready()
   })
   after(() => kernel.app.close())

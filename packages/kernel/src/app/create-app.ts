@@ -8,7 +8,11 @@ import type { EventBus } from '../events/index.ts'
 import type { Redis } from '../redis/index.ts'
 import { createLogger, type Logger } from '../log/index.ts'
 import { createMetrics, type AppMetrics } from '../metrics/index.ts'
-import { defaultErrorFormatter, errors, toHearthError, type ErrorFormatter, type HearthError } from '../http/errors.ts'
+import { defaultErrorFormatter, errors, HearthError, toHearthError, type ErrorFormatter } from '../http/errors.ts'
+import { hearthSchemaController } from '../http/validation.ts'
+import { buildSerializerFactory } from '../http/serialization.ts'
+import { recordRoutes } from '../http/routes.ts'
+import { answerClientError, transportLimits } from '../http/transport.ts'
 
 /** What every Hearth app has at hand, as the `hearth` decorator. */
 export interface HearthContext {
@@ -41,6 +45,8 @@ export interface CreateAppOptions {
   fastify?: Partial<FastifyServerOptions>
   /** 405 with `Allow` for a known path called with the wrong method (see `HttpServerOptions`). */
   methodNotAllowed?: boolean
+  /** The app's error body as a JSON schema: documented on every route for every error status. */
+  errorSchema?: Record<string, unknown>
 }
 
 export interface HttpServerOptions {
@@ -50,8 +56,18 @@ export interface HttpServerOptions {
   bodyLimit: number
   /** The app's wire format for errors; the default is `{ error: { code, message } }`. */
   formatError?: ErrorFormatter
-  /** Allowed CORS origins; `false` = no CORS headers. */
+  /**
+   * Allowed CORS origins; `false` = no CORS headers. Preflights answer every method the app's routes
+   * use and reflect the requested headers; error answers carry the CORS headers too.
+   */
   cors?: FastifyCorsOptions['origin'] | false
+  /** Check each response against its schema before writing it (see `http/serialization.ts`). */
+  validateResponses?: boolean
+  /** The app's error body as a JSON schema: documented on every route for every error status. */
+  errorSchema?: Record<string, unknown>
+  /** Slow clients: how long a request's headers, and the whole request, may take to arrive. */
+  headersTimeoutMs?: number
+  requestTimeoutMs?: number
   logger?: Logger
   fastify?: Partial<FastifyServerOptions>
   /**
@@ -71,6 +87,17 @@ const routedMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
  */
 export async function createHttpServer(options: HttpServerOptions): Promise<{ app: FastifyInstance; metrics: AppMetrics }> {
   const formatError = options.formatError ?? defaultErrorFormatter
+  const errorBody = (error: HearthError) => {
+    const response = formatError(error)
+    return { ...response, payload: JSON.stringify(response.body) }
+  }
+  const sendError = (error: HearthError, reply: import('fastify').FastifyReply) => {
+    const response = errorBody(error)
+    if (response.headers) reply.headers(response.headers)
+    return reply.status(response.status).type('application/json; charset=utf-8').send(response.payload)
+  }
+  const limits = transportLimits(options)
+  const corsMethods: string[] = []
   const app = Fastify({
     loggerInstance: options.logger ?? createLogger(options.name, options.logLevel),
     logController: new LogController({ disableRequestLogging: true }), // our own access line below
@@ -80,11 +107,36 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ ap
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 500 },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaController: hearthSchemaController(buildSerializerFactory({ validateResponses: options.validateResponses ?? false })),
+    requestTimeout: limits.requestTimeoutMs,
+    // Node enforces both timeouts only when it checks its connections: often enough to matter.
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs) } as never,
+    // Malformed URLs (bad percent-encoding) never reach a route: answered here, in the app's shape.
+    frameworkErrors: (error, _request, reply) => sendError(toHearthError(error), reply),
+    // Errors before Fastify has a request (headers too large, a broken request line, a stalled
+    // client) are answered on the socket in the app's shape, never Node's or Fastify's own body.
+    clientErrorHandler: (error, socket) => answerClientError(error, socket, errorBody),
     ...options.fastify,
   })
   const metrics = createMetrics(options.name)
-  if (options.cors !== undefined && options.cors !== false) await app.register(cors, { origin: options.cors, credentials: true })
+  recordRoutes(app, (method) => {
+    if (method !== 'OPTIONS') corsMethods.push(method)
+  }, { refuseInsecure: false })
+  if (options.errorSchema) {
+    const errorSchema = options.errorSchema
+    // Every route documents the app's error body for the statuses it has not described itself.
+    app.addHook('onRoute', (route) => {
+      const schema = route.schema as { response?: Record<string, unknown>; hide?: boolean } | undefined
+      if (!schema || schema.hide || !schema.response) return
+      const response = schema.response
+      if (!Object.keys(response).some((status) => status.startsWith('4'))) response['4xx'] = errorSchema
+      if (!Object.keys(response).some((status) => status.startsWith('5'))) response['5xx'] = errorSchema
+    })
+  }
+  if (options.cors !== undefined && options.cors !== false) {
+    // `corsMethods` fills in as routes register; the plugin reads the array when it answers.
+    await app.register(cors, { origin: options.cors, credentials: true, methods: corsMethods, strictPreflight: false })
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -110,11 +162,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ ap
     )
   })
 
-  const sendError = (error: HearthError, reply: import('fastify').FastifyReply) => {
-    const response = formatError(error)
-    if (response.headers) reply.headers(response.headers)
-    return reply.status(response.status).type('application/json; charset=utf-8').send(JSON.stringify(response.body))
-  }
   app.setErrorHandler((thrown, request, reply) => {
     const error = toHearthError(thrown)
     if (error.status >= 500) request.log.error({ err: thrown }, 'request failed')
@@ -133,8 +180,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ ap
     return sendError(errors.notFound(`Route ${request.method} ${path} not found`), reply)
   })
 
-  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'UP' }))
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+  app.get('/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'UP' }))
+  app.get('/metrics', { schema: { hide: true }, config: { public: true } }, async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   )
   return { app, metrics }
@@ -156,10 +203,14 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
     logger: options.logger,
     fastify: options.fastify,
     methodNotAllowed: options.methodNotAllowed,
+    validateResponses: config.validateResponses,
+    errorSchema: options.errorSchema,
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
   })
   app.decorate('hearth', { config, database, events, redis, metrics } satisfies HearthContext)
 
-  app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/ready', { schema: { hide: true }, config: { public: true } }, async (_request, reply) => {
     const checks: Record<string, () => Promise<unknown>> = {
       database: () => database.ping(),
       ...(redis ? { redis: () => redis.ping() } : {}),

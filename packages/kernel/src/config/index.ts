@@ -141,6 +141,11 @@ export interface BaseConfig {
   readonly corsOrigins: string[] | undefined
   /** Largest accepted request body in bytes. */
   readonly bodyLimit: number
+  /** Check every response against its schema before writing it (`RESPONSE_VALIDATION`; off in production). */
+  readonly validateResponses: boolean
+  /** How long a client may take to send its headers, and its whole request (`HEADERS_TIMEOUT_MS`, `REQUEST_TIMEOUT_MS`). */
+  readonly headersTimeoutMs: number
+  readonly requestTimeoutMs: number
 }
 
 export interface BaseConfigOptions {
@@ -173,6 +178,9 @@ export function loadBaseConfig(source: EnvSource, options: BaseConfigOptions): B
     port: env.int(portName, options.defaultPort, { min: 0, max: 65535 }),
     corsOrigins: env.list('CORS_ORIGINS'),
     bodyLimit: env.int('BODY_LIMIT', 1024 * 1024, { min: 1024, max: 64 * 1024 * 1024 }),
+    validateResponses: env.bool('RESPONSE_VALIDATION', hearthEnv !== 'production'),
+    headersTimeoutMs: env.int('HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
+    requestTimeoutMs: env.int('REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
   }
   if (!/^[a-z_][a-z0-9_]*$/.test(config.databaseSchema)) {
     throw new ConfigError(`${prefix}_DATABASE_SCHEMA`, 'must be a lower-case SQL identifier')

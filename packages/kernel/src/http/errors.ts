@@ -16,16 +16,21 @@ export class HearthError extends Error {
 }
 
 export interface ValidationIssue {
-  /** Where: `body`, `query`, `params` or `headers`, then a JSON pointer such as `/donationAmount`. */
+  /** Where: `body`, `querystring`, `params` or `headers`, then a JSON pointer such as `/donationAmount`. */
   location: string
   path: string
   message: string
+  /** Ajv's own account of the failure, for apps whose wire format shows it (Raise's `details`). */
+  ajv?: { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown>; message: string }
 }
 
 export const errors = {
   badRequest: (message = 'Bad request', details?: unknown) => new HearthError('BAD_REQUEST', message, 400, details),
   validation: (message: string, issues: ValidationIssue[]) => new HearthError('VALIDATION_FAILED', message, 400, issues),
   invalidJson: (message = 'Request body is not valid JSON') => new HearthError('INVALID_JSON', message, 400),
+  requestTimeout: (message = 'The request took too long to arrive') => new HearthError('REQUEST_TIMEOUT', message, 408),
+  uriTooLong: (message = 'The request URL is too long') => new HearthError('URI_TOO_LONG', message, 414),
+  headersTooLarge: (message = 'The request headers are too large') => new HearthError('HEADERS_TOO_LARGE', message, 431),
   unauthorized: (message = 'Unauthorized') => new HearthError('UNAUTHORIZED', message, 401),
   forbidden: (message = 'Forbidden') => new HearthError('FORBIDDEN', message, 403),
   notFound: (message = 'Not found') => new HearthError('NOT_FOUND', message, 404),
@@ -43,43 +48,70 @@ interface FastifyLikeError {
   code?: string
   statusCode?: number
   message: string
-  validation?: { instancePath?: string; message?: string; params?: Record<string, unknown> }[]
+  validation?: { instancePath?: string; schemaPath?: string; keyword?: string; message?: string; params?: Record<string, unknown> }[]
   validationContext?: string
+}
+
+/** Fixed wording for transport failures: never a library's own message, code or name. */
+const transportErrors: Record<string, () => HearthError> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: () => errors.invalidJson(),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () => errors.invalidJson('Request body is empty but its content type says JSON'),
+  FST_ERR_CTP_BODY_TOO_LARGE: () => errors.payloadTooLarge(),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => errors.unsupportedMediaType(),
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: () => errors.badRequest('Content-Length does not match the body'),
+  FST_ERR_CTP_INVALID_TYPE: () => errors.unsupportedMediaType(),
+  FST_ERR_BAD_URL: () => errors.badRequest('The request URL is not valid'),
+  FST_ERR_ASYNC_CONSTRAINT: () => errors.badRequest('The request does not match any route constraint'),
+}
+
+const reasons: Record<number, [string, string]> = {
+  400: ['BAD_REQUEST', 'Bad request'],
+  401: ['UNAUTHORIZED', 'Unauthorized'],
+  403: ['FORBIDDEN', 'Forbidden'],
+  404: ['NOT_FOUND', 'Not found'],
+  405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
+  406: ['NOT_ACCEPTABLE', 'Not acceptable'],
+  408: ['REQUEST_TIMEOUT', 'Request timeout'],
+  409: ['CONFLICT', 'Conflict'],
+  413: ['PAYLOAD_TOO_LARGE', 'Request body is too large'],
+  414: ['URI_TOO_LONG', 'The request URL is too long'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
+  429: ['TOO_MANY_REQUESTS', 'Too many requests'],
+  431: ['HEADERS_TOO_LARGE', 'The request headers are too large'],
 }
 
 /**
  * Turns whatever was thrown (a HearthError, a Fastify or Ajv error, a plain Error) into a
- * HearthError. Anything not known to be the client's fault becomes a 500 with a generic message.
+ * HearthError. A library's client-error status is kept with a fixed message in the kernel's words;
+ * anything not known to be the client's fault becomes a 500 with a generic message.
  */
 export function toHearthError(thrown: unknown): HearthError {
   if (thrown instanceof HearthError) return thrown
-  const error = thrown as FastifyLikeError
+  const error = thrown as FastifyLikeError | undefined
   if (error && Array.isArray(error.validation)) {
     const location = error.validationContext ?? 'body'
     const issues: ValidationIssue[] = error.validation.map((issue) => {
       const missing = issue.params?.missingProperty as string | undefined
-      const path = missing ? `${issue.instancePath ?? ''}/${missing}` : (issue.instancePath ?? '')
-      return { location, path, message: issue.message ?? 'is invalid' }
+      const instancePath = issue.instancePath ?? ''
+      const path = missing ? `${instancePath}/${missing}` : instancePath
+      const message = issue.message ?? 'is invalid'
+      return {
+        location,
+        path,
+        message,
+        ajv: { instancePath, schemaPath: issue.schemaPath ?? '#', keyword: issue.keyword ?? 'validation', params: issue.params ?? {}, message },
+      }
     })
-    return errors.validation(error.message, issues)
+    const first = issues[0]
+    return errors.validation(first ? `${location}${first.path} ${first.message}` : `invalid ${location}`, issues)
   }
-  switch (error?.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errors.invalidJson(error.message)
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return errors.payloadTooLarge()
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return errors.unsupportedMediaType(error.message)
-    case 'FST_ERR_BAD_URL':
-    case 'FST_ERR_ASYNC_CONSTRAINT':
-      return errors.badRequest(error.message)
-  }
+  const known = error?.code ? transportErrors[error.code] : undefined
+  if (known) return known()
   if (thrown instanceof SyntaxError) return errors.invalidJson()
   const status = error?.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new HearthError(status === 404 ? 'NOT_FOUND' : status === 429 ? 'TOO_MANY_REQUESTS' : 'BAD_REQUEST', error.message, status)
+    const [code, message] = reasons[status] ?? ['BAD_REQUEST', 'Bad request']
+    return new HearthError(code, message, status)
   }
   return errors.internal()
 }

@@ -1,1 +1,5 @@
 export * from './errors.ts'
+export { unstorableValue, bodyAjvOptions, textAjvOptions, type HttpPart } from './validation.ts'
+export { ResponseMismatchError } from './serialization.ts'
+export { declareRoutesPublic, insecureRoutes, type RouteRecord, type RouteTable } from './routes.ts'
+export { transportLimits, type TransportLimits } from './transport.ts'

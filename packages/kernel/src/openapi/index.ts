@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { declareRoutesPublic } from '../http/routes.ts'
 
 export interface OpenApiOptions {
   title: string
@@ -38,8 +39,12 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
       }
     },
   })
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger())
+  // The reference page's own routes (HTML, scripts) are public documentation.
+  await app.register(async (docs) => {
+    declareRoutesPublic(docs, 'the OpenAPI reference page')
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } })
+  })
 }
 
 /** The document as committed: stable key order and a trailing newline, so CI can diff it. */

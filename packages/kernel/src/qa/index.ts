@@ -17,7 +17,7 @@ export interface QaRoutesOptions {
  */
 export function registerQaRoutes(app: FastifyInstance, config: BaseConfig, options: QaRoutesOptions): void {
   if (config.env !== 'qa') return
-  app.post('/qa/seedDatabase', { schema: { hide: true } }, async (_request, reply) => {
+  app.post('/qa/seedDatabase', { schema: { hide: true }, config: { public: true } }, async (_request, reply) => {
     await options.seedDatabase()
     return reply.status(options.seedStatus ?? 204).send()
   })
@@ -35,6 +35,7 @@ export function registerQaRoutes(app: FastifyInstance, config: BaseConfig, optio
             additionalProperties: true,
           },
         },
+        config: { public: true },
       },
       async (request) => ({ token: await mintToken(request.body as { sub: string }) }),
     )
