@@ -2,10 +2,11 @@
 // and unsafe strings, without an app. Apps wire it in front of their executor (Devmarkt: mercurius).
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildSchema, parse, validate, specifiedRules } from 'graphql'
+import { buildSchema, GraphQLError, parse, validate, specifiedRules } from 'graphql'
 import {
   findUnsafeString,
   GraphqlRequestError,
+  nestingDepthExceeds,
   GraphqlRequestGuard,
   isUnsafeString,
   OperationIndex,
@@ -140,10 +141,13 @@ describe('operation selection', () => {
     assert.equal(refusal(() => selectOperation(summary('fragment F on Q { a }'), undefined)).reason, 'NO_OPERATION')
   })
 
-  test('OperationIndex remembers documents (syntax errors as null) and forgets the oldest beyond its bound', () => {
+  test('OperationIndex remembers documents (syntax errors as the error) and forgets the oldest beyond its bound', () => {
     const index = new OperationIndex(2)
     const first = index.summaryOf('{ a }')
-    assert.equal(index.summaryOf('{ a'), null)
+    const broken = index.summaryOf('{ a')
+    assert.ok(broken instanceof GraphQLError)
+    assert.match(broken.message, /^Syntax Error: Expected Name, found <EOF>\.$/)
+    assert.deepEqual(broken.locations, [{ line: 1, column: 4 }])
     assert.equal(index.summaryOf('{ a }'), first) // the same object: not parsed again, and now the newest
     index.summaryOf('{ b }') // evicts the oldest, '{ a'
     assert.equal(index.summaryOf('{ a }'), first)
@@ -161,12 +165,33 @@ describe('GraphqlRequestGuard', () => {
       operationName: 'B',
       variables: { x: 1 },
       operation: 'mutation',
+      syntaxError: undefined,
     })
   })
 
-  test('leaves a document that does not parse to the executor (operation undefined)', () => {
-    assert.equal(http({ query: '{ a' }).operation, undefined)
-    assert.equal(http({ query: '{ a', operationName: 'X' }).operation, undefined)
+  test('a document that does not parse comes back with its syntax error (for the app to answer), whatever the operationName', () => {
+    for (const input of [{ query: '{ a' }, { query: '{ a', operationName: 'X' }, { query: '1' }, { query: '{"kind":"Document","definitions":[]}' }]) {
+      const checked = http(input)
+      assert.equal(checked.operation, undefined)
+      assert.ok(checked.syntaxError instanceof GraphQLError)
+      assert.match(checked.syntaxError.message, /^Syntax Error: /)
+    }
+    assert.equal(http({ query: '{ a }' }).syntaxError, undefined)
+  })
+
+  test('refuses variables nested deeper than maxNesting, before any coercion recurses into them', () => {
+    const deep = (depth: number) => {
+      let value: unknown = 'x'
+      for (let i = 0; i < depth; i++) value = i % 2 ? [value] : { a: value }
+      return value
+    }
+    assert.equal(http({ query: '{ a }', variables: { v: deep(63) } }).operation, 'query')
+    const error = refusal(() => http({ query: '{ a }', variables: { v: deep(64) } }))
+    assert.equal(error.reason, 'NESTED_TOO_DEEPLY')
+    assert.equal(error.message, 'The variables nest lists or objects deeper than the limit of 64 levels.')
+    assert.equal(refusal(() => http({ query: '{ a }', variables: { v: deep(100_000) } })).reason, 'NESTED_TOO_DEEPLY')
+    assert.equal(nestingDepthExceeds({ a: [1, { b: 2 }] }, 3), false)
+    assert.equal(nestingDepthExceeds({ a: [1, { b: [] }] }, 3), true)
   })
 
   test('refuses a subscription over HTTP, not over a WebSocket', () => {

@@ -95,6 +95,23 @@ export function scanDocument(source: string, limits: DocumentLimits): DocumentPr
   return undefined
 }
 
+/**
+ * Whether a JSON-like value (variables) nests arrays and objects deeper than `maxNesting`; checked
+ * with an explicit stack, so the check itself cannot overflow.
+ */
+export function nestingDepthExceeds(value: unknown, maxNesting: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!
+    if (typeof current !== 'object' || current === null) continue
+    if (depth + 1 > maxNesting) return true
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1])
+    }
+  }
+  return false
+}
+
 /** Index after a `"…"` string; an unterminated string ends at the line's end (the parser reports it). */
 function skipString(source: string, i: number): number {
   while (i < source.length) {

@@ -1,4 +1,4 @@
-export { scanDocument, type DocumentLimits, type DocumentProblem } from './document-scan.ts'
+export { nestingDepthExceeds, scanDocument, type DocumentLimits, type DocumentProblem } from './document-scan.ts'
 export { GraphqlRequestError, readGraphqlEnvelope, type GraphqlEnvelope, type GraphqlRequestReason, type ReadEnvelopeOptions } from './envelope.ts'
 export { OperationIndex, selectOperation, summarizeOperations, type OperationSummary, type OperationType } from './operation.ts'
 export { GraphqlRequestGuard, type CheckedGraphqlRequest, type CheckOptions, type GraphqlRequestGuardOptions } from './request-guard.ts'

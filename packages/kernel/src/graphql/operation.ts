@@ -1,4 +1,4 @@
-import { Kind, parse, type DocumentNode, type OperationTypeNode } from 'graphql'
+import { GraphQLError, Kind, parse, type DocumentNode, type OperationTypeNode } from 'graphql'
 import { GraphqlRequestError } from './envelope.ts'
 
 export type OperationType = `${OperationTypeNode}`
@@ -35,11 +35,11 @@ export function selectOperation(summary: OperationSummary, operationName: string
 
 /**
  * Remembers the operations of recently seen documents (a bounded map in insertion order, refreshed
- * on use), so a request that repeats a document is not parsed twice. Documents that do not parse
- * are remembered as `null`: the executor reports their syntax error itself.
+ * on use), so a request that repeats a document is not parsed twice. A document that does not
+ * parse is remembered as its syntax error.
  */
 export class OperationIndex {
-  private readonly entries = new Map<string, OperationSummary | null>()
+  private readonly entries = new Map<string, OperationSummary | GraphQLError>()
 
   constructor(
     private readonly maxEntries = 500,
@@ -47,18 +47,19 @@ export class OperationIndex {
   ) {}
 
   /** Only call this with a document that passed `scanDocument` (its nesting is bounded). */
-  summaryOf(source: string): OperationSummary | null {
+  summaryOf(source: string): OperationSummary | GraphQLError {
     const known = this.entries.get(source)
     if (known !== undefined) {
       this.entries.delete(source)
       this.entries.set(source, known)
       return known
     }
-    let summary: OperationSummary | null
+    let summary: OperationSummary | GraphQLError
     try {
       summary = summarizeOperations(parse(source, { noLocation: true, ...(this.maxTokens ? { maxTokens: this.maxTokens } : {}) }))
-    } catch {
-      summary = null
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error
+      summary = error
     }
     this.entries.set(source, summary)
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!)

@@ -1,4 +1,5 @@
-import { scanDocument, type DocumentLimits } from './document-scan.ts'
+import type { GraphQLError } from 'graphql'
+import { nestingDepthExceeds, scanDocument, type DocumentLimits } from './document-scan.ts'
 import { GraphqlRequestError, readGraphqlEnvelope, type GraphqlEnvelope, type ReadEnvelopeOptions } from './envelope.ts'
 import { OperationIndex, selectOperation, type OperationType } from './operation.ts'
 
@@ -8,8 +9,14 @@ export interface GraphqlRequestGuardOptions extends DocumentLimits {
 }
 
 export interface CheckedGraphqlRequest extends GraphqlEnvelope {
-  /** The operation that will run; `undefined` when the document does not parse (the executor reports the syntax error). */
+  /** The operation that will run; `undefined` when the document does not parse. */
   operation: OperationType | undefined
+  /**
+   * Why the document does not parse (graphql-js' own syntax error, with its location). Answer it
+   * yourself rather than hand the text to the executor: mercurius, for one, then tries the text as
+   * a JSON-encoded AST and runs whatever object it finds.
+   */
+  syntaxError: GraphQLError | undefined
 }
 
 export interface CheckOptions extends ReadEnvelopeOptions {
@@ -21,7 +28,9 @@ export interface CheckOptions extends ReadEnvelopeOptions {
  * Everything a GraphQL endpoint should refuse before graphql-js sees a request, in one call:
  * the envelope's types (`readGraphqlEnvelope`), the document's size, token count and nesting
  * (`scanDocument`, linear and non-recursive), and the operation selection (an unknown
- * `operationName`, several operations and no name, none at all, a subscription over plain HTTP).
+ * `operationName`, several operations and no name, none at all, a subscription over plain HTTP),
+ * and the nesting of the variables (within the same `maxNesting`: a coercer or custom scalar that
+ * recurses into a 5,000-deep value would overflow the stack).
  * Throws `GraphqlRequestError` (status 400); the app writes it in its own error shape.
  *
  * Variable values are the app's schema's business, except for unsafe strings: see
@@ -38,12 +47,15 @@ export class GraphqlRequestGuard {
     const envelope = readGraphqlEnvelope(input, options)
     const problem = scanDocument(envelope.query, this.options)
     if (problem) throw new GraphqlRequestError(problem.reason, problem.message)
+    if (envelope.variables && nestingDepthExceeds(envelope.variables, this.options.maxNesting)) {
+      throw new GraphqlRequestError('NESTED_TOO_DEEPLY', `The variables nest lists or objects deeper than the limit of ${this.options.maxNesting} levels.`)
+    }
     const summary = this.operations.summaryOf(envelope.query)
-    if (summary === null) return { ...envelope, operation: undefined }
+    if (!('operations' in summary)) return { ...envelope, operation: undefined, syntaxError: summary }
     const operation = selectOperation(summary, envelope.operationName)
     if (operation === 'subscription' && options.transport === 'http') {
       throw new GraphqlRequestError('SUBSCRIPTION_OVER_HTTP', 'Subscriptions are not served over plain HTTP; subscribe over a WebSocket.')
     }
-    return { ...envelope, operation }
+    return { ...envelope, operation, syntaxError: undefined }
   }
 }
