@@ -10,7 +10,7 @@ import type { DevmarktConfig } from '../config.ts'
 import type { DevmarktEventBus } from '../events.ts'
 import { createContext } from './context.ts'
 import { depthLimitRule } from './depth-limit.ts'
-import { graphqlErrorFormatter, requestErrorBody } from './errors.ts'
+import { formatExecutionErrors, graphqlErrorFormatter, requestErrorBody } from './errors.ts'
 import { registerGraphiql } from './graphiql.ts'
 import { parseJsonPreservingLargeIntegers, quoteLargeIntegers, stringifyWithBigInt } from './json.ts'
 import { buildDevmarktSchema } from './schema.ts'
@@ -55,26 +55,31 @@ function hasInputObjectVariable(schema: GraphQLSchema, document: DocumentNode): 
  * What every `/graphql` request (GET, HEAD, POST; not a WebSocket upgrade) must pass before
  * mercurius sees it — and before Fastify's Ajv, which would coerce `{"query":["{roles}"]}` into a
  * string and run it: the kernel's request guard (envelope types, document limits, operation
- * selection, no subscription over HTTP) and safe strings in the variables. Refusals are answered
- * here, in Devmarkt's `{data: null, errors}` shape: the guard's with 400, unsafe variables with 200
- * like every other variable error.
+ * selection, no subscription over HTTP, variable nesting) and safe strings in the variables.
+ * Refusals are answered here, in Devmarkt's `{data: null, errors}` shape: the guard's with 400;
+ * syntax errors and unsafe variables with 200, like every other GraphQL-level error.
  */
 function requestChecker(guard: GraphqlRequestGuard) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
     if (request.ws) return done()
     const fromQueryString = request.method !== 'POST'
-    let variables: Record<string, unknown> | undefined
+    let checked
     try {
-      const checked = fromQueryString
+      checked = fromQueryString
         ? guard.check(request.query, { encoding: 'json-text', transport: 'http', parseJson: parseJsonPreservingLargeIntegers })
         : guard.check(request.body, { encoding: 'object', transport: 'http' })
-      variables = checked.variables
     } catch (error) {
       if (!(error instanceof GraphqlRequestError)) return done(error as Error)
       reply.code(error.status).send(requestErrorBody(error.message))
       return
     }
-    const unsafe = unsafeVariablesError(variables)
+    if (checked.syntaxError) {
+      // Answered here (200, like every GraphQL-level error): mercurius would retry a document that
+      // does not parse as a JSON-encoded AST and run whatever object that yields.
+      reply.code(200).send({ data: null, errors: formatExecutionErrors([checked.syntaxError], request.log) })
+      return
+    }
+    const unsafe = unsafeVariablesError(checked.variables)
     if (unsafe) {
       reply.code(200).send(requestErrorBody(unsafe.message))
       return

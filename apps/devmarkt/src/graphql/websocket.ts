@@ -1,4 +1,4 @@
-import { execute, GraphQLError, parse, specifiedRules, subscribe, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql'
+import { execute, parse, specifiedRules, subscribe, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import { GraphqlRequestError, readGraphqlEnvelope, unsafeVariablesError, type GraphqlRequestGuard } from '@hearth/kernel/graphql'
 import type { WebSocket } from 'ws'
@@ -188,14 +188,10 @@ export class SubscriptionServer {
       return this.sendErrors(connection, id, [{ message: error.message }])
     }
     const { query, variables, operationName } = checked
+    if (checked.syntaxError) return this.sendErrors(connection, id, formatExecutionErrors([checked.syntaxError], this.options.log))
     const unsafe = unsafeVariablesError(variables)
     if (unsafe) return this.sendErrors(connection, id, [{ message: unsafe.message }])
-    let document: DocumentNode
-    try {
-      document = parse(query, { maxTokens: this.options.maxTokens })
-    } catch (error) {
-      return this.sendErrors(connection, id, formatExecutionErrors([error as GraphQLError], this.options.log))
-    }
+    const document: DocumentNode = parse(query, { maxTokens: this.options.maxTokens })
     const errors = validate(this.options.schema, document, [...specifiedRules, ...this.options.validationRules])
     if (errors.length > 0) return this.sendErrors(connection, id, formatExecutionErrors(errors, this.options.log))
     const isSubscription = checked.operation === 'subscription'
