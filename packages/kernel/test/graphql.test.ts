@@ -44,7 +44,7 @@ describe('readGraphqlEnvelope', () => {
   })
 
   test('refuses a query that is missing, null or not a string, arrays included (never coerced)', () => {
-    for (const query of [undefined, null, 1, true, ['{ a }'], { a: 1 }]) {
+    for (const query of [undefined, null, '', 1, true, ['{ a }'], { a: 1 }]) {
       const error = refusal(() => body({ query }))
       assert.equal(error.reason, 'MALFORMED_REQUEST')
       assert.match(error.message, /"query"/)

@@ -55,7 +55,8 @@ export function readGraphqlEnvelope(input: unknown, options: ReadEnvelopeOptions
     return Array.isArray(input) ? throwError(malformed('batched requests are not supported; send one object')) : throwError(malformed('the request must be a JSON object'))
   }
   const { query, operationName } = input
-  if (query === undefined || query === null) throw malformed('"query" is missing; it must be a string holding a GraphQL document')
+  // An empty string is what `?query` or `?query=` gives: as missing as no parameter at all.
+  if (query === undefined || query === null || query === '') throw malformed('"query" is missing; it must be a string holding a GraphQL document')
   if (typeof query !== 'string') throw malformed('"query" must be a string holding a GraphQL document')
   if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') throw malformed('"operationName" must be a string or null')
   const variables = readObject(input.variables, 'variables', options)
