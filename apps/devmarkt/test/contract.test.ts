@@ -76,6 +76,10 @@ graphqlContractTests(() => ({
   allowedHeaders: () => ({ authorization: headers.admin }),
   isErrorShape: isDevmarktErrorShape,
   isRefusal: isDevmarktRefusal,
+  // Malformed requests answer 400 (README "Endpoints"); an unexpected failure would read
+  // "Internal server error", which no hostile input may reach.
+  requestErrorStatus: 400,
+  forbiddenText: /Internal server error/,
   seed: 20261122,
   casesPerField: 40,
 }))

@@ -93,6 +93,12 @@ export interface GraphqlContractOptions {
   casesPerField?: number
   /** Text no response may contain, beyond the built-in list (stack traces, JS error names, library names). */
   forbiddenText?: RegExp
+  /**
+   * The status of a malformed request (envelope, document limits, operation selection), when the
+   * app documents one (GraphQL over HTTP: 400). Method, size and media-type refusals may answer
+   * 405, 413 or 415. Default: any status below 500, as long as it is not a success.
+   */
+  requestErrorStatus?: number
 }
 
 export interface ContractReport {
@@ -119,6 +125,8 @@ const raw = (text: string) => new RawValue(text)
 
 type Path = (string | number)[]
 
+type RequestCase = [label: string, request: Parameters<GraphqlContract['send']>[0], mustRefuse?: boolean]
+
 interface Position {
   path: Path
   type: GraphQLInputType
@@ -131,6 +139,8 @@ interface Case {
   variables?: unknown
   method: 'POST' | 'GET'
   headers: ContractHeaders
+  /** The value can never be valid (NUL, a lone surrogate, a 200-deep value): the answer must be an error. */
+  invalid?: boolean
 }
 
 /** mulberry32: small, fast, and the same sequence for a seed on every machine. */
@@ -352,7 +362,7 @@ export class GraphqlContract {
       const anonymous = this.options.anonymousHeaders ?? {}
       for (const item of this.fieldCases(field, allowed, anonymous)) {
         report.cases++
-        const problem = this.judge(await this.sendCase(item))
+        const problem = this.judge(await this.sendCase(item), item.invalid ? 'error' : 'any')
         if (problem) report.failures.push(`${field.operation}.${field.name}: ${item.label}: ${problem}`)
       }
       const alive = await this.stillAnswering()
@@ -364,9 +374,9 @@ export class GraphqlContract {
   /** Hostile requests that do not depend on a field: transport, headers, documents. */
   async fuzzRequests(): Promise<ContractReport> {
     const report: ContractReport = { cases: 0, failures: [] }
-    for (const [label, request] of this.requestCases()) {
+    for (const [label, request, mustRefuse] of this.requestCases()) {
       report.cases++
-      const problem = this.judge(await this.send(request))
+      const problem = this.judge(await this.send(request), mustRefuse ? 'request-error' : 'any')
       if (problem) report.failures.push(`${label}: ${problem}`)
     }
     const alive = await this.stillAnswering()
@@ -406,7 +416,8 @@ export class GraphqlContract {
       } else {
         document = this.document(field, values, delivery === 'literals' ? 'literals' : 'variables')
       }
-      cases.push({ label: `${caller}, ${kind} at ${renderPath(position.path)} (${delivery})`, query: document.query, variables: document.variables, method: delivery === 'GET' ? 'GET' : 'POST', headers })
+      const invalid = kind === 'NUL or lone surrogate' || kind === 'deep value'
+      cases.push({ label: `${caller}, ${kind} at ${renderPath(position.path)} (${delivery})`, query: document.query, variables: document.variables, method: delivery === 'GET' ? 'GET' : 'POST', headers, invalid })
     }
     return cases
   }
@@ -438,66 +449,70 @@ export class GraphqlContract {
     return [kind, make()]
   }
 
-  private requestCases(): [string, Parameters<GraphqlContract['send']>[0]][] {
+  /** [label, request, whether the request is a client mistake that must be refused (never a success)]. */
+  private requestCases(): RequestCase[] {
     const json = { 'content-type': 'application/json' }
     const post = (payload: string | Buffer, headers: ContractHeaders = json) => ({ method: 'POST' as const, headers, payload })
     const get = (query: string, headers: ContractHeaders = {}) => ({ method: 'GET' as const, url: `${this.path}?${query}`, headers })
     const body = (value: unknown) => post(JSON.stringify(value))
     const firstQuery = this.rootFields().find((field) => field.operation === 'query')
     const leaf = firstQuery ? `${firstQuery.name}${isLeafType(getNamedType(firstQuery.field.type)) ? '' : ' { __typename }'}` : '__typename'
-    const cases: [string, Parameters<GraphqlContract['send']>[0]][] = [
+    const cases: RequestCase[] = [
       // malformed JSON bodies
-      ['truncated JSON', post('{"query": "{ __typename }"')],
-      ['empty body', post('')],
-      ['JSON null', post('null')],
-      ['JSON array', post('[{"query":"{ __typename }"}]')],
-      ['JSON string', post('"{ __typename }"')],
-      ['JSON number', post('123456789012345678901234567890')],
+      ['truncated JSON', post('{"query": "{ __typename }"'), true],
+      ['empty body', post(''), true],
+      ['JSON null', post('null'), true],
+      ['JSON array', post('[{"query":"{ __typename }"}]'), true],
+      ['JSON string', post('"{ __typename }"'), true],
+      ['JSON number', post('123456789012345678901234567890'), true],
       ['duplicate keys', post('{"query":"{ __typename }","query":5}')],
       ['__proto__ key', post('{"query":"{ __typename }","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}')],
-      ['deeply nested JSON', post('['.repeat(100_000) + ']'.repeat(100_000))],
-      ['deeply nested variables', post(`{"query":"{ __typename }","variables":{"a":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`)],
-      ['invalid UTF-8', post(Buffer.from([0x7b, 0x22, 0x71, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]))],
+      ['deeply nested JSON', post('['.repeat(100_000) + ']'.repeat(100_000)), true],
+      ['deeply nested variables', post(`{"query":"{ __typename }","variables":{"a":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}`), true],
+      ['invalid UTF-8', post(Buffer.from([0x7b, 0x22, 0x71, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])), true],
       ['a NUL byte in JSON text', post(Buffer.from('{"query":"{ __typename }\u0000"}'))],
       ['escaped NUL in the document', body({ query: '{ __typename }\u0000' })],
-      ['query is a number', body({ query: 1 })],
-      ['query is null', body({ query: null })],
-      ['query is a list', body({ query: ['{ __typename }'] })],
-      ['query is an object', body({ query: { a: 1 } })],
-      ['no query', body({})],
-      ['variables is a string', body({ query: '{ __typename }', variables: '{}' })],
-      ['variables is a list', body({ query: '{ __typename }', variables: [] })],
-      ['operationName is a number', body({ query: '{ __typename }', operationName: 1 })],
-      ['operationName is a list', body({ query: 'query A { __typename }', operationName: ['A'] })],
-      ['extensions is a string', body({ query: '{ __typename }', extensions: 'x' })],
-      ['unknown operationName', body({ query: 'query A { __typename }', operationName: 'B' })],
-      ['two operations, no name', body({ query: 'query A { __typename } query B { __typename }' })],
-      ['no operation', body({ query: 'fragment F on Query { __typename }' })],
-      ['a subscription over HTTP', body({ query: 'subscription { __typename }' })],
+      ['query is a number', body({ query: 1 }), true],
+      ['query is null', body({ query: null }), true],
+      ['query is a list', body({ query: ['{ __typename }'] }), true],
+      ['query is an object', body({ query: { a: 1 } }), true],
+      ['no query', body({}), true],
+      ['variables is a string', body({ query: '{ __typename }', variables: '{}' }), true],
+      ['variables is a list', body({ query: '{ __typename }', variables: [] }), true],
+      ['operationName is a number', body({ query: '{ __typename }', operationName: 1 }), true],
+      ['operationName is a list', body({ query: 'query A { __typename }', operationName: ['A'] }), true],
+      ['extensions is a string', body({ query: '{ __typename }', extensions: 'x' }), true],
+      ['unknown operationName', body({ query: 'query A { __typename }', operationName: 'B' }), true],
+      ['two operations, no name', body({ query: 'query A { __typename } query B { __typename }' }), true],
+      ['no operation', body({ query: 'fragment F on Query { __typename }' }), true],
+      ['a subscription over HTTP', body({ query: 'subscription { __typename }' }), true],
+      ['a subscription over GET', get(`query=${encodeURIComponent('subscription { __typename }')}`), true],
+      ['GET unknown operationName', get(`query=${encodeURIComponent('query A { __typename }')}&operationName=B`), true],
+      ['GET two operations, no name', get(`query=${encodeURIComponent('query A { __typename } query B { __typename }')}`), true],
       // wrong content types
-      ['text/plain', post('{ __typename }', { 'content-type': 'text/plain' })],
-      ['form encoded', post('query=%7B__typename%7D', { 'content-type': 'application/x-www-form-urlencoded' })],
-      ['multipart without boundary', post('--x\r\n\r\n{ __typename }\r\n--x--', { 'content-type': 'multipart/form-data' })],
-      ['XML', post('<query/>', { 'content-type': 'application/xml' })],
+      ['text/plain', post('{ __typename }', { 'content-type': 'text/plain' }), true],
+      ['form encoded', post('query=%7B__typename%7D', { 'content-type': 'application/x-www-form-urlencoded' }), true],
+      ['multipart without boundary', post('--x\r\n\r\n{ __typename }\r\n--x--', { 'content-type': 'multipart/form-data' }), true],
+      ['XML', post('<query/>', { 'content-type': 'application/xml' }), true],
       ['JSON as UTF-16', post(Buffer.from('{"query":"{ __typename }"}', 'utf16le'), { 'content-type': 'application/json; charset=utf-16' })],
       ['JSON with garbage parameters', post('{"query":"{ __typename }"}', { 'content-type': 'application/json; ;;=; charset="' })],
       ['no content type', { method: 'POST', payload: '{"query":"{ __typename }"}', headers: {} }],
       ['application/graphql holding JSON', post('{"query":"{ __typename }"}', { 'content-type': 'application/graphql' })],
       ['octet stream', post(Buffer.from([0, 1, 2, 3]), { 'content-type': 'application/octet-stream' })],
       // junk GET query strings
-      ['GET without parameters', get('')],
-      ['GET query=', get('query=')],
-      ['GET bare query', get('query')],
+      ['GET without parameters', get(''), true],
+      ['GET query=', get('query='), true],
+      ['GET bare query', get('query'), true],
       ['GET bad percent escape', get('query=%E0%A4%A')],
       ['GET lone percent', get('query=%')],
       ['GET bracketed keys', get('query[]=x&query[a]=1')],
-      ['GET repeated query', get('query=%7B__typename%7D&query=%7B__typename%7D')],
-      ['GET broken variables', get('query=%7B__typename%7D&variables=%7B')],
-      ['GET variables a list', get('query=%7B__typename%7D&variables=%5B%5D')],
-      ['GET repeated variables', get('query=%7B__typename%7D&variables=%7B%7D&variables=%7B%7D')],
+      ['GET repeated query', get('query=%7B__typename%7D&query=%7B__typename%7D'), true],
+      ['GET broken variables', get('query=%7B__typename%7D&variables=%7B'), true],
+      ['GET variables a list', get('query=%7B__typename%7D&variables=%5B%5D'), true],
+      ['GET repeated variables', get('query=%7B__typename%7D&variables=%7B%7D&variables=%7B%7D'), true],
       ['GET a thousand parameters', get(Array.from({ length: 1000 }, (_, i) => `p${i}=${i}`).join('&'))],
       ['GET a long query', get(`query=${encodeURIComponent(`{ ${'__typename '.repeat(700)}}`)}`)],
-      ['GET a mutation', get(`query=${encodeURIComponent('mutation { __typename }')}`)],
+      ['GET a mutation', get(`query=${encodeURIComponent('mutation { __typename }')}`), true],
       ['GET NUL', get('query=%00')],
       // methods
       ['PUT', { method: 'PUT', headers: json, payload: '{}' }],
@@ -525,21 +540,21 @@ export class GraphqlContract {
     // documents: deep, wide, huge
     const random = this.random
     cases.push(
-      ['deep selection (1,000)', body({ query: `{ ${'__typename { '.repeat(1000)}x${' }'.repeat(1000)} }` })],
-      ['deep list literal (5,000)', body({ query: `{ ${leaf.split(' ')[0]}(x: ${'['.repeat(5000)}1${']'.repeat(5000)}) }` })],
-      ['deep object literal (5,000)', body({ query: `{ ${leaf.split(' ')[0]}(x: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}) }` })],
-      ['deep variable default', body({ query: `query ($v: Int = ${'['.repeat(3000)}1${']'.repeat(3000)}) { __typename }` })],
-      ['deep inline fragments', body({ query: `{ ${'... on Query { '.repeat(2000)}__typename${' }'.repeat(2000)} }` })],
+      ['deep selection (1,000)', body({ query: `{ ${'__typename { '.repeat(1000)}x${' }'.repeat(1000)} }` }), true],
+      ['deep list literal (5,000)', body({ query: `{ ${leaf.split(' ')[0]}(x: ${'['.repeat(5000)}1${']'.repeat(5000)}) }` }), true],
+      ['deep object literal (5,000)', body({ query: `{ ${leaf.split(' ')[0]}(x: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}) }` }), true],
+      ['deep variable default', body({ query: `query ($v: Int = ${'['.repeat(3000)}1${']'.repeat(3000)}) { __typename }` }), true],
+      ['deep inline fragments', body({ query: `{ ${'... on Query { '.repeat(2000)}__typename${' }'.repeat(2000)} }` }), true],
       ['wide: 1,000 aliases', body({ query: `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: ${leaf}`).join(' ')} }` })],
       ['wide: 3,000 same-name fields', body({ query: `{ ${'__typename '.repeat(3000)}}` })],
       ['wide: 500 fragments', body({ query: `{ ${Array.from({ length: 500 }, (_, i) => `...F${i}`).join(' ')} } ${Array.from({ length: 500 }, (_, i) => `fragment F${i} on Query { __typename }`).join(' ')}` })],
       ['wide: 500 operations', body({ query: Array.from({ length: 500 }, (_, i) => `query Q${i} { __typename }`).join(' '), operationName: 'Q499' })],
       ['wide: 1,000 variables', body({ query: `query (${Array.from({ length: 1000 }, (_, i) => `$v${i}: Int`).join(', ')}) { __typename }` })],
       ['wide: 1,000 directives', body({ query: `{ __typename ${'@skip(if: false) '.repeat(1000)}}` })],
-      ['a 100k-character name', body({ query: `{ ${'a'.repeat(100_000)} }` })],
-      ['a 100k-character string literal', body({ query: `{ __typename(x: "${'x'.repeat(100_000)}") }` })],
-      ['huge document (200k characters)', body({ query: `{ __typename ${' '.repeat(200_000)}}` })],
-      ['too many tokens', body({ query: `{ ${'__typename '.repeat(20_000)}}` })],
+      ['a 100k-character name', body({ query: `{ ${'a'.repeat(100_000)} }` }), true],
+      ['a 100k-character string literal', body({ query: `{ __typename(x: "${'x'.repeat(100_000)}") }` }), true],
+      ['huge document (200k characters)', body({ query: `{ __typename ${' '.repeat(200_000)}}` }), true],
+      ['too many tokens', body({ query: `{ ${'__typename '.repeat(20_000)}}` }), true],
       ['fragment cycle', body({ query: '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }' })],
       ['introspection', body({ query: '{ __schema { types { name fields { name args { name type { name ofType { name ofType { name } } } } } } } }' })],
     )
@@ -551,11 +566,19 @@ export class GraphqlContract {
     return cases
   }
 
-  /** What is wrong with one answer, or undefined. */
-  private judge(response: ContractResponse | undefined): string | undefined {
+  /**
+   * What is wrong with one answer, or undefined. `expect`: `error` — the input is invalid, so the
+   * answer must carry errors; `request-error` — the request itself is malformed, so it must also
+   * have the app's `requestErrorStatus` (or 405/413/415).
+   */
+  private judge(response: ContractResponse | undefined, expect: 'any' | 'error' | 'request-error' = 'any'): string | undefined {
     if (!response) return undefined
     const problems: string[] = []
     if (response.status >= 500) problems.push(`status ${response.status}`)
+    else if (expect !== 'any' && response.status < 400 && (response.body as { errors?: unknown } | undefined)?.errors === undefined) problems.push('invalid input answered as a success')
+    else if (expect === 'request-error' && this.options.requestErrorStatus !== undefined && response.status !== this.options.requestErrorStatus && response.status !== 405 && response.status !== 413 && response.status !== 415) {
+      problems.push(`status ${response.status} for a malformed request (expected ${this.options.requestErrorStatus})`)
+    }
     if (LEAKS.test(response.text) || this.options.forbiddenText?.test(response.text)) problems.push('a stack trace, JavaScript error text or a library name in the body')
     const isHead = response.text.length === 0 && response.status < 500
     if (!isHead) {
