@@ -172,6 +172,17 @@ describe('no CORS', () => {
     }
   })
 
+  test("only an operator's explicit CORS_ORIGINS (the kernel's setting) turns CORS on", async () => {
+    const withCors = await startDevmarkt({ CORS_ORIGINS: 'https://bot.example' })
+    try {
+      const response = await withCors.app.inject({ method: 'OPTIONS', url: '/graphql', headers: { origin: 'https://bot.example', 'access-control-request-method': 'POST' } })
+      assert.ok(response.statusCode < 300, String(response.statusCode))
+      assert.equal(response.headers['access-control-allow-origin'], 'https://bot.example')
+    } finally {
+      await withCors.close()
+    }
+  })
+
   test('a cross-origin POST gets its answer without CORS headers', async () => {
     const response = await app.app.inject({ method: 'POST', url: '/graphql', headers: { origin: 'https://example.org', authorization: headers.admin }, payload: { query: '{ roles }' } })
     assert.equal(response.statusCode, 200)

@@ -150,9 +150,12 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
     })
     // No CORS (the original had none; its client is a Discord bot), so a preflight is a method
     // this path does not serve: 405 with Allow, in the GraphQL error shape, and no CORS headers.
-    scope.options('/graphql', { schema: { hide: true } }, (_request, reply) => {
-      reply.code(405).header('allow', 'GET, POST').send(requestErrorBody('Method OPTIONS is not allowed on /graphql (allowed: GET, POST); there is no CORS.'))
-    })
+    // (An operator who sets the kernel's CORS_ORIGINS gets @fastify/cors' preflight instead.)
+    if (config.corsOrigins === undefined) {
+      scope.options('/graphql', { schema: { hide: true } }, (_request, reply) => {
+        reply.code(405).header('allow', 'GET, POST').send(requestErrorBody('Method OPTIONS is not allowed on /graphql (allowed: GET, POST); there is no CORS.'))
+      })
+    }
     // graphql-jit (mercurius' `jit`) ignores the default of a non-null input field such as
     // `QuestionInput.minAnswerLength: Int! = 1`; graphql-js coerces variables correctly, so the
     // compiled query gets variables graphql-js has already coerced (defaults filled in).
