@@ -152,6 +152,12 @@ describe('operation selection', () => {
     index.summaryOf('{ b }') // evicts the oldest, '{ a'
     assert.equal(index.summaryOf('{ a }'), first)
     assert.notEqual(index.summaryOf('query { a }'), first)
+    let checks = 0
+    index.summaryOf('{ c }', () => checks++)
+    index.summaryOf('{ c }', () => checks++)
+    assert.equal(checks, 1, 'beforeParse runs on a miss only')
+    assert.throws(() => index.summaryOf('{ d }', () => assert.fail('refused')), /refused/)
+    assert.throws(() => index.summaryOf('{ d }', () => assert.fail('refused again')), /refused again/, 'a refused document is not remembered')
   })
 })
 

@@ -46,14 +46,19 @@ export class OperationIndex {
     private readonly maxTokens?: number,
   ) {}
 
-  /** Only call this with a document that passed `scanDocument` (its nesting is bounded). */
-  summaryOf(source: string): OperationSummary | GraphQLError {
+  /**
+   * The summary of a document. Only documents whose nesting is bounded may be parsed: `beforeParse`
+   * runs on a miss, before parsing, and may throw (the guard runs `scanDocument` there, so a
+   * document seen before is not scanned again).
+   */
+  summaryOf(source: string, beforeParse?: () => void): OperationSummary | GraphQLError {
     const known = this.entries.get(source)
     if (known !== undefined) {
       this.entries.delete(source)
       this.entries.set(source, known)
       return known
     }
+    beforeParse?.()
     let summary: OperationSummary | GraphQLError
     try {
       summary = summarizeOperations(parse(source, { noLocation: true, ...(this.maxTokens ? { maxTokens: this.maxTokens } : {}) }))

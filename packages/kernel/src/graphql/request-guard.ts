@@ -45,12 +45,14 @@ export class GraphqlRequestGuard {
 
   check(input: unknown, options: CheckOptions): CheckedGraphqlRequest {
     const envelope = readGraphqlEnvelope(input, options)
-    const problem = scanDocument(envelope.query, this.options)
-    if (problem) throw new GraphqlRequestError(problem.reason, problem.message)
     if (envelope.variables && nestingDepthExceeds(envelope.variables, this.options.maxNesting)) {
       throw new GraphqlRequestError('NESTED_TOO_DEEPLY', `The variables nest lists or objects deeper than the limit of ${this.options.maxNesting} levels.`)
     }
-    const summary = this.operations.summaryOf(envelope.query)
+    // A document remembered by the index passed the scan when it was first seen.
+    const summary = this.operations.summaryOf(envelope.query, () => {
+      const problem = scanDocument(envelope.query, this.options)
+      if (problem) throw new GraphqlRequestError(problem.reason, problem.message)
+    })
     if (!('operations' in summary)) return { ...envelope, operation: undefined, syntaxError: summary }
     const operation = selectOperation(summary, envelope.operationName)
     if (operation === 'subscription' && options.transport === 'http') {
