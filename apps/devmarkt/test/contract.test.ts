@@ -58,12 +58,13 @@ function isDevmarktErrorShape(response: ContractResponse): boolean {
  * instead meet the ownership rule first ("not yours" reads as "not there": a Failure or `false`).
  */
 function isDevmarktRefusal(response: ContractResponse, field: RootField, caller: 'anonymous' | 'lacking'): boolean {
-  if (response.status !== 200 || !isDevmarktErrorShape(response) && caller === 'anonymous') return false
+  if (response.status !== 200) return false
   const body = response.body as { data?: Record<string, unknown> | null; errors?: unknown[] }
   const value = body.data?.[field.name]
-  if (caller === 'anonymous') return value === null && isDeepStrictEqual(body.errors, [UNAUTHORIZED])
-  if (value === null && isDeepStrictEqual(body.errors, [forbiddenError(field.parentType.name, field.name)])) return true
-  return directive(field, 'AuthOwnApplication') !== undefined && body.errors === undefined && (value === false || isDeepStrictEqual(value, { __typename: 'Failure' }))
+  const expected = caller === 'anonymous' ? UNAUTHORIZED : forbiddenError(field.parentType.name, field.name)
+  if (isDevmarktErrorShape(response) && value === null && isDeepStrictEqual(body.errors, [expected])) return true
+  const ownershipRefusal = value === false || isDeepStrictEqual(value, { __typename: 'Failure' })
+  return caller === 'lacking' && directive(field, 'AuthOwnApplication') !== undefined && body.errors === undefined && ownershipRefusal
 }
 
 graphqlContractTests(() => ({
