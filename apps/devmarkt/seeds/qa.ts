@@ -2,14 +2,13 @@ import type { Database } from '@hearth/kernel'
 import { writeSeed, type SeedData } from './seed-data.ts'
 
 /**
- * The 506-character multi-line answer of the QA seed. The original's fixture text is not quoted in
- * the spec; this one has the same length, is multi-line and ends in "\n N2".
+ * The 506-character multi-line answer of the QA seed, byte for byte the original's fixture text
+ * (spec §6.1, quoted there as a JSON string): its line feeds fall where the fixture has them, some
+ * inside words ("Stet c\nlita"), and clients compare it exactly. (A JSON string literal is a valid
+ * TypeScript one, so the line below is the spec's text unchanged.)
  */
 export const LONG_ANSWER =
-  'Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy eirmod tempor invidunt ut labore et dolore magna aliquyam erat, sed diam voluptua.\n' +
-  'At vero eos et accusam et justo duo dolores et ea rebum. Stet clita kasd gubergren, no sea takimata sanctus est Lorem ipsum dolor sit amet.\n' +
-  'Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy eirmod tempor invidunt ut labore et dolore magna aliquyam erat, sed diam voluptua.\n' +
-  'At vero eos et accusam et justo duo dolores rebum.\n N2'
+  "Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy eirmod tempor invidunt ut labore\net dolore magna aliquyam erat, sed diam voluptua. At vero eos et accusam et justo duo dolores et ea rebum. Stet c\nlita kasd gubergren, no sea takimata sanctus est Lorem ipsum dolor sit amet. Lorem ipsum dolor sit amet, consetetur sadipscing elitr, se\nd diam nonumy eirmod tempor invidunt ut labore et dolore magna aliquyam erat, sed diam voluptua. At vero eos et accusam et justo duo dolores et e\n N2"
 
 const answers = ['Lorem ipsum dolor sit amet, co N0', 'Lorem ipsum dolor sit amet, co N1', LONG_ANSWER]
 

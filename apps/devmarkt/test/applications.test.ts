@@ -45,6 +45,21 @@ describe('the seed', () => {
     assert.ok(LONG_ANSWER.endsWith('\n N2'))
   })
 
+  test("the third answer is byte for byte the original fixture's 506-character text (spec §6.1)", async () => {
+    // Written out here, apart from the seed's constant, as the spec quotes it (a JSON string).
+    const fixture =
+      '"Lorem ipsum dolor sit amet, consetetur sadipscing elitr, sed diam nonumy eirmod tempor invidunt ut labore\\net dolore magna aliquyam erat, sed diam voluptua. At vero eos et accusam et justo duo dolores et ea rebum. Stet c\\nlita kasd gubergren, no sea takimata sanctus est Lorem ipsum dolor sit amet. Lorem ipsum dolor sit amet, consetetur sadipscing elitr, se\\nd diam nonumy eirmod tempor invidunt ut labore et dolore magna aliquyam erat, sed diam voluptua. At vero eos et accusam et justo duo dolores et e\\n N2"'
+    const expected = JSON.parse(fixture) as string
+    assert.equal(expected.length, 506)
+    assert.equal(LONG_ANSWER, expected)
+    for (const id of [1, 3, 4]) {
+      const { body, text } = await gql(app, `{ application(id: ${id}) { ... on Application { answers { answer } } } }`, { auth: headers.admin })
+      assert.equal(body.data!.application.answers[2].answer, expected, `application ${id}`)
+      assert.equal(body.data!.application.answers[2].answer.length, 506)
+      assert.ok(text.includes(fixture), `application ${id}: the JSON on the wire holds the fixture's string as written`)
+    }
+  })
+
   test("User.applications in the fixtures' order, and the current (UNPROCESSED) application", async () => {
     const query = (n: number) => `{ user(id: {type: "testuser", number: ${n}}) { ... on User { role applications { id status } currentApplication { id } } } }`
     const one = await gql(app, query(1), { auth: headers.admin })

@@ -152,6 +152,48 @@ describe('protocol edges', () => {
     client.close()
   })
 
+  test('graphql-transport-ws: a subscribe without a string payload.query (or with a malformed payload) closes with 4400', async () => {
+    for (const payload of [{}, { query: 5 }, { query: null }, { query: ['{ roles }'] }, undefined, 'subscription { applicationDeleted }', { query: '{ roles }', variables: 'x' }, { query: '{ roles }', operationName: 7 }]) {
+      const client = await RawClient.connect(`${base}/graphql`, 'graphql-transport-ws')
+      const reason = new Promise<string>((resolve) => client.socket.once('close', (_code, text) => resolve(String(text))))
+      client.send({ type: 'connection_init', payload: { Authorization: headers.admin } })
+      assert.deepEqual(await client.next(), { type: 'connection_ack' })
+      client.send({ type: 'subscribe', id: '1', payload })
+      assert.equal(await client.closed(), 4400, JSON.stringify(payload))
+      assert.match(await reason, /^Malformed GraphQL request: /)
+      assert.deepEqual(client.pending(), [])
+    }
+  })
+
+  test('graphql-ws (legacy): a start without a string payload.query is answered with the error, then complete', async () => {
+    const client = await RawClient.connect(`${base}/graphql`, 'graphql-ws')
+    client.send({ type: 'connection_init', payload: { Authorization: headers.admin } })
+    assert.deepEqual(await client.next(), { type: 'connection_ack' })
+    client.send({ type: 'start', id: '1', payload: { query: 5 } })
+    assert.deepEqual(await client.next(), { type: 'data', id: '1', payload: { data: null, errors: [{ message: 'Malformed GraphQL request: "query" must be a string holding a GraphQL document' }] } })
+    assert.deepEqual(await client.next(), { type: 'complete', id: '1' })
+    client.close()
+  })
+
+  test('over the socket as over HTTP: deep documents, unknown operations and NUL in variables are refused per operation', async () => {
+    const client = await subscribeRaw(`${base}/graphql`, 'graphql-transport-ws', `subscription { applicationDeleted(x: ${'['.repeat(5000)}1${']'.repeat(5000)}) }`, { payload: headers.admin })
+    assert.deepEqual(await client.next(), { type: 'error', id: '1', payload: [{ message: 'The document nests selections, arguments or values deeper than the limit of 64 levels.' }] })
+    client.send({ type: 'subscribe', id: '2', payload: { query: 'subscription A { applicationDeleted }', operationName: 'B' } })
+    assert.deepEqual(await client.next(), { type: 'error', id: '2', payload: [{ message: 'Unknown operation named "B".' }] })
+    client.send({ type: 'subscribe', id: '3', payload: { query: 'query ($n: TemplateName!) { template(name: $n) { __typename } }', variables: { n: 'a\u0000' } } })
+    const refused = await client.next()
+    assert.equal(refused.type, 'error')
+    assert.match(refused.payload[0].message, /^Variable "\$n" got an invalid value; strings must not contain NUL/)
+    client.send({ type: 'subscribe', id: '4', payload: { query: '{ template(name: "a\\u0000") { __typename } }' } })
+    const literal = await client.next()
+    assert.equal(literal.type, 'error')
+    assert.match(literal.payload[0].message, /^String literals must not contain NUL/)
+    // The socket is still open and serves the next operation.
+    client.send({ type: 'subscribe', id: '5', payload: { query: '{ roles }' } })
+    assert.deepEqual(await client.next(), { type: 'next', id: '5', payload: { data: { roles: ['ADMIN', 'USER', 'NONE'] } } })
+    client.close()
+  })
+
   test('invalid documents are refused per operation', async () => {
     const client = await subscribeRaw(`${base}/graphql`, 'graphql-transport-ws', 'subscription { nope }', { payload: headers.admin })
     const message = await client.next()

@@ -84,6 +84,15 @@ export function formatExecutionErrors(errors: readonly ErrorLike[], log: Fastify
 }
 
 /**
+ * The body of an answer given before GraphQL runs (a malformed envelope, a document over a limit,
+ * an operation that cannot be selected, an unsafe variable): the same `{data: null, errors}` shape
+ * as every other GraphQL answer, one error with only a message.
+ */
+export function requestErrorBody(message: string): { data: null; errors: WireError[] } {
+  return { data: null, errors: [{ message }] }
+}
+
+/**
  * mercurius' error formatter. GraphQL-level errors (syntax, validation, variables, resolvers) answer
  * HTTP 200 like the original; only transport mistakes (unparseable JSON, a wrong content type, an
  * oversized body, a malformed request envelope, a mutation over GET) get a 4xx.

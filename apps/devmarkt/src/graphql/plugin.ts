@@ -1,15 +1,16 @@
 import websocket from '@fastify/websocket'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import mercurius from 'mercurius'
 import { getOperationAST, getVariableValues, isInputObjectType, Kind, type DocumentNode, type GraphQLSchema, type TypeNode } from 'graphql'
 import type { Database } from '@hearth/kernel'
+import { GraphqlRequestError, GraphqlRequestGuard, safeStringLiteralsRule, unsafeVariablesError } from '@hearth/kernel/graphql'
 import type { CallerService } from '../auth/caller.service.ts'
 import type { Services } from '../container.ts'
 import type { DevmarktConfig } from '../config.ts'
 import type { DevmarktEventBus } from '../events.ts'
 import { createContext } from './context.ts'
 import { depthLimitRule } from './depth-limit.ts'
-import { graphqlErrorFormatter } from './errors.ts'
+import { formatExecutionErrors, graphqlErrorFormatter, requestErrorBody } from './errors.ts'
 import { registerGraphiql } from './graphiql.ts'
 import { parseJsonPreservingLargeIntegers, quoteLargeIntegers, stringifyWithBigInt } from './json.ts'
 import { buildDevmarktSchema } from './schema.ts'
@@ -22,6 +23,9 @@ export interface GraphqlDependencies {
   services: Services
   bus: DevmarktEventBus
 }
+
+/** graphql-js' own token guard while parsing; the request guard counts the same tokens first. */
+const MAX_TOKENS = 10_000
 
 const invalidJson = () => Object.assign(new Error('Request body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' })
 
@@ -47,12 +51,58 @@ function hasInputObjectVariable(schema: GraphQLSchema, document: DocumentNode): 
   return known
 }
 
+/**
+ * What every `/graphql` request (GET, HEAD, POST; not a WebSocket upgrade) must pass before
+ * mercurius sees it — and before Fastify's Ajv, which would coerce `{"query":["{roles}"]}` into a
+ * string and run it: the kernel's request guard (envelope types, document limits, operation
+ * selection, no subscription over HTTP, variable nesting) and safe strings in the variables.
+ * Refusals are answered here, in Devmarkt's `{data: null, errors}` shape: the guard's with 400;
+ * syntax errors and unsafe variables with 200, like every other GraphQL-level error.
+ */
+function requestChecker(guard: GraphqlRequestGuard) {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (request.ws) return done()
+    const fromQueryString = request.method !== 'POST'
+    let checked
+    try {
+      checked = fromQueryString
+        ? guard.check(request.query, { encoding: 'json-text', transport: 'http', parseJson: parseJsonPreservingLargeIntegers })
+        : guard.check(request.body, { encoding: 'object', transport: 'http' })
+    } catch (error) {
+      if (!(error instanceof GraphqlRequestError)) return done(error as Error)
+      reply.code(error.status).send(requestErrorBody(error.message))
+      return
+    }
+    if (checked.syntaxError) {
+      // Answered here (200, like every GraphQL-level error): mercurius would retry a document that
+      // does not parse as a JSON-encoded AST and run whatever object that yields.
+      reply.code(200).send({ data: null, errors: formatExecutionErrors([checked.syntaxError], request.log) })
+      return
+    }
+    const unsafe = unsafeVariablesError(checked.variables)
+    if (unsafe) {
+      reply.code(200).send(requestErrorBody(unsafe.message))
+      return
+    }
+    if (fromQueryString) {
+      const query = request.query as Record<string, unknown>
+      if (typeof query.variables === 'string') query.variables = quoteLargeIntegers(query.variables)
+    } else {
+      const body = request.body as Record<string, unknown>
+      if (body.extensions === null) delete body.extensions // mercurius' route schema wants an object when present
+    }
+    done()
+  }
+}
+
 export async function registerGraphql(app: FastifyInstance, deps: GraphqlDependencies): Promise<void> {
   const { config } = deps
   const schema = buildDevmarktSchema(deps.bus, app.log)
-  const validationRules = [depthLimitRule(config.queryDepthLimit)]
+  const validationRules = [depthLimitRule(config.queryDepthLimit), safeStringLiteralsRule]
+  // Nesting counts `{ [ (` together: room for the selection depth limit plus arguments and values.
+  const guard = new GraphqlRequestGuard({ maxDocumentLength: config.maxDocumentLength, maxTokens: MAX_TOKENS, maxNesting: Math.max(64, config.queryDepthLimit + 32) })
   const contextFor = (authorization: string | undefined) => createContext(deps, authorization)
-  const subscriptions = new SubscriptionServer({ schema, validationRules, maxDocumentLength: config.maxDocumentLength, createContext: contextFor, log: app.log })
+  const subscriptions = new SubscriptionServer({ schema, validationRules, guard, maxTokens: MAX_TOKENS, createContext: contextFor, log: app.log })
 
   // A role change or deletion in any process ends that user's subscriptions in every process.
   // (The listener goes away with the bus, which the kernel closes with the app.)
@@ -76,13 +126,6 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
       if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8')
       done(null, payload)
     })
-    scope.addHook('preValidation', (request, _reply, done) => {
-      if (request.method === 'GET') {
-        const query = request.query as Record<string, unknown> | undefined
-        if (typeof query?.variables === 'string') query.variables = quoteLargeIntegers(query.variables)
-      }
-      done()
-    })
     // The WebSocket handler rides on mercurius' GET /graphql route; this must run before @fastify/websocket's onRoute.
     scope.addHook('onRoute', (route) => {
       if (route.method === 'GET' && route.url === '/graphql') route.wsHandler = (socket, request) => subscriptions.accept(socket, request)
@@ -102,11 +145,17 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
       graphiql: false,
       ide: false,
       subscription: false,
-      graphql: { parseOptions: { maxTokens: 10_000 } },
+      graphql: { parseOptions: { maxTokens: MAX_TOKENS } },
+      additionalRouteOptions: { preValidation: requestChecker(guard) },
     })
-    scope.graphql.addHook('preParsing', async (_schema, source) => {
-      if (source.length > config.maxDocumentLength) throw new Error(`The document is longer than the limit of ${config.maxDocumentLength} characters.`)
-    })
+    // No CORS (the original had none; its client is a Discord bot), so a preflight is a method
+    // this path does not serve: 405 with Allow, in the GraphQL error shape, and no CORS headers.
+    // (An operator who sets the kernel's CORS_ORIGINS gets @fastify/cors' preflight instead.)
+    if (config.corsOrigins === undefined) {
+      scope.options('/graphql', { schema: { hide: true } }, (_request, reply) => {
+        reply.code(405).header('allow', 'GET, POST').send(requestErrorBody('Method OPTIONS is not allowed on /graphql (allowed: GET, POST); there is no CORS.'))
+      })
+    }
     // graphql-jit (mercurius' `jit`) ignores the default of a non-null input field such as
     // `QuestionInput.minAnswerLength: Int! = 1`; graphql-js coerces variables correctly, so the
     // compiled query gets variables graphql-js has already coerced (defaults filled in).

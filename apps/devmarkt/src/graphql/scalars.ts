@@ -2,8 +2,17 @@ import { GraphQLError, GraphQLScalarType, Kind, print, type ValueNode } from 'gr
 
 const INT32_MAX = 2 ** 31 - 1
 
-/** A value as an error message shows it (JSON.stringify cannot write BigInt). */
-const describe = (value: unknown): string => (typeof value === 'bigint' ? value.toString() : (JSON.stringify(value) ?? String(value)))
+/**
+ * A value as an error message shows it: primitives as written (long strings cut), lists and objects
+ * only by kind — a client may send a 5,000-deep or 100,000-long one, and the message must neither
+ * overflow the stack nor echo it back.
+ */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+  if (value === null || value === undefined) return 'null'
+  return Array.isArray(value) ? 'a list' : 'an object'
+}
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 

@@ -1,5 +1,6 @@
-import { execute, getOperationAST, GraphQLError, parse, specifiedRules, subscribe, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql'
+import { execute, parse, specifiedRules, subscribe, validate, type DocumentNode, type ExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql'
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
+import { GraphqlRequestError, readGraphqlEnvelope, unsafeVariablesError, type GraphqlRequestGuard } from '@hearth/kernel/graphql'
 import type { WebSocket } from 'ws'
 import { formatExecutionErrors } from './errors.ts'
 import { stringifyWithBigInt } from './json.ts'
@@ -38,7 +39,10 @@ interface Connection {
 export interface SubscriptionServerOptions {
   schema: GraphQLSchema
   validationRules: ValidationRule[]
-  maxDocumentLength: number
+  /** The same request checks as HTTP (envelope, document limits, operation selection). */
+  guard: GraphqlRequestGuard
+  /** graphql-js' token guard while parsing. */
+  maxTokens: number
   createContext(authorization: string | undefined): DevmarktContext
   log: FastifyBaseLogger
   keepAliveMs?: number
@@ -166,34 +170,38 @@ export class SubscriptionServer {
       if (connection.protocol === TRANSPORT_WS) connection.socket.close(4409, `Subscriber for ${id} already exists`)
       return
     }
-    const request = payload as { query?: unknown; variables?: unknown; operationName?: unknown } | undefined
-    const query = request?.query
-    if (typeof query !== 'string') return this.sendErrors(connection, id, [{ message: 'The operation needs a query string' }])
-    if (query.length > this.options.maxDocumentLength) {
-      return this.sendErrors(connection, id, [{ message: `The document is longer than the limit of ${this.options.maxDocumentLength} characters.` }])
-    }
-    const variables = request?.variables
-    if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-      return this.sendErrors(connection, id, [{ message: 'variables must be an object' }])
-    }
-    const operationName = typeof request?.operationName === 'string' ? request.operationName : undefined
-    let document: DocumentNode
+    // A payload that is no GraphQL request (no string `query`, `variables` not an object, …)
+    // breaks graphql-transport-ws itself: the protocol closes with 4400. The legacy protocol
+    // answers the operation with the error instead.
     try {
-      document = parse(query, { maxTokens: 10_000 })
+      readGraphqlEnvelope(payload, { encoding: 'object' })
     } catch (error) {
-      return this.sendErrors(connection, id, formatExecutionErrors([error as GraphQLError], this.options.log))
+      if (!(error instanceof GraphqlRequestError)) throw error
+      if (connection.protocol === TRANSPORT_WS) return this.protocolError(connection, error.message)
+      return this.sendErrors(connection, id, [{ message: error.message }])
     }
+    let checked
+    try {
+      checked = this.options.guard.check(payload, { encoding: 'object', transport: 'websocket' })
+    } catch (error) {
+      if (!(error instanceof GraphqlRequestError)) throw error
+      return this.sendErrors(connection, id, [{ message: error.message }])
+    }
+    const { query, variables, operationName } = checked
+    if (checked.syntaxError) return this.sendErrors(connection, id, formatExecutionErrors([checked.syntaxError], this.options.log))
+    const unsafe = unsafeVariablesError(variables)
+    if (unsafe) return this.sendErrors(connection, id, [{ message: unsafe.message }])
+    const document: DocumentNode = parse(query, { maxTokens: this.options.maxTokens })
     const errors = validate(this.options.schema, document, [...specifiedRules, ...this.options.validationRules])
     if (errors.length > 0) return this.sendErrors(connection, id, formatExecutionErrors(errors, this.options.log))
-    const operationAst = getOperationAST(document, operationName)
-    if (!operationAst) return this.sendErrors(connection, id, [{ message: 'Unknown or ambiguous operation' }])
+    const isSubscription = checked.operation === 'subscription'
 
     const operation: Operation = { id, connection, userIds: [], ended: false }
     connection.operations.set(id, operation)
     const context = this.options.createContext(connection.authorization)
-    const args = { schema: this.options.schema, document, variableValues: (variables ?? undefined) as Record<string, unknown> | undefined, operationName, contextValue: context }
+    const args = { schema: this.options.schema, document, variableValues: variables, operationName, contextValue: context }
 
-    if (operationAst.operation !== 'subscription') {
+    if (!isSubscription) {
       const result = await execute(args)
       if (!this.stop(operation)) return
       this.sendResult(connection, id, result)
@@ -257,7 +265,8 @@ export class SubscriptionServer {
   }
 
   private protocolError(connection: Connection, reason: string): void {
-    if (connection.protocol === TRANSPORT_WS) connection.socket.close(4400, reason)
+    // A close reason is at most 123 bytes of UTF-8.
+    if (connection.protocol === TRANSPORT_WS) connection.socket.close(4400, Buffer.byteLength(reason) <= 123 ? reason : 'Invalid message received')
     else this.send(connection, { type: 'connection_error', payload: { message: reason } })
   }
 

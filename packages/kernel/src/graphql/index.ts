@@ -1,0 +1,5 @@
+export { nestingDepthExceeds, scanDocument, type DocumentLimits, type DocumentProblem } from './document-scan.ts'
+export { GraphqlRequestError, readGraphqlEnvelope, type GraphqlEnvelope, type GraphqlRequestReason, type ReadEnvelopeOptions } from './envelope.ts'
+export { OperationIndex, selectOperation, summarizeOperations, type OperationSummary, type OperationType } from './operation.ts'
+export { GraphqlRequestGuard, type CheckedGraphqlRequest, type CheckOptions, type GraphqlRequestGuardOptions } from './request-guard.ts'
+export { findUnsafeString, isUnsafeString, safeStringLiteralsRule, unsafeVariablesError, UNSAFE_STRING_RULE } from './safe-strings.ts'
