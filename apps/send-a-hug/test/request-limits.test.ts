@@ -94,10 +94,15 @@ describe('request limits', () => {
     assert.equal(unchanged.statusCode, 200, 'an empty object is still a valid (empty) update')
   })
 
-  test('GET /users/all/%00 is a 4xx in an error shape, not a 500', async () => {
-    for (const url of ['/users/all/%00', '/users/all/abc%00def']) {
-      const response = await h.call('user', { method: 'GET', url })
-      assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${url} → ${response.statusCode} ${response.body}`)
+  test('a NUL byte (GET /users/all/%00, or in a body) is a 4xx in an error shape, not a 500', async () => {
+    const requests = [
+      { method: 'GET' as const, url: '/users/all/%00' },
+      { method: 'GET' as const, url: '/users/all/abc%00def' },
+      { method: 'POST' as const, url: '/posts', payload: { text: 'a\u0000b', date: DATE } },
+    ]
+    for (const request of requests) {
+      const response = await h.call('user', request)
+      assert.ok(response.statusCode >= 400 && response.statusCode < 500, `${request.method} ${request.url} → ${response.statusCode} ${response.body}`)
       const body = response.json()
       assert.equal(body.success, false)
       assert.equal(body.code, response.statusCode)
