@@ -1,12 +1,20 @@
 // The wire shapes shared by several modules (spec §1.11): views, ids, pagination, error bodies.
 import { Type, type Static, type TSchema } from 'typebox'
+import { LIMITS } from './limits.ts'
 import { CLIENT_DATE_PATTERN } from './rules/dates.ts'
 
-export const Id = Type.Integer({ minimum: -2147483648, maximum: 2147483647 })
+export { LIMITS }
+
+
+export const Id = Type.Integer({ minimum: LIMITS.integerMin, maximum: LIMITS.integerMax })
 export const Success = Type.Literal(true)
 export const HttpDate = Type.Union([Type.String({ description: 'RFC 1123, e.g. "Mon, 08 Jun 2020 14:43:15 GMT"' }), Type.Null()])
-export const ClientDate = Type.String({ pattern: CLIENT_DATE_PATTERN, description: 'Date.prototype.toISOString() output, e.g. 2020-06-01T15:05:01.966Z' })
-export const Page = Type.Optional(Type.String({ description: '1-based page number; anything else means page 1' }))
+export const ClientDate = Type.String({ pattern: CLIENT_DATE_PATTERN, maxLength: LIMITS.clientDate, description: 'Date.prototype.toISOString() output, e.g. 2020-06-01T15:05:01.966Z' })
+/** Free text whose column length the service checks (see `LIMITS.textInput`). */
+export const TextInput = (description?: string) => Type.String({ maxLength: LIMITS.textInput, ...(description ? { description } : {}) })
+/** A word in the path or the query string. */
+export const UrlWord = (description?: string) => Type.String({ maxLength: LIMITS.urlWord, ...(description ? { description } : {}) })
+export const Page = Type.Optional(UrlWord('1-based page number; anything else means page 1'))
 
 const sharedSchemas: Record<string, TSchema> = {}
 
@@ -24,6 +32,8 @@ export function registerSharedSchemas(app: { addSchema(schema: object): unknown 
 }
 
 export const IconColours = Type.Object({ character: Type.String(), lbg: Type.String(), rbg: Type.String(), item: Type.String() })
+const Colour = Type.String({ maxLength: LIMITS.colour })
+export const IconColoursInput = Type.Object({ character: Colour, lbg: Colour, rbg: Colour, item: Colour })
 
 const PostViewSchema = Type.Object({
   id: Type.Integer(),

@@ -1,3 +1,5 @@
+import { LIMITS } from '../limits.ts'
+
 /**
  * The forbidden-words check (spec §4.1): lower-case the text and report every filter entry that
  * occurs in it as a substring — no word boundaries, so "hi" matches "this" — in filter-table order.
@@ -10,8 +12,8 @@ export function forbiddenTermsIn(text: string, filters: readonly string[]): stri
 export type TextKind = 'post' | 'message'
 
 const limits: Record<TextKind, { max: number; noun: string }> = {
-  post: { max: 480, noun: 'Post' },
-  message: { max: 480, noun: 'Message' },
+  post: { max: LIMITS.postText, noun: 'Post' },
+  message: { max: LIMITS.messageText, noun: 'Message' },
 }
 
 /**

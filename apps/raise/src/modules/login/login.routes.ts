@@ -1,20 +1,19 @@
 import type { FastifyInstance } from 'fastify'
-import { Type } from 'typebox'
 import { typed, errorResponses, security } from '../../http/route-kit.ts'
-import { Email, LoginResponse, Profile } from '../../http/schemas.ts'
+import { GoogleLoginRequest, ImpersonationLoginRequest, LoginResponse, Profile, RefreshRequest } from '../../http/schemas.ts'
 import type { Container } from '../../container.ts'
 
 export function loginRoutes(app: FastifyInstance, { loginService }: Container) {
   const r = typed(app)
   const errors = errorResponses(400, 401, 403, 415, 422, 500)
   r.post('/admin/login/google', {
-    schema: { operationId: 'loginGoogle', summary: 'Trade a Google ID token for Raise tokens', tags: ['login'], body: Type.Object({ idToken: Type.String() }, { additionalProperties: false }), response: { 200: LoginResponse, ...errors } },
+    schema: { operationId: 'loginGoogle', summary: 'Trade a Google ID token for Raise tokens', tags: ['login'], body: GoogleLoginRequest, response: { 200: LoginResponse, ...errors } },
   }, (request) => loginService.google(request.raiseAudit, request.body.idToken))
   r.post('/admin/login/impersonation', {
-    schema: { operationId: 'loginImpersonation', summary: 'Log in as any allowlisted email (development and QA only)', tags: ['login'], body: Type.Object({ email: Email }, { additionalProperties: false }), response: { 200: LoginResponse, ...errors } },
+    schema: { operationId: 'loginImpersonation', summary: 'Log in as any allowlisted email (development and QA only)', tags: ['login'], body: ImpersonationLoginRequest, response: { 200: LoginResponse, ...errors } },
   }, (request) => loginService.impersonation(request.raiseAudit, request.body.email))
   r.post('/admin/login/refresh', {
-    schema: { operationId: 'loginRefresh', summary: 'A new access token for a refresh token', tags: ['login'], body: Type.Object({ refreshToken: Type.String() }, { additionalProperties: false }), response: { 200: LoginResponse, ...errors } },
+    schema: { operationId: 'loginRefresh', summary: 'A new access token for a refresh token', tags: ['login'], body: RefreshRequest, response: { 200: LoginResponse, ...errors } },
   }, (request) => loginService.refresh(request.raiseAudit, request.body.refreshToken))
   r.get('/admin/login', {
     schema: { operationId: 'profile', summary: 'Who the access token belongs to', tags: ['login'], security, response: { 200: Profile, ...errors } },

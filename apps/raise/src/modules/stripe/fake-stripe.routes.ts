@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { errors, HearthError } from '@hearth/kernel'
 import type { FakeStripe } from '@hearth/kernel/testing/stripe-api'
 import { typed, errorResponses, params } from '../../http/route-kit.ts'
+import { LIMITS } from '../../http/schemas.ts'
 
 /**
  * Development only (no STRIPE_SECRET_KEY): what the donor's browser would do with Stripe.js. Confirms
@@ -15,7 +16,7 @@ export function fakeStripeRoutes(app: FastifyInstance, fake: FakeStripe) {
       summary: 'Development only: confirm a PaymentIntent on the local fake Stripe (pm_card_visa succeeds, pm_card_chargeDeclined declines)',
       tags: ['development'],
       params: params('paymentIntentId'),
-      querystring: Type.Object({ paymentMethod: Type.Optional(Type.String({ description: 'default pm_card_visa' })) }, { additionalProperties: false }),
+      querystring: Type.Object({ paymentMethod: Type.Optional(Type.String({ maxLength: LIMITS.shortTextLength, description: 'default pm_card_visa' })) }, { additionalProperties: false }),
       response: { 200: Type.Object({ id: Type.String(), status: Type.String(), amount: Type.Integer() }), ...errorResponses(400, 402, 404) },
     },
   }, async (request) => {

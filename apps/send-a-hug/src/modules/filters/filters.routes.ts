@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requires } from '../../permissions.ts'
 import { pageNumber } from '../../rules/pagination.ts'
-import { authErrors, errorResponses, FilterView, Id, Page, Success } from '../../schemas.ts'
+import { authErrors, errorResponses, FilterView, Id, LIMITS, Page, Success } from '../../schemas.ts'
 import type { FiltersService } from './filters.service.ts'
 
 export function filtersRoutes(app: FastifyInstance, service: FiltersService): void {
@@ -22,7 +22,7 @@ export function filtersRoutes(app: FastifyInstance, service: FiltersService): vo
   routes.post('/filters', {
     schema: {
       tags, operationId: 'addFilter', summary: 'Add a forbidden word or phrase, stored lower-cased (E23)',
-      body: Type.Object({ word: Type.String() }),
+      body: Type.Object({ word: Type.String({ maxLength: LIMITS.filterWord }) }),
       response: { 200: Type.Object({ success: Success, added: FilterView }), ...authErrors, ...errorResponses(400, 409) },
     },
     config: { permission: requires.readAdminBoard },

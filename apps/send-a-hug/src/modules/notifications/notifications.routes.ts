@@ -4,17 +4,17 @@ import { Type } from 'typebox'
 import { callerOf } from '../../auth.ts'
 import { requires } from '../../permissions.ts'
 import { pageNumber } from '../../rules/pagination.ts'
-import { authErrors, errorResponses, Id, NotificationView, Page, Success } from '../../schemas.ts'
+import { authErrors, errorResponses, Id, LIMITS, NotificationView, Page, Success, UrlWord } from '../../schemas.ts'
 import type { NotificationsService } from './notifications.service.ts'
 
 const PushSubscription = Type.Union(
   [
     Type.Object({
-      endpoint: Type.String({ minLength: 1 }),
-      expirationTime: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
-      keys: Type.Object({ p256dh: Type.String(), auth: Type.String() }),
+      endpoint: Type.String({ minLength: 1, maxLength: LIMITS.pushEndpoint }),
+      expirationTime: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: LIMITS.dateMilliseconds }), Type.Null()])),
+      keys: Type.Object({ p256dh: Type.String({ maxLength: LIMITS.pushKey }), auth: Type.String({ maxLength: LIMITS.pushKey }) }),
     }),
-    Type.String({ minLength: 1, description: 'The same object as a JSON string (what the frontend sends)' }),
+    Type.String({ minLength: 1, maxLength: LIMITS.pushSubscriptionJson, description: 'The same object as a JSON string (what the frontend sends)' }),
   ],
   { description: "A browser PushSubscription. An empty body is answered 204 (the frontend sends twice)." },
 )
@@ -28,7 +28,7 @@ export function notificationsRoutes(app: FastifyInstance, service: Notifications
   routes.get('/notifications', {
     schema: {
       tags, operationId: 'listNotifications', summary: "The caller's notifications, newest first, 20 per page (E25)",
-      querystring: Type.Object({ page: Page, readStatus: Type.Optional(Type.String({ description: '"true": read only; "false": unread only; else all' })) }),
+      querystring: Type.Object({ page: Page, readStatus: Type.Optional(UrlWord('"true": read only; "false": unread only; else all')) }),
       response: {
         200: Type.Object({ success: Success, notifications: Type.Array(NotificationView), newCount: Type.Integer(), current_page: Type.Integer(), total_pages: Type.Integer(), totalItems: Type.Integer() }),
         ...authErrors,
@@ -40,7 +40,7 @@ export function notificationsRoutes(app: FastifyInstance, service: Notifications
   routes.patch('/notifications', {
     schema: {
       tags, operationId: 'markNotifications', summary: 'Mark some or all of the caller\'s notifications read or unread (E26)',
-      body: Type.Object({ notification_ids: Type.Union([Type.Array(Id, { minItems: 1 }), Type.Literal('all')]), read: Type.Boolean() }),
+      body: Type.Object({ notification_ids: Type.Union([Type.Array(Id, { minItems: 1, maxItems: LIMITS.notificationIds }), Type.Literal('all')]), read: Type.Boolean() }),
       response: {
         200: Type.Object({ success: Success, updated: Type.Union([Type.Array(Type.Integer()), Type.Literal('all')]), read: Type.Boolean() }),
         ...authErrors, ...errorResponses(400),

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { callerOf } from '../../auth.ts'
 import { requires } from '../../permissions.ts'
 import { pageNumber } from '../../rules/pagination.ts'
-import { authErrors, ClientDate, errorResponses, Id, Page, PostView, Success, UserView } from '../../schemas.ts'
+import { authErrors, ClientDate, errorResponses, Id, Page, PostView, Success, TextInput, UrlWord, UserView } from '../../schemas.ts'
 import type { PostsService } from './posts.service.ts'
 
 export function postsRoutes(app: FastifyInstance, service: PostsService): void {
@@ -21,7 +21,7 @@ export function postsRoutes(app: FastifyInstance, service: PostsService): void {
     schema: {
       tags: ['home'], operationId: 'search', summary: 'Search users by display name (all) and posts by text (5 per page, newest first) (E2)', security: [],
       querystring: Type.Object({ page: Page }),
-      body: Type.Object({ search: Type.String() }),
+      body: Type.Object({ search: TextInput() }),
       response: {
         200: Type.Object({
           success: Success, users: Type.Array(UserView), posts: Type.Array(PostView), user_results: Type.Integer(), post_results: Type.Integer(), current_page: Type.Integer(), total_pages: Type.Integer(),
@@ -34,7 +34,7 @@ export function postsRoutes(app: FastifyInstance, service: PostsService): void {
   routes.post('/posts', {
     schema: {
       tags: ['posts'], operationId: 'createPost', summary: "Create a post as the caller; the word filter applies (E3)",
-      body: Type.Object({ text: Type.String(), date: ClientDate }, { description: 'Other fields the client sends (userId, givenHugs, user) are ignored' }),
+      body: Type.Object({ text: TextInput('1–480 characters (checked after the word filter)'), date: ClientDate }, { description: 'Other fields the client sends (userId, givenHugs, user) are ignored' }),
       response: { 200: Type.Object({ success: Success, posts: PostView }), ...authErrors, ...errorResponses(400) },
     },
     config: { permission: requires.postPost },
@@ -44,7 +44,7 @@ export function postsRoutes(app: FastifyInstance, service: PostsService): void {
     schema: {
       tags: ['posts'], operationId: 'editPost', summary: "Change a post's text; holders of patch:my-post only their own (E4)",
       params: Type.Object({ post_id: Id }),
-      body: Type.Object({ text: Type.String() }, { description: 'Other fields are ignored; hug counts cannot be edited here' }),
+      body: Type.Object({ text: TextInput('1–480 characters (checked after the word filter)') }, { description: 'Other fields are ignored; hug counts cannot be edited here' }),
       response: { 200: Type.Object({ success: Success, updated: PostView }), ...authErrors, ...errorResponses(400, 404) },
     },
     config: { permission: requires.editPost },
@@ -54,7 +54,7 @@ export function postsRoutes(app: FastifyInstance, service: PostsService): void {
     schema: {
       tags: ['posts'], operationId: 'hugPost', summary: 'Send a hug for a post, once per user, optionally with a message to its author (E5)',
       params: Type.Object({ post_id: Id }),
-      body: Type.Object({ messageText: Type.Optional(Type.Union([Type.String(), Type.Null()])) }, { description: 'May be omitted; an empty or null messageText means a hug alone' }),
+      body: Type.Object({ messageText: Type.Optional(Type.Union([TextInput(), Type.Null()])) }, { description: 'May be omitted; an empty or null messageText means a hug alone' }),
       response: { 200: Type.Object({ success: Success, updated: Type.String() }), ...authErrors, ...errorResponses(400, 404, 409) },
     },
     config: { permission: requires.editPost },
@@ -72,7 +72,7 @@ export function postsRoutes(app: FastifyInstance, service: PostsService): void {
   routes.get('/posts/:type', {
     schema: {
       tags: ['posts'], operationId: 'listPosts', summary: '`new`: newest first; any other type: fewest hugs first. 5 per page, no reported posts (E7)', security: [],
-      params: Type.Object({ type: Type.String() }),
+      params: Type.Object({ type: UrlWord() }),
       querystring: Type.Object({ page: Page }),
       response: { 200: Type.Object({ success: Success, posts: Type.Array(PostView), total_pages: Type.Integer() }) },
     },

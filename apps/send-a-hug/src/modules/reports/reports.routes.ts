@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { callerOf } from '../../auth.ts'
 import { requires } from '../../permissions.ts'
 import { pageNumber } from '../../rules/pagination.ts'
-import { authErrors, ClientDate, errorResponses, Id, Page, ReportView, Success } from '../../schemas.ts'
+import { authErrors, ClientDate, errorResponses, Id, LIMITS, Page, ReportView, Success, TextInput } from '../../schemas.ts'
 import type { ReportsService } from './reports.service.ts'
 
 const NullableId = Type.Optional(Type.Union([Id, Type.Null()]))
@@ -29,7 +29,7 @@ export function reportsRoutes(app: FastifyInstance, service: ReportsService): vo
     schema: {
       tags, operationId: 'createReport', summary: 'Report a post or a user; a reported post is hidden until its reports are closed (E20)',
       body: Type.Object(
-        { type: Type.String({ description: '"Post" or "User" (any case)' }), userID: Type.Union([Id, Type.Null()]), postID: NullableId, reportReason: Type.String(), date: ClientDate },
+        { type: Type.String({ maxLength: LIMITS.reportType, description: '"Post" or "User" (any case)' }), userID: Type.Union([Id, Type.Null()]), postID: NullableId, reportReason: TextInput('1–120 characters'), date: ClientDate },
         { description: 'Client-sent reporter, dismissed and closed are ignored' },
       ),
       response: { 200: Type.Object({ success: Success, report: ReportView }), ...authErrors, ...errorResponses(400, 404, 422) },

@@ -1,6 +1,7 @@
 import type { Database } from '@hearth/kernel'
 import type { Caller } from '../../auth.ts'
 import { notFound, unprocessable, validationError } from '../../errors.ts'
+import { LIMITS } from '../../limits.ts'
 import { toReportView } from '../../mappers.ts'
 import { offsetOf, PAGE_SIZE, totalPages } from '../../rules/pagination.ts'
 import type { PostsRepository } from '../posts/posts.repository.ts'
@@ -38,7 +39,7 @@ export class ReportsService {
   }
 
   async create(caller: Caller, input: NewReport) {
-    if (input.reportReason.length > 120) throw validationError('Report reason cannot be over 120 characters! Please shorten the reason and try again.')
+    if (input.reportReason.length > LIMITS.reportReason) throw validationError(`Report reason cannot be over ${LIMITS.reportReason} characters! Please shorten the reason and try again.`)
     if (input.reportReason.trim().length === 0) throw validationError('You cannot send a report without a reason. Please write something and try again.')
     const date = clientDate(input.date)
     // Stored as `Post`/`User`, so the admin board (which matches exactly) always sees it.

@@ -2,23 +2,24 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { callerOf, tokenOf } from '../../auth.ts'
+import { validationError } from '../../errors.ts'
 import { requires } from '../../permissions.ts'
 import { pageNumber } from '../../rules/pagination.ts'
-import { authErrors, errorResponses, IconColours, Id, Page, PostView, Success, UserView } from '../../schemas.ts'
+import { authErrors, errorResponses, IconColoursInput, Id, LIMITS, Page, PostView, Success, TextInput, UrlWord, UserView } from '../../schemas.ts'
 import type { PostsService } from '../posts/posts.service.ts'
 import type { UsersService } from './users.service.ts'
 
 const UserUpdate = Type.Object(
   {
-    displayName: Type.Optional(Type.String()),
-    loginCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647 })),
+    displayName: Type.Optional(TextInput('1–60 characters')),
+    loginCount: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.integerMax })),
     blocked: Type.Optional(Type.Boolean()),
-    releaseDate: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    releaseDate: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.clientDate }), Type.Null()])),
     autoRefresh: Type.Optional(Type.Boolean()),
-    refreshRate: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 2147483647 }), Type.Null()])),
+    refreshRate: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: LIMITS.integerMax }), Type.Null()])),
     pushEnabled: Type.Optional(Type.Boolean()),
-    selectedIcon: Type.Optional(Type.String({ minLength: 1, maxLength: 6 })),
-    iconColours: Type.Optional(IconColours),
+    selectedIcon: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.selectedIcon })),
+    iconColours: Type.Optional(IconColoursInput),
     emailVerified: Type.Optional(Type.Unknown({ description: "Any value: the flag is taken from the caller's token" })),
   },
   { description: 'Any subset; other keys of the user view (id, receivedH, role, …) are ignored' },
@@ -31,7 +32,7 @@ export function usersRoutes(app: FastifyInstance, users: UsersService, posts: Po
   routes.get('/users/:type', {
     schema: {
       tags, operationId: 'listUsers', summary: 'Blocked users by soonest release, 5 per page, after lifting expired blocks (E8)',
-      params: Type.Object({ type: Type.String({ description: 'Only `blocked` (any case)' }) }),
+      params: Type.Object({ type: UrlWord('Only `blocked` (any case)') }),
       querystring: Type.Object({ page: Page }),
       response: { 200: Type.Object({ success: Success, users: Type.Array(UserView), total_pages: Type.Integer() }), ...authErrors, ...errorResponses(400) },
     },
@@ -41,7 +42,7 @@ export function usersRoutes(app: FastifyInstance, users: UsersService, posts: Po
   routes.get('/users/all/:user_id', {
     schema: {
       tags, operationId: 'getUser', summary: 'A profile by Firebase UID or internal id; lifts an expired block (E9)',
-      params: Type.Object({ user_id: Type.String({ minLength: 1, maxLength: 128 }) }),
+      params: Type.Object({ user_id: Type.String({ minLength: 1, maxLength: LIMITS.firebaseUid, description: 'A Firebase UID, or an internal id' }) }),
       response: { 200: Type.Object({ success: Success, user: UserView }), ...authErrors, ...errorResponses(404) },
     },
     config: { permission: requires.readUser },
@@ -50,7 +51,7 @@ export function usersRoutes(app: FastifyInstance, users: UsersService, posts: Po
   routes.post('/users', {
     schema: {
       tags, operationId: 'createUser', summary: "Create the caller's own account; needs only a valid token (E10)",
-      body: Type.Object({ firebaseId: Type.String(), displayName: Type.String() }),
+      body: Type.Object({ firebaseId: Type.String({ maxLength: LIMITS.firebaseId }), displayName: TextInput('1–60 characters') }),
       response: { 200: Type.Object({ success: Success, user: UserView }), ...errorResponses(400, 401, 409, 422) },
     },
     config: { tokenOnly: true },
@@ -64,7 +65,11 @@ export function usersRoutes(app: FastifyInstance, users: UsersService, posts: Po
       response: { 200: Type.Object({ success: Success, updated: UserView }), ...authErrors, ...errorResponses(400, 404, 422) },
     },
     config: { permission: requires.editUser },
-  }, async (request) => ({ success: true as const, updated: await users.update(callerOf(request), request.params.user_id, request.body) }))
+  }, async (request) => {
+    // Every field is optional, so an absent (or `null`) body passes the schema; the original crashed on it (500).
+    if (request.body === undefined || request.body === null) throw validationError('A JSON object with the fields to change is required. Please check your request and try again.')
+    return { success: true as const, updated: await users.update(callerOf(request), request.params.user_id, request.body) }
+  })
 
   routes.get('/users/all/:user_id/posts', {
     schema: {

@@ -2,6 +2,7 @@ import type { Database } from '@hearth/kernel'
 import type { FirebaseToken } from '@hearth/kernel/identity'
 import type { Caller } from '../../auth.ts'
 import { conflict, forbidden, notFound, unprocessable, validationError } from '../../errors.ts'
+import { LIMITS } from '../../limits.ts'
 import { parseIconColours, toUserView } from '../../mappers.ts'
 import { ROLE } from '../../permissions.ts'
 import { policies } from '../../policies.ts'
@@ -28,7 +29,7 @@ export interface UserUpdate {
 }
 
 function checkDisplayName(name: string) {
-  if (name.length > 60) throw validationError('New display name cannot be over 60 characters! Please shorten the name and try again.')
+  if (name.length > LIMITS.displayName) throw validationError(`New display name cannot be over ${LIMITS.displayName} characters! Please shorten the name and try again.`)
   if (name.trim().length === 0) throw validationError('New display name cannot be empty. Please write something and try again.')
 }
 
