@@ -28,17 +28,20 @@ const securityHeaders = {
  * credentials. No database, no dependencies in the page, no requests from the page to other origins
  * (health is checked here, server-side, and served as `/api/apps`).
  */
+/** The page and its assets: public, answered as HTML, CSS and JavaScript rather than by a schema. */
+const page = { schema: { hide: true }, config: { public: true } } as const
+
 export async function buildPortal(options: PortalOptions): Promise<FastifyInstance> {
   const { entries } = options
   const { app } = await createHttpServer({ name: 'portal', logLevel: options.logLevel, bodyLimit: 16 * 1024 })
-  app.get('/', async (_request, reply) => {
+  app.get('/', page, async (_request, reply) => {
     const health = await checkHealth(entries, options.healthTimeoutMs)
     return reply.headers(securityHeaders).type('text/html; charset=utf-8').send(renderPage(entries, health))
   })
-  app.get('/portal.css', async (_request, reply) => reply.headers(securityHeaders).type('text/css; charset=utf-8').send(stylesheet))
-  app.get('/portal.js', async (_request, reply) => reply.headers(securityHeaders).type('text/javascript; charset=utf-8').send(script))
-  app.get('/favicon.ico', async (_request, reply) => reply.status(204).send())
-  app.get('/api/apps', async (_request, reply) => {
+  app.get('/portal.css', page, async (_request, reply) => reply.headers(securityHeaders).type('text/css; charset=utf-8').send(stylesheet))
+  app.get('/portal.js', page, async (_request, reply) => reply.headers(securityHeaders).type('text/javascript; charset=utf-8').send(script))
+  app.get('/favicon.ico', page, async (_request, reply) => reply.status(204).send())
+  app.get('/api/apps', { schema: { response: { 200: appsResponse } }, config: { public: true } }, async (_request, reply) => {
     const health = await checkHealth(entries, options.healthTimeoutMs)
     const byName = new Map(health.map((item) => [item.name, item]))
     return reply.headers(securityHeaders).send({
@@ -48,6 +51,14 @@ export async function buildPortal(options: PortalOptions): Promise<FastifyInstan
   })
   return app
 }
+
+const appsResponse = {
+  type: 'object',
+  properties: {
+    checkedAt: { type: 'string' },
+    apps: { type: 'array', items: { type: 'object', additionalProperties: true } },
+  },
+} as const
 
 const portal = {
   name: 'portal' as const,

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildTestApp, type TestApp } from '@hearth/kernel/testing'
 import devmarkt from '../../devmarkt/src/app.ts'
 import portal, { type PortalEntry } from '../src/app.ts'
-import { browserSkip, launchChromium } from './chromium.ts'
+import { browserSkip, launchChromium } from '@hearth/kernel/testing/browser'
 
 async function standIn(): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { ConfigError } from '@hearth/kernel'
 import portal, { type PortalEntry } from '../src/app.ts'
-import { browserSkip } from './chromium.ts'
+import { browserSkip } from '@hearth/kernel/testing/browser'
 
 /** A stand-in app: answers `/health` with the given status. */
 async function fakeApp(status: number): Promise<{ url: string; server: Server }> {

@@ -8,7 +8,7 @@ import { APP_NAME, DEFAULT_PORT, loadSendAHugConfig, type SendAHugConfig } from 
 import { buildContainer, type Container } from './container.ts'
 import { formatError, notFound } from './errors.ts'
 import { registerSharedSchemas } from './schemas.ts'
-import { acceptJsonBodies, refuseTrailingSlash, securityHeaders, strictValidation } from './http.ts'
+import { absentBodyIsEmpty, acceptJsonBodies, refuseTrailingSlash, securityHeaders } from './http.ts'
 import { filtersRoutes } from './modules/filters/filters.routes.ts'
 import { messagesRoutes } from './modules/messages/messages.routes.ts'
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts'
@@ -44,7 +44,7 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
     app.addHook('preClose', () => container.notifier.drain())
 
     acceptJsonBodies(app)
-    strictValidation(app)
+    absentBodyIsEmpty(app)
     securityHeaders(app, config.frontendOrigin)
     refuseTrailingSlash(app, () => notFound())
     await registerOpenApi(app, {
@@ -66,7 +66,7 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
     })
     if (identity.issuer) {
       const issuer = identity.issuer
-      app.get(DEVELOPMENT_JWKS_PATH, { schema: { hide: true } }, async () => issuer.jwks())
+      app.get(DEVELOPMENT_JWKS_PATH, { schema: { hide: true }, config: { public: true } }, async () => issuer.jwks())
     }
 
     await app.register(async (api: FastifyInstance) => {

@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { Compile } from 'typebox/compile'
-import type { TSchema } from 'typebox'
 
 /**
  * Request bodies are JSON whatever the Content-Type says (the original parsed several bodies itself,
@@ -20,61 +18,15 @@ export function acceptJsonBodies(app: FastifyInstance): void {
   })
 }
 
-type SchemaNode = { type?: string; anyOf?: SchemaNode[]; properties?: Record<string, SchemaNode> }
-
-const accepts = (schema: SchemaNode | undefined, type: string): boolean =>
-  schema !== undefined && (schema.type === type || (schema.anyOf ?? []).some((option) => accepts(option, type)))
-
 /**
- * Params and query strings arrive as text: a value whose schema wants an integer (or a boolean) is
- * converted when it is exactly one ("12", "true"); anything else ("1.5", "abc") is left for the
- * schema to refuse.
+ * The original read a missing body as an empty one: a route whose body fields are all optional
+ * accepts no body at all. (Validation itself is the kernel's, as strict as the original: no type
+ * coercion in bodies, exact conversion of path and query text.)
  */
-function fromText(schema: SchemaNode, data: unknown): unknown {
-  if (typeof data !== 'object' || data === null || !schema.properties) return data
-  const converted: Record<string, unknown> = { ...(data as Record<string, unknown>) }
-  for (const [key, value] of Object.entries(converted)) {
-    const property = schema.properties[key]
-    if (typeof value !== 'string') continue
-    if (accepts(property, 'integer') && /^[+-]?\d{1,15}$/.test(value)) converted[key] = Number(value)
-    else if (accepts(property, 'boolean') && (value === 'true' || value === 'false')) converted[key] = value === 'true'
-  }
-  return converted
-}
-
-function validationFailure(check: ReturnType<typeof Compile>, data: unknown, context: string) {
-  const issues = [...check.Errors(data)].slice(0, 1).map((issue) => {
-    const missing = (issue.params as { requiredProperties?: string[] }).requiredProperties?.[0]
-    return { instancePath: missing ? `${issue.instancePath}/${missing}` : issue.instancePath, message: missing ? 'is required' : issue.message, params: {} }
-  })
-  return { error: Object.assign(new Error(issues[0]?.message ?? `invalid ${context}`), { validation: issues, validationContext: context }) }
-}
-
-/**
- * Every schema is checked by TypeBox. Bodies get no type coercion (a number is not a string here, as
- * in the original); params and query strings get the exact conversion above.
- */
-export function strictValidation(app: FastifyInstance): void {
-  app.setValidatorCompiler((route) => {
-    const schema = route.schema as TSchema & SchemaNode
-    const check = Compile(schema)
-    if (route.httpPart !== 'body') {
-      const context = route.httpPart ?? 'querystring'
-      return (input: unknown) => {
-        const data = fromText(schema, input)
-        return check.Check(data) ? { value: data } : validationFailure(check, data, context)
-      }
-    }
-    // `Type.Optional(...)` as the whole body: no body at all is fine (the handler answers 204).
-    const optional = (route.schema as { '~optional'?: boolean })['~optional'] === true
-    return (body: unknown) => {
-      // Fastify gives `null` (no content type) or `undefined` (empty body) when nothing was sent.
-      const absent = body === undefined || body === null
-      if (absent && optional) return { value: undefined }
-      // No body at all is checked as `{}`: routes whose body fields are all optional accept it.
-      const data = absent ? {} : body
-      return check.Check(data) ? { value: absent ? undefined : body } : validationFailure(check, data, 'body')
-    }
+export function absentBodyIsEmpty(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    const schema = request.routeOptions.schema as { body?: { '~optional'?: boolean } } | undefined
+    if (request.body === undefined && schema?.body !== undefined && schema.body['~optional'] !== true) request.body = {}
   })
 }
 

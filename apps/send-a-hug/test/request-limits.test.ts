@@ -87,11 +87,13 @@ describe('request limits', () => {
     assertValidation(await h.call('user', { method: 'GET', url: `/users/all/${'x'.repeat(LIMITS.firebaseUid + 1)}` }), 'uid past Firebase limit')
   })
 
-  test('PATCH /users/all/{id} without a body is a 400 in the validation shape, not a 500', async () => {
-    assertValidation(await h.call('user', { method: 'PATCH', url: '/users/all/1' }), 'no body')
+  test('PATCH /users/all/{id} with a null body is a 400 in the validation shape; no body is an empty update (the original crashed on both)', async () => {
     assertValidation(await raw('user', 'PATCH', '/users/all/1', 'null'), 'null body')
-    const unchanged = await h.call('user', { method: 'PATCH', url: '/users/all/1', payload: {} })
-    assert.equal(unchanged.statusCode, 200, 'an empty object is still a valid (empty) update')
+    // An absent body reads as `{}` everywhere in Send A Hug (`absentBodyIsEmpty`), so it changes nothing.
+    for (const payload of [undefined, {}]) {
+      const unchanged = await h.call('user', { method: 'PATCH', url: '/users/all/1', ...(payload ? { payload } : {}) })
+      assert.equal(unchanged.statusCode, 200, 'an empty update')
+    }
   })
 
   test('a NUL byte (GET /users/all/%00, or in a body) is a 4xx in an error shape, not a 500', async () => {

@@ -29,11 +29,11 @@ describe('HS256', () => {
   })
 
   test('another secret, another issuer, another audience, an expired token: all refused', async () => {
-    assert.equal(await refused(verify, await signHs256({ iss: 'hearth', aud: 'devmarkt' }, 'some-other-secret-of-decent-length!')), 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')
-    assert.equal(await refused(verify, await signHs256({ iss: 'evil', aud: 'devmarkt' }, secret)), 'ERR_JWT_CLAIM_VALIDATION_FAILED')
-    assert.equal(await refused(verify, await signHs256({ iss: 'hearth', aud: 'raise' }, secret)), 'ERR_JWT_CLAIM_VALIDATION_FAILED')
+    assert.equal(await refused(verify, await signHs256({ iss: 'hearth', aud: 'devmarkt' }, 'some-other-secret-of-decent-length!')), 'bad-signature')
+    assert.equal(await refused(verify, await signHs256({ iss: 'evil', aud: 'devmarkt' }, secret)), 'claim-iss')
+    assert.equal(await refused(verify, await signHs256({ iss: 'hearth', aud: 'raise' }, secret)), 'claim-aud')
     const expired = await signHs256({ iss: 'hearth', aud: 'devmarkt', exp: Math.floor(Date.now() / 1000) - 60 }, secret)
-    assert.equal(await refused(verify, expired), 'ERR_JWT_EXPIRED')
+    assert.equal(await refused(verify, expired), 'expired')
   })
 
   test('an unsigned token (alg none) is refused', async () => {
@@ -43,7 +43,7 @@ describe('HS256', () => {
 
   test('HS512 is refused when only HS256 is pinned', async () => {
     const token = await new SignJWT({ iss: 'hearth', aud: 'devmarkt' }).setProtectedHeader({ alg: 'HS512' }).sign(new TextEncoder().encode(secret))
-    assert.equal(await refused(verify, token), 'ERR_JOSE_ALG_NOT_ALLOWED')
+    assert.equal(await refused(verify, token), 'wrong-algorithm')
   })
 
   test('garbage is refused as malformed, never thrown as something else', async () => {
@@ -52,9 +52,9 @@ describe('HS256', () => {
 
   test('required claims and the maximum token age are enforced', async () => {
     const strict = createJwtVerifier({ key: { kind: 'secret', secret }, algorithms: ['HS256'], requiredClaims: ['sub', 'exp'], maxTokenAgeSeconds: 60 })
-    assert.equal(await refused(strict, await signHs256({ sub: '1' }, secret)), 'ERR_JWT_CLAIM_VALIDATION_FAILED')
+    assert.equal(await refused(strict, await signHs256({ sub: '1' }, secret)), 'claim-iat')
     const old = await signHs256({ sub: '1', iat: Math.floor(Date.now() / 1000) - 3600 }, secret, { expiresIn: '2h' })
-    assert.equal(await refused(strict, old), 'ERR_JWT_EXPIRED')
+    assert.equal(await refused(strict, old), 'expired')
     await strict(await signHs256({ sub: '1', iat: Math.floor(Date.now() / 1000) }, secret, { expiresIn: '2h' }))
   })
 })
@@ -72,7 +72,7 @@ describe('RS256 with a public key, and HS/RS confusion', () => {
 
   test('an HS256 token keyed with the public key (the classic confusion attack) is refused', async () => {
     const forged = await new SignJWT({ sub: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('idp').sign(new TextEncoder().encode(publicPem))
-    assert.equal(await refused(verify, forged), 'ERR_JOSE_ALG_NOT_ALLOWED')
+    assert.equal(await refused(verify, forged), 'wrong-algorithm')
   })
 
   test('a verifier cannot be built that mixes HS and public-key algorithms, or a secret with RS', () => {
@@ -115,15 +115,15 @@ describe('JWKS fetched from a local identity provider', () => {
   })
 
   test('issuer, audience and expiry are pinned', async () => {
-    assert.equal(await refused(verify, await provider.sign({ sub: 'x' }, { issuer: 'https://evil.example' })), 'ERR_JWT_CLAIM_VALIDATION_FAILED')
-    assert.equal(await refused(verify, await provider.sign({ sub: 'x' }, { audience: 'another-api' })), 'ERR_JWT_CLAIM_VALIDATION_FAILED')
-    assert.equal(await refused(verify, await provider.sign({ sub: 'x' }, { expiresAt: Math.floor(Date.now() / 1000) - 10 })), 'ERR_JWT_EXPIRED')
+    assert.equal(await refused(verify, await provider.sign({ sub: 'x' }, { issuer: 'https://evil.example' })), 'claim-iss')
+    assert.equal(await refused(verify, await provider.sign({ sub: 'x' }, { audience: 'another-api' })), 'claim-aud')
+    assert.equal(await refused(verify, await provider.sign({ sub: 'x' }, { expiresAt: Math.floor(Date.now() / 1000) - 10 })), 'expired')
   })
 
   test('an algorithm not pinned is refused even when the provider publishes it', async () => {
     const rsOnly = createJwtVerifier({ key: { kind: 'jwks', url: provider.url }, algorithms: ['RS256'], issuer: provider.issuer, audience: 'hearth-api' })
     await rsOnly(await provider.sign({ sub: 'ok' }, { alg: 'RS256' }))
-    assert.equal(await refused(rsOnly, await provider.sign({ sub: 'x' }, { alg: 'ES256' })), 'ERR_JOSE_ALG_NOT_ALLOWED')
+    assert.equal(await refused(rsOnly, await provider.sign({ sub: 'x' }, { alg: 'ES256' })), 'wrong-algorithm')
   })
 
   test('after a key rotation new tokens verify and tokens of the retired key do not', async () => {

@@ -59,9 +59,9 @@ const init = `(function () {
 `
 
 export function registerGraphiql(app: FastifyInstance): void {
-  app.get('/graphiql', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page))
-  app.get('/graphiql/init.js', { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(init))
-  app.get<{ Params: { name: string } }>('/graphiql/assets/:name', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/graphiql', { schema: { hide: true }, config: { public: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page))
+  app.get('/graphiql/init.js', { schema: { hide: true }, config: { public: true } }, async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(init))
+  app.get<{ Params: { name: string } }>('/graphiql/assets/:name', { schema: { hide: true }, config: { public: true } }, async (request, reply) => {
     const asset = Object.hasOwn(assets, request.params.name) ? assets[request.params.name] : undefined
     if (!asset) return reply.callNotFound()
     return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(createReadStream(asset.file))

@@ -2,7 +2,7 @@ import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import mercurius from 'mercurius'
 import { getOperationAST, getVariableValues, isInputObjectType, Kind, type DocumentNode, type GraphQLSchema, type TypeNode } from 'graphql'
-import type { Database } from '@hearth/kernel'
+import { declareRoutesPublic, type Database } from '@hearth/kernel'
 import { GraphqlRequestError, GraphqlRequestGuard, safeStringLiteralsRule, unsafeVariablesError } from '@hearth/kernel/graphql'
 import type { CallerService } from '../auth/caller.service.ts'
 import type { Services } from '../container.ts'
@@ -110,6 +110,9 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
   app.addHook('preClose', async () => subscriptions.closeAll())
 
   await app.register(async (scope) => {
+    // Authorization is per field (`@Auth` in the SDL), so the HTTP routes are open; their answers are
+    // described by schema.graphql.
+    declareRoutesPublic(scope, 'schema.graphql')
     // JSON (with exact 64-bit integers) and application/graphql only; anything else is 415.
     scope.removeContentTypeParser(['application/json', 'text/plain'])
     scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {

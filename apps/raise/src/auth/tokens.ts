@@ -55,7 +55,7 @@ export function createTokenService(options: TokenServiceOptions) {
       try {
         payload = await verifier(token)
       } catch (error) {
-        if (error instanceof TokenInvalidError && error.reason === 'ERR_JWT_EXPIRED') throw errors.unauthorized('Token expired')
+        if (error instanceof TokenInvalidError && error.reason === 'expired') throw errors.unauthorized('Token expired')
         if (error instanceof TokenInvalidError) throw errors.unauthorized('Invalid token')
         throw error
       }

@@ -1,4 +1,4 @@
-import type { ErrorFormatter } from '@hearth/kernel'
+import { ValidationError, type ErrorFormatter } from '@hearth/kernel'
 
 /**
  * The original's wire format: `{ message, details? }`. Validation failures are
@@ -8,7 +8,8 @@ import type { ErrorFormatter } from '@hearth/kernel'
 export const formatError: ErrorFormatter = (error) => {
   switch (error.code) {
     case 'VALIDATION_FAILED':
-      return { status: 400, body: { message: 'Event object failed validation', details: error.details } }
+      // The original's `details` were Ajv's own error objects.
+      return { status: 400, body: { message: 'Event object failed validation', details: error instanceof ValidationError && error.schemaErrors.length > 0 ? error.schemaErrors : error.details } }
     case 'INVALID_JSON':
       return { status: 422, body: { message: 'Content could not be parsed as JSON (invalid JSON)' } }
     case 'UNSUPPORTED_MEDIA_TYPE':

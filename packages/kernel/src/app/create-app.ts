@@ -121,7 +121,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ ap
   const metrics = createMetrics(options.name)
   recordRoutes(app, (method) => {
     if (method !== 'OPTIONS') corsMethods.push(method)
-  }, { refuseInsecure: false })
+  })
   if (options.errorSchema) {
     const errorSchema = options.errorSchema
     // Every route documents the app's error body for the statuses it has not described itself.

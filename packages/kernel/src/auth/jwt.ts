@@ -29,6 +29,29 @@ export class TokenInvalidError extends Error {
   }
 }
 
+/**
+ * A token library's failure code in the kernel's own words (`TokenInvalidError.reason` may reach a
+ * client, e.g. Send A Hug's "Your token is invalid. Error: …"; a library's codes never should).
+ */
+export function tokenFailureReason(code: string): string {
+  switch (code) {
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'bad-signature'
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return 'unknown-kid'
+    case 'ERR_JWKS_TIMEOUT':
+      return 'keys-unreachable'
+    case 'ERR_JOSE_NOT_SUPPORTED':
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'wrong-algorithm'
+    case 'ERR_JWT_EXPIRED':
+      return 'expired'
+    default:
+      return 'malformed'
+  }
+}
+
 export type JwtVerifier = (token: string) => Promise<JWTPayload>
 
 /**
@@ -66,7 +89,8 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
           : await jwtVerify(token, (key as { key: CryptoKey | KeyObject }).key, verifyOptions)
       return result.payload
     } catch (error) {
-      if (error instanceof joseErrors.JOSEError) throw new TokenInvalidError(error.code)
+      if (error instanceof joseErrors.JWTClaimValidationFailed && !(error instanceof joseErrors.JWTExpired)) throw new TokenInvalidError(`claim-${error.claim}`)
+      if (error instanceof joseErrors.JOSEError) throw new TokenInvalidError(tokenFailureReason(error.code))
       // fetch() reports an unreachable key set as a TypeError too; say so rather than blame the token.
       if (error instanceof TypeError) throw new TokenInvalidError(error.message === 'fetch failed' ? 'keys-unreachable' : 'malformed')
       throw error

@@ -20,13 +20,31 @@ export interface ValidationIssue {
   location: string
   path: string
   message: string
-  /** Ajv's own account of the failure, for apps whose wire format shows it (Raise's `details`). */
-  ajv?: { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown>; message: string }
+}
+
+/** One schema failure as JSON Schema validators report it (Raise's original showed these in `details`). */
+export interface SchemaError {
+  instancePath: string
+  schemaPath: string
+  keyword: string
+  params: Record<string, unknown>
+  message: string
+}
+
+/** A request that failed its schema: the issues in `details`, the validator's own account beside them. */
+export class ValidationError extends HearthError {
+  constructor(
+    message: string,
+    issues: ValidationIssue[],
+    readonly schemaErrors: SchemaError[] = [],
+  ) {
+    super('VALIDATION_FAILED', message, 400, issues)
+  }
 }
 
 export const errors = {
   badRequest: (message = 'Bad request', details?: unknown) => new HearthError('BAD_REQUEST', message, 400, details),
-  validation: (message: string, issues: ValidationIssue[]) => new HearthError('VALIDATION_FAILED', message, 400, issues),
+  validation: (message: string, issues: ValidationIssue[], schemaErrors?: SchemaError[]) => new ValidationError(message, issues, schemaErrors),
   invalidJson: (message = 'Request body is not valid JSON') => new HearthError('INVALID_JSON', message, 400),
   requestTimeout: (message = 'The request took too long to arrive') => new HearthError('REQUEST_TIMEOUT', message, 408),
   uriTooLong: (message = 'The request URL is too long') => new HearthError('URI_TOO_LONG', message, 414),
@@ -90,20 +108,19 @@ export function toHearthError(thrown: unknown): HearthError {
   const error = thrown as FastifyLikeError | undefined
   if (error && Array.isArray(error.validation)) {
     const location = error.validationContext ?? 'body'
-    const issues: ValidationIssue[] = error.validation.map((issue) => {
-      const missing = issue.params?.missingProperty as string | undefined
-      const instancePath = issue.instancePath ?? ''
-      const path = missing ? `${instancePath}/${missing}` : instancePath
-      const message = issue.message ?? 'is invalid'
-      return {
-        location,
-        path,
-        message,
-        ajv: { instancePath, schemaPath: issue.schemaPath ?? '#', keyword: issue.keyword ?? 'validation', params: issue.params ?? {}, message },
-      }
+    const schemaErrors: SchemaError[] = error.validation.map((issue) => ({
+      instancePath: issue.instancePath ?? '',
+      schemaPath: issue.schemaPath ?? '#',
+      keyword: issue.keyword ?? 'validation',
+      params: issue.params ?? {},
+      message: issue.message ?? 'is invalid',
+    }))
+    const issues: ValidationIssue[] = schemaErrors.map((issue) => {
+      const missing = issue.params.missingProperty as string | undefined
+      return { location, path: missing ? `${issue.instancePath}/${missing}` : issue.instancePath, message: issue.message }
     })
     const first = issues[0]
-    return errors.validation(first ? `${location}${first.path} ${first.message}` : `invalid ${location}`, issues)
+    return errors.validation(first ? `${location}${first.path} ${first.message}` : `invalid ${location}`, issues, schemaErrors)
   }
   const known = error?.code ? transportErrors[error.code] : undefined
   if (known) return known()

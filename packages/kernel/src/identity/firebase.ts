@@ -1,5 +1,5 @@
 import { jwtVerify, UnsecuredJWT, decodeProtectedHeader, errors as joseErrors, type JWTPayload, type CryptoKey, type JWTHeaderParameters } from 'jose'
-import { TokenInvalidError } from '../auth/jwt.ts'
+import { TokenInvalidError, tokenFailureReason } from '../auth/jwt.ts'
 import { KeyStore, type KeySource } from './keys.ts'
 
 /** The x509 certificates firebase-admin verifies ID tokens with. */
@@ -82,7 +82,7 @@ function asTokenError(error: unknown): unknown {
   if (error instanceof joseErrors.JWTExpired) return new TokenInvalidError('expired')
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return new TokenInvalidError('wrong-algorithm')
   if (error instanceof joseErrors.JWTClaimValidationFailed) return new TokenInvalidError(`claim-${error.claim}`)
-  if (error instanceof joseErrors.JOSEError) return new TokenInvalidError(error.code)
+  if (error instanceof joseErrors.JOSEError) return new TokenInvalidError(tokenFailureReason(error.code))
   if (error instanceof TypeError || error instanceof SyntaxError) return new TokenInvalidError('malformed')
   return error
 }

@@ -44,15 +44,9 @@ import {
   type GraphQLSchema,
 } from 'graphql'
 
-export type ContractHeaders = Record<string, string>
+import { LEAKS, prng, type ContractHeaders, type ContractResponse } from './contract-common.ts'
 
-export interface ContractResponse {
-  status: number
-  headers: Record<string, string | string[] | number | undefined>
-  text: string
-  /** The parsed JSON body; `undefined` when the body is empty or not JSON. */
-  body: unknown
-}
+export type { ContractHeaders, ContractResponse } from './contract-common.ts'
 
 export interface RootField {
   operation: 'query' | 'mutation'
@@ -106,10 +100,6 @@ export interface ContractReport {
   failures: string[]
 }
 
-/** Stack frames, file paths, JavaScript error names and messages, and names of the libraries underneath. */
-const LEAKS =
-  /\bat [^\s()]+ \(|\bat (?:file|node):|node:internal|node_modules|\/work\/|\.[cm]?[jt]s:\d+|Maximum call stack|Cannot read propert|Cannot set propert|undefined is not|is not a function|is not iterable|\b(?:TypeError|RangeError|ReferenceError|SyntaxError|EvalError|URIError|AggregateError)\b|mercurius|graphql-jit|\bFST_|MER_ERR|fastify|ajv|pglite|postgres|drizzle|ECONNREFUSED/i
-
 /**
  * A value written into JSON and GraphQL text exactly as given: numbers beyond 2^53, `-0`, `1e308`,
  * or a 5,000-deep value built as text (the serializers here would recurse).
@@ -141,19 +131,6 @@ interface Case {
   headers: ContractHeaders
   /** The value can never be valid (NUL, a lone surrogate, a 200-deep value): the answer must be an error. */
   invalid?: boolean
-}
-
-/** mulberry32: small, fast, and the same sequence for a seed on every machine. */
-function prng(seed: number) {
-  let state = seed >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!, int: (below: number) => Math.floor(next() * below) }
 }
 
 /** JSON text of a value tree, RawValue written verbatim. */

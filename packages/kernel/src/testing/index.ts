@@ -40,3 +40,4 @@ export async function buildTestApp<Config extends BaseConfig>(
   await app.ready()
   return { app, config, database, close: () => app.close() }
 }
+export { RestContract, restContractTests, type RestContractOptions } from './rest-contract.ts'

@@ -11,6 +11,7 @@ import { LIMITS } from '../../http/schemas.ts'
  */
 export function fakeStripeRoutes(app: FastifyInstance, fake: FakeStripe) {
   typed(app).post('/dev/stripe/payment-intents/:paymentIntentId/confirm', {
+    config: { public: true },
     schema: {
       operationId: 'devConfirmPaymentIntent',
       summary: 'Development only: confirm a PaymentIntent on the local fake Stripe (pm_card_visa succeeds, pm_card_chargeDeclined declines)',

@@ -9,6 +9,8 @@ export async function webhookRoutes(app: FastifyInstance, { webhookService }: Co
   await app.register(async (scope) => {
     registerRawJsonBody(scope, ['application/json', /^application\/.+\+json$/])
     typed(scope).post('/stripe/webhook', {
+      // Stripe's signature is the credential (checked in the service).
+      config: { public: true },
       schema: {
         operationId: 'stripeWebhook',
         summary: 'Stripe `payment_intent.succeeded` events (signed with STRIPE_WEBHOOK_SECRET)',

@@ -11,6 +11,7 @@ export function postsRoutes(app: FastifyInstance, service: PostsService): void {
   const routes = app.withTypeProvider<TypeBoxTypeProvider>()
 
   routes.get('/', {
+    config: { public: true },
     schema: {
       tags: ['home'], operationId: 'home', summary: 'Ten newest and ten least-hugged posts without an open report (E1)', security: [],
       response: { 200: Type.Object({ success: Success, recent: Type.Array(PostView), suggested: Type.Array(PostView) }) },
@@ -18,6 +19,7 @@ export function postsRoutes(app: FastifyInstance, service: PostsService): void {
   }, async () => ({ success: true as const, ...(await service.home()) }))
 
   routes.post('/', {
+    config: { public: true },
     schema: {
       tags: ['home'], operationId: 'search', summary: 'Search users by display name (all) and posts by text (5 per page, newest first) (E2)', security: [],
       querystring: Type.Object({ page: Page }),
@@ -70,6 +72,7 @@ export function postsRoutes(app: FastifyInstance, service: PostsService): void {
   }, async (request) => ({ success: true as const, deleted: await service.remove(callerOf(request), request.params.post_id) }))
 
   routes.get('/posts/:type', {
+    config: { public: true },
     schema: {
       tags: ['posts'], operationId: 'listPosts', summary: '`new`: newest first; any other type: fewest hugs first. 5 per page, no reported posts (E7)', security: [],
       params: Type.Object({ type: UrlWord() }),

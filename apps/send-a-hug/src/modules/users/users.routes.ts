@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { callerOf, tokenOf } from '../../auth.ts'
-import { validationError } from '../../errors.ts'
 import { requires } from '../../permissions.ts'
 import { pageNumber } from '../../rules/pagination.ts'
 import { authErrors, errorResponses, IconColoursInput, Id, LIMITS, Page, PostView, Success, TextInput, UrlWord, UserView } from '../../schemas.ts'
@@ -54,7 +53,8 @@ export function usersRoutes(app: FastifyInstance, users: UsersService, posts: Po
       body: Type.Object({ firebaseId: Type.String({ maxLength: LIMITS.firebaseId }), displayName: TextInput('1–60 characters') }),
       response: { 200: Type.Object({ success: Success, user: UserView }), ...errorResponses(400, 401, 409, 422) },
     },
-    config: { tokenOnly: true },
+    // Needs a valid token but no account yet, so no permission: the token is checked by `tokenOnly`.
+    config: { public: true, tokenOnly: true },
   }, async (request) => ({ success: true as const, user: await users.create(tokenOf(request), request.body) }))
 
   routes.patch('/users/all/:user_id', {
@@ -65,11 +65,7 @@ export function usersRoutes(app: FastifyInstance, users: UsersService, posts: Po
       response: { 200: Type.Object({ success: Success, updated: UserView }), ...authErrors, ...errorResponses(400, 404, 422) },
     },
     config: { permission: requires.editUser },
-  }, async (request) => {
-    // Every field is optional, so an absent (or `null`) body passes the schema; the original crashed on it (500).
-    if (request.body === undefined || request.body === null) throw validationError('A JSON object with the fields to change is required. Please check your request and try again.')
-    return { success: true as const, updated: await users.update(callerOf(request), request.params.user_id, request.body) }
-  })
+  }, async (request) => ({ success: true as const, updated: await users.update(callerOf(request), request.params.user_id, request.body) }))
 
   routes.get('/users/all/:user_id/posts', {
     schema: {

@@ -1,5 +1,5 @@
-// Launches Debian's Chromium (`apt-get install -y chromium`) through playwright-core for the browser
-// tests. Playwright's own browser downloads are not used: the machines reach no download host.
+// The kernel's browser kit: Debian's Chromium (`apt-get install -y chromium`) through playwright-core, for
+// every app's browser tests. Playwright's own browser downloads are not used: the machines reach no download host.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
