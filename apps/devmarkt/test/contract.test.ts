@@ -79,7 +79,7 @@ graphqlContractTests(() => ({
   isRefusal: isDevmarktRefusal,
   // Malformed requests answer 400 (README "Endpoints"); an unexpected failure would read
   // "Internal server error", which no hostile input may reach.
-  requestErrorStatus: 400,
+  requestErrorStatus: 200, // spec §5.1: always HTTP 200, the error in the body
   forbiddenText: /Internal server error/,
   seed: 20261122,
   casesPerField: 40,

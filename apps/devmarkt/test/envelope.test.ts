@@ -27,8 +27,8 @@ async function get(parameters: Record<string, string>, auth = headers.admin) {
   return { status: response.statusCode, body: response.json(), text: response.body }
 }
 
-/** Devmarkt's shape for a request refused before GraphQL runs: 400, `{data: null, errors: [{message}]}`. */
-function assertRefused(response: { status: number; body: unknown; text: string }, message: RegExp, status = 400) {
+/** Devmarkt's shape for a request refused before GraphQL runs: HTTP 200 (spec §5.1), `{data: null, errors: [{message}]}`. */
+function assertRefused(response: { status: number; body: unknown; text: string }, message: RegExp, status = 200) {
   assert.equal(response.status, status, response.text)
   assert.deepEqual(Object.keys(response.body as object).sort(), ['data', 'errors'])
   const { data, errors } = response.body as { data: unknown; errors: { message: string }[] }
@@ -41,7 +41,7 @@ function assertRefused(response: { status: number; body: unknown; text: string }
 const templateNames = async () => (await gql(app, '{ templates { name } }', { auth: headers.admin })).body.data!.templates.map((template: { name: string }) => template.name)
 
 describe('the request envelope', () => {
-  test('a query that is missing, null or not a string is refused with 400; an array is never run', async () => {
+  test('a query that is missing, null or not a string is refused in the error body; an array is never run', async () => {
     assertRefused(await post({}), /"query" is missing/)
     assertRefused(await post({ query: null }), /"query" is missing/)
     assertRefused(await post({ query: 1 }), /"query" must be a string/)
@@ -51,7 +51,7 @@ describe('the request envelope', () => {
     assert.ok((await templateNames()).includes('Dev offered'), 'the mutation inside the array did not run')
   })
 
-  test('variables that are not an object or null, and an operationName that is not a string or null, are refused with 400', async () => {
+  test('variables that are not an object or null, and an operationName that is not a string or null, are refused in the error body', async () => {
     for (const variables of ['x', 5, [1], true]) assertRefused(await post({ query: '{ roles }', variables }), /"variables" must be an object or null/)
     for (const operationName of [5, {}, ['A'], true]) assertRefused(await post({ query: 'query A { roles }', operationName }), /"operationName" must be a string or null/)
     assertRefused(await get({ query: '{ roles }', variables: '[1]' }), /"variables" must be a JSON object or null/)
@@ -66,18 +66,18 @@ describe('the request envelope', () => {
     assert.deepEqual(response.body, { data: { roles: ['ADMIN', 'USER', 'NONE'] } })
   })
 
-  test('a body that is not one JSON object is refused with 400', async () => {
+  test('a body that is not one JSON object is refused in the error body', async () => {
     for (const payload of ['null', '[{"query":"{ roles }"}]', '"{ roles }"', '12']) assertRefused(await post(payload), /Malformed GraphQL request/)
   })
 
-  test('an unknown operationName is refused with 400, over GET and POST', async () => {
+  test('an unknown operationName is refused in the error body, over GET and POST', async () => {
     assertRefused(await post({ query: 'query A { roles }', operationName: 'B' }), /^Unknown operation named "B"\.$/)
     assertRefused(await get({ query: 'query A { roles }', operationName: 'B' }), /^Unknown operation named "B"\.$/)
     assertRefused(await get({ query: 'query A { roles } query C { roles }' }), /"operationName" must say which one/)
     assertRefused(await post({ query: '{ roles } { templates { name } }' }), /"operationName" must say which one/)
   })
 
-  test('a subscription over plain HTTP is refused with 400, over GET and POST, and nothing runs', async () => {
+  test('a subscription over plain HTTP is refused in the error body, over GET and POST, and nothing runs', async () => {
     assertRefused(await post({ query: 'subscription { applicationDeleted }' }), /Subscriptions are not served over plain HTTP/)
     assertRefused(await get({ query: 'subscription { applicationDeleted }' }), /Subscriptions are not served over plain HTTP/)
     assertRefused(await post({ query: 'query Q { roles } subscription S { applicationCreated { id } }', operationName: 'S' }), /Subscriptions are not served over plain HTTP/)
@@ -85,7 +85,7 @@ describe('the request envelope', () => {
     assert.deepEqual((await post({ query: 'query Q { roles } subscription S { applicationCreated { id } }', operationName: 'Q' })).body, { data: { roles: ['ADMIN', 'USER', 'NONE'] } })
   })
 
-  test('pathologically deep or huge documents are refused with 400 before parsing', async () => {
+  test('pathologically deep or huge documents are refused in the error body before parsing', async () => {
     const deep = 'The document nests selections, arguments or values deeper than the limit of 64 levels.'
     assertRefused(await post({ query: `{ template(name: ${'['.repeat(5000)}"x"${']'.repeat(5000)}) { __typename } }` }), new RegExp(`^${deep.replace(/[.]/g, '\\.')}$`))
     assertRefused(await post({ query: `{ user(id: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}) { __typename } }` }), /deeper than the limit of 64/)

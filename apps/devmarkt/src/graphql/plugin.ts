@@ -70,7 +70,8 @@ function requestChecker(guard: GraphqlRequestGuard) {
         : guard.check(request.body, { encoding: 'object', transport: 'http' })
     } catch (error) {
       if (!(error instanceof GraphqlRequestError)) return done(error as Error)
-      reply.code(error.status).send(requestErrorBody(error.message))
+      // Spec §5.1: `/graphql` answers HTTP 200 whatever went wrong; the error is in the body.
+      reply.code(200).send(requestErrorBody(error.message))
       return
     }
     if (checked.syntaxError) {

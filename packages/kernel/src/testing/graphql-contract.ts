@@ -89,8 +89,9 @@ export interface GraphqlContractOptions {
   forbiddenText?: RegExp
   /**
    * The status of a malformed request (envelope, document limits, operation selection), when the
-   * app documents one (GraphQL over HTTP: 400). Method, size and media-type refusals may answer
-   * 405, 413 or 415. Default: any status below 500, as long as it is not a success.
+   * app documents one (GraphQL over HTTP: 400; Devmarkt's original: 200 with the error in the body).
+   * Transport refusals (unparseable JSON, method, size, media type) may answer 400, 405, 413 or 415.
+   * Default: any status below 500, as long as it is not a success.
    */
   requestErrorStatus?: number
 }
@@ -553,7 +554,7 @@ export class GraphqlContract {
     const problems: string[] = []
     if (response.status >= 500) problems.push(`status ${response.status}`)
     else if (expect !== 'any' && response.status < 400 && (response.body as { errors?: unknown } | undefined)?.errors === undefined) problems.push('invalid input answered as a success')
-    else if (expect === 'request-error' && this.options.requestErrorStatus !== undefined && response.status !== this.options.requestErrorStatus && response.status !== 405 && response.status !== 413 && response.status !== 415) {
+    else if (expect === 'request-error' && this.options.requestErrorStatus !== undefined && response.status !== this.options.requestErrorStatus && ![400, 405, 413, 415].includes(response.status)) {
       problems.push(`status ${response.status} for a malformed request (expected ${this.options.requestErrorStatus})`)
     }
     if (LEAKS.test(response.text) || this.options.forbiddenText?.test(response.text)) problems.push('a stack trace, JavaScript error text or a library name in the body')
