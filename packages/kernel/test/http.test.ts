@@ -2,31 +2,18 @@
 // the operational routes, request ids, metrics, log redaction, the permission hook and QA routes.
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Writable } from 'node:stream'
-import pino from 'pino'
-import type { FastifyInstance } from 'fastify'
 import {
-  createApp,
-  createEventBus,
   definePermissions,
   errors,
   HearthError,
-  loadBaseConfig,
-  loggerOptions,
   registerPermissionHook,
   registerQaRoutes,
   signHs256,
   createJwtVerifier,
   TokenInvalidError,
   type ErrorFormatter,
-  type MigrationSource,
 } from '../src/index.ts'
-import { createTestDatabase } from '../src/testing/index.ts'
-
-const fixture: MigrationSource = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
+import { buildKernelApp as buildKernelAppIn, type KernelApp } from './kernel-app.ts'
 
 /** A wire format unlike the default, to show every error goes through the app's formatter. */
 const graphqlLikeFormat: ErrorFormatter = (error) => ({
@@ -35,29 +22,9 @@ const graphqlLikeFormat: ErrorFormatter = (error) => ({
   headers: { 'x-error-code': error.code },
 })
 
-interface KernelApp {
-  app: FastifyInstance
-  logLines: () => Record<string, unknown>[]
-}
-
-async function buildKernelApp(
-  env: Record<string, string> = {},
-  options: { readinessChecks?: Record<string, () => Promise<void>> } = {},
-): Promise<KernelApp> {
-  const config = loadBaseConfig({ LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(join(tmpdir(), 'hearth-http-')), ...env }, { app: 'kernel-http', defaultPort: 0 })
-  const lines: string[] = []
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean))
-      done()
-    },
-  })
-  const logger = pino(loggerOptions(config.app, 'info'), sink)
-  const database = await createTestDatabase({ schema: 'kernel_http_test', migrations: fixture })
-  const events = await createEventBus({ namespace: 'kernel_http_test' })
-  const app = await createApp({ config, database, events, logger, formatError: graphqlLikeFormat, readinessChecks: options.readinessChecks })
-  return { app, logLines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) }
-}
+/** The kernel's test app in the GraphQL-like format above. */
+const buildKernelApp = (env: Record<string, string> = {}, options: { readinessChecks?: Record<string, () => Promise<void>> } = {}) =>
+  buildKernelAppIn('http', env, { formatError: graphqlLikeFormat, readinessChecks: options.readinessChecks })
 
 describe('createApp: errors in the app format', () => {
   let kernel: KernelApp

@@ -3,17 +3,10 @@
 // route table, personal data kept out of the logs, and routes that must say who may call them.
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync } from 'node:fs'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { Writable } from 'node:stream'
-import pino from 'pino'
 import type { FastifyInstance } from 'fastify'
-import { createApp, createEventBus, loadBaseConfig, loggerOptions, redactPersonalData, unstorableValue, type ErrorFormatter, type MigrationSource } from '../src/index.ts'
-import { createTestDatabase } from '../src/testing/index.ts'
-
-const fixture: MigrationSource = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
+import { redactPersonalData, unstorableValue, type ErrorFormatter } from '../src/index.ts'
+import { buildKernelApp } from './kernel-app.ts'
 
 /** A shape unlike Fastify's, so any body that escapes the app's formatter shows. */
 const appShape: ErrorFormatter = (error) => ({ status: error.status, body: { problem: { code: error.code, text: error.message } } })
@@ -26,19 +19,8 @@ const any = { type: 'object', additionalProperties: true } as const
 const nullableInt = { anyOf: [{ type: 'integer', minimum: 0, maximum: 1000 }, { type: 'null' }] }
 
 async function buildApp(env: Record<string, string> = {}, cors: boolean | string[] = true) {
-  const config = loadBaseConfig({ LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(join(tmpdir(), 'hearth-contract-')), ...env }, { app: 'kernel-contract', defaultPort: 0 })
-  const lines: string[] = []
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean))
-      done()
-    },
-  })
-  const logger = pino(loggerOptions(config.app, 'info'), sink)
-  const database = await createTestDatabase({ schema: 'kernel_contract_test', migrations: fixture })
-  const events = await createEventBus({ namespace: 'kernel_contract_test' })
-  const app = await createApp({ config, database, events, logger, formatError: appShape, cors })
-  return { app, lines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>), raw: () => lines.join('\n') }
+  const { app, logText } = await buildKernelApp('contract', env, { formatError: appShape, cors })
+  return { app, raw: logText }
 }
 
 describe('request validation: strict bodies, converted text, storable values', () => {
