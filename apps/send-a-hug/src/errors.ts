@@ -1,4 +1,4 @@
-import { HearthError, type ErrorFormatter, type ValidationIssue } from '@hearth/kernel'
+import { decodeDatabaseError, HearthError, type ErrorFormatter, type ValidationIssue } from '@hearth/kernel'
 
 /**
  * Send A Hug's two error bodies (spec §0.4). Auth failures and input validation:
@@ -61,9 +61,9 @@ export async function integrityAs422<T>(work: Promise<T>): Promise<T> {
   try {
     return await work
   } catch (error) {
-    const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code
-    if (code === '23503') throw unprocessable('A referenced record does not exist.')
-    if (code === '22001') throw unprocessable('A value is too long for its field.')
+    const failure = decodeDatabaseError(error)?.failure
+    if (failure === 'foreign-key') throw unprocessable('A referenced record does not exist.')
+    if (failure === 'too-long') throw unprocessable('A value is too long for its field.')
     throw error
   }
 }

@@ -1,4 +1,4 @@
-import { HearthError, errors, and, eq, isNull, sql, type Database, type Db } from '@hearth/kernel'
+import { HearthError, errors, and, eq, isNull, sql, decodeDatabaseError, type Database, type Db } from '@hearth/kernel'
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core'
 import type { SQL } from 'drizzle-orm'
 import { audit, type AuditContext } from '@hearth/kernel/audit'
@@ -33,16 +33,14 @@ export async function updateWhere(
 /** `column + delta` for an increment. */
 export const plus = (column: PgColumn, delta: number): SQL => sql`${column} + ${delta}`
 
-const CONFLICT_CODES = new Set(['23505', '40001', '40P01'])
-
 /** Runs one transaction; a duplicate key, serialisation failure or deadlock becomes the 409 too. */
 export async function transaction<T>(database: Database, fn: (tx: Db) => Promise<T>): Promise<T> {
   try {
     return await database.transaction(fn)
   } catch (error) {
     if (error instanceof HearthError) throw error
-    const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code
-    if (code && CONFLICT_CODES.has(code)) throw errors.conflict(conflictMessage())
+    const failure = decodeDatabaseError(error)?.failure
+    if (failure === 'unique' || failure === 'serialization') throw errors.conflict(conflictMessage())
     throw error
   }
 }

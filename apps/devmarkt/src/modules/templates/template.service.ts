@@ -1,7 +1,6 @@
-import type { Database } from '@hearth/kernel'
+import { isDatabaseFailure, type Database } from '@hearth/kernel'
 import type { DevmarktCaches } from '../../cache/caches.ts'
 import { Failure, failure } from '../shared/failure.ts'
-import { isUniqueViolation } from '../shared/database-errors.ts'
 import { templateRepository, type TemplateRecord } from './template.repository.ts'
 import { ambiguousNumbers, applyUpdateActions, type QuestionDraft, type QuestionUpdate } from './template.rules.ts'
 
@@ -59,7 +58,7 @@ export class TemplateService {
         return templateRepository.insert(tx, name, questions)
       })
     } catch (error) {
-      if (isUniqueViolation(error)) return failure('DUPLICATED') // a concurrent create won the name
+      if (isDatabaseFailure(error, 'unique')) return failure('DUPLICATED') // a concurrent create won the name
       throw error
     }
   }
@@ -79,7 +78,7 @@ export class TemplateService {
         return templateRepository.insert(tx, newName, drafts)
       })
     } catch (error) {
-      if (isUniqueViolation(error)) return failure('DUPLICATED')
+      if (isDatabaseFailure(error, 'unique')) return failure('DUPLICATED')
       throw error
     }
   }

@@ -1,4 +1,4 @@
-import type { Database } from '@hearth/kernel'
+import { isDatabaseFailure, type Database } from '@hearth/kernel'
 import type { FirebaseToken } from '@hearth/kernel/identity'
 import type { Caller } from '../../auth.ts'
 import { conflict, forbidden, notFound, unprocessable, validationError } from '../../errors.ts'
@@ -105,7 +105,7 @@ export class UsersService {
       })
     }).catch((error: unknown) => {
       // Two sign-ups racing for one Firebase id: the unique index decides.
-      if ((error as { code?: string }).code === '23505') throw conflict('A user with this Firebase ID already exists')
+      if (isDatabaseFailure(error, 'unique')) throw conflict('A user with this Firebase ID already exists')
       throw error
     })
     return toUserView((await this.users.findById(this.database.db, id))!, id)
