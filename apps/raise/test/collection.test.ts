@@ -1,5 +1,8 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { sql } from '@hearth/kernel'
+import type { Stripe } from '@hearth/kernel/payments'
+import { createCollectionService } from '../src/modules/scheduler/collection.service.ts'
 import { startRaise, donationRequest, eventually, type RaiseTestContext, NATIONAL, NATIONAL_TECH } from './helpers.ts'
 
 let ctx: RaiseTestContext
@@ -124,5 +127,40 @@ describe('scheduled collection', () => {
     assert.equal(await pot(), 9000)
     const left = await ctx.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM payments WHERE status = 'scheduled'`)
     assert.equal(left[0]!.n, 0)
+  })
+
+  test('no transaction or row lock is held while Stripe answers; a cancellation meanwhile is refused, not queued', async () => {
+    const { fundraiserId, donationId, dueId } = await recurringDonation('pm_card_visa')
+    const { stripe, fundraiserService, donationService, slack } = ctx.app.raise
+    // A Stripe that holds its answer until the test lets it go.
+    let answer!: () => void
+    const held = new Promise<void>((resolve) => (answer = resolve))
+    let calling!: () => void
+    const called = new Promise<void>((resolve) => (calling = resolve))
+    const slowStripe = {
+      paymentIntents: {
+        create: async (...args: Parameters<Stripe['paymentIntents']['create']>) => {
+          calling()
+          await held
+          return stripe.paymentIntents.create(...args)
+        },
+      },
+    } as unknown as Stripe
+    const collection = createCollectionService({ database: ctx.database, stripe: slowStripe, fundraiserService, donationService, slack, delayMs: 0, log: { info() {}, error() {} } })
+    const run = collection.collect({ subject: 'scheduler', sourceIp: '127.0.0.1', userAgent: 'test', route: 'test' })
+    await called
+    // The row is not locked: a NOWAIT lock succeeds at once.
+    await ctx.database.transaction(async (tx) => {
+      await tx.execute(sql`SELECT id FROM payments WHERE id = ${dueId} FOR UPDATE NOWAIT`)
+    })
+    // The payment is claimed, so a cancellation is refused at once (money may be on its way).
+    const cancel = await ctx.request('PATCH', `/admin/fundraisers/${fundraiserId}/donations/${donationId}/payments/${dueId}`, { token: await ctx.token([NATIONAL]), body: { status: 'cancelled' } })
+    assert.equal(cancel.status, 409)
+    answer()
+    assert.deepEqual(await run, { attempted: 1, succeeded: 1, failed: 0 })
+    await ctx.stripe.settled()
+    const due = (await paymentsOf(fundraiserId, donationId)).find((payment) => payment.id === dueId)!
+    assert.equal(due.status, 'paid')
+    assert.match(due.reference!, /^pi_/)
   })
 })

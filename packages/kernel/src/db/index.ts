@@ -10,7 +10,7 @@ import { applyMigrations, readMigrations, type MigrationSource, type SqlRunner }
 export { EmbeddedHost, DataDirectoryLockedError, lockDataDirectory, quoteIdentifier } from './embedded.ts'
 export { readMigrations, applyMigrations, type MigrationSource, type Migration } from './migrate.ts'
 export { decodeDatabaseError, isDatabaseFailure, type DatabaseFailure, type DecodedDatabaseError } from './errors.ts'
-export { sql, eq, and, or, not, asc, desc, inArray, isNull, isNotNull, gt, gte, lt, lte, ne, count } from 'drizzle-orm'
+export { sql, eq, and, or, not, asc, desc, inArray, isNull, isNotNull, gt, gte, lt, lte, ne, like, count } from 'drizzle-orm'
 
 /** Drizzle over either driver. A transaction handle has the same type, so repositories take `Db`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

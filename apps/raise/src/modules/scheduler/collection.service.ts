@@ -1,11 +1,11 @@
-import { and, eq, errors, isNull, type Database } from '@hearth/kernel'
+import { errors, type Database } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
 import type { Stripe } from '@hearth/kernel/payments'
-import { payments } from '../../db/schema.ts'
-import { auditWrite, nowSeconds, transaction, updateWhere } from '../../db/conditions.ts'
+import { auditWrite, nowSeconds, transaction } from '../../db/conditions.ts'
 import type { FundraiserService } from '../fundraisers/fundraiser.service.ts'
 import type { DonationService } from '../donations/donation.service.ts'
 import { paymentRepository } from '../payments/payment.repository.ts'
+import { CLAIM_EXPIRY_SECONDS, collectionClaim } from '../payments/collection-claim.ts'
 import type { Slack } from '../../slack.ts'
 
 export interface CollectionResult {
@@ -17,8 +17,9 @@ export interface CollectionResult {
 /**
  * The daily collection (§4.5): charge every due scheduled card payment off-session. The payment
  * only gets the PaymentIntent's id as its reference; it becomes paid when the webhook arrives. A
- * declined charge leaves it scheduled for the next run. The idempotency key is the payment id, so
- * two runs racing for one payment create one PaymentIntent.
+ * declined charge leaves it scheduled for the next run. Each payment is claimed before Stripe is
+ * called and the outcome recorded after, with no transaction open during the call; the idempotency
+ * key is the payment id, so two runs racing for one payment create one PaymentIntent.
  */
 export function createCollectionService(deps: {
   database: Database
@@ -41,19 +42,14 @@ export function createCollectionService(deps: {
           const donation = await deps.donationService.get(payment.fundraiserId, payment.donationId)
           if (!donation.stripeCustomerId || !donation.stripePaymentMethodId) return
           if (payment.donationAmount === 0 && payment.contributionAmount === 0) throw errors.internal(`Scheduled payment ${payment.id} has no amount`)
-          // The charge happens while this payment's row is locked, and its reference is saved before
-          // the lock is released: a concurrent cancellation waits, then finds the reference set and
-          // is refused (409) instead of cancelling a payment whose money is on its way.
-          await transaction(database, async (tx) => {
-            // A reference means it was charged already (declines save none) and its webhook is on the
-            // way: charging again after Stripe's 24-hour idempotency window would take the money twice.
-            const [locked] = await tx
-              .select({ id: payments.id })
-              .from(payments)
-              .where(and(eq(payments.id, payment.id), eq(payments.status, 'scheduled'), isNull(payments.reference)))
-              .for('update')
-            if (!locked) return
-            const intent = await deps.stripe.paymentIntents.create(
+          // Claim, charge, record: no transaction or row lock is held while Stripe answers
+          // (collection-claim.ts). A payment with a reference was charged already (declines save
+          // none) and its webhook is on the way: it is not claimed, so never charged twice.
+          const claim = collectionClaim(nowSeconds())
+          if (!(await paymentRepository.claimForCollection(database.db, payment.id, claim, nowSeconds() - CLAIM_EXPIRY_SECONDS))) return
+          let intent: { id: string }
+          try {
+            intent = await deps.stripe.paymentIntents.create(
               {
                 amount: payment.donationAmount + payment.contributionAmount,
                 currency: fundraiser.currency,
@@ -67,7 +63,15 @@ export function createCollectionService(deps: {
               },
               { idempotencyKey: payment.id },
             )
-            await updateWhere(tx, payments, payment.id, { reference: intent.id }, [], 'payment')
+          } catch (error) {
+            await paymentRepository.releaseCollectionClaim(database.db, payment.id, claim)
+            throw error
+          }
+          await transaction(database, async (tx) => {
+            if (!(await paymentRepository.recordCollection(tx, payment.id, claim, intent.id))) {
+              deps.log.error({ paymentId: payment.id, paymentIntentId: intent.id }, 'a collection claim was gone when its charge was recorded')
+              return
+            }
             await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: { reference: intent.id } })
           })
         }),

@@ -1,4 +1,4 @@
-import { errors, eq, isNull, or, type Database } from '@hearth/kernel'
+import { errors, eq, isNull, like, or, type Database } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
 import { verifyStripeWebhook, WebhookSignatureError, type Stripe } from '@hearth/kernel/payments'
 import type { JobRunner } from '@hearth/kernel/jobs'
@@ -12,6 +12,7 @@ import { stripeCall } from './stripe-call.ts'
 import type { FundraiserService } from '../fundraisers/fundraiser.service.ts'
 import type { DonationService } from '../donations/donation.service.ts'
 import { paymentRepository } from '../payments/payment.repository.ts'
+import { COLLECTION_CLAIM_PATTERN, isCollectionClaim } from '../payments/collection-claim.ts'
 import { creditFundraiser } from '../payments/pot.ts'
 
 export interface WebhookDeps {
@@ -52,7 +53,7 @@ export function createWebhookService(deps: WebhookDeps) {
         throw errors.badRequest('payment intent amount does not match sum of donationAmount and contributionAmount on payment')
       }
       if (payment.method !== 'card') throw errors.badRequest(`payment method is '${payment.method}', not card`)
-      if (payment.reference && payment.reference !== intent.id) throw errors.badRequest('payment intent id does not match reference on payment')
+      if (payment.reference && payment.reference !== intent.id && !isCollectionClaim(payment.reference)) throw errors.badRequest('payment intent id does not match reference on payment')
       if (!['pending', 'scheduled', 'paid'].includes(payment.status)) throw errors.badRequest(`payment in invalid state '${payment.status}' to be confirmed`)
 
       const matchFundingAdded =
@@ -90,8 +91,9 @@ export function createWebhookService(deps: WebhookDeps) {
             paymentId,
             { status: 'paid', matchFundingAmount: matchFundingOnPayment },
             [
-              // Unset or this PaymentIntent: the collection may have saved the reference since we read it.
-              or(isNull(payments.reference), eq(payments.reference, intent.id))!,
+              // Unset, claimed by the collection that is charging it, or this PaymentIntent: the
+              // collection may have saved the reference since we read it.
+              or(isNull(payments.reference), like(payments.reference, COLLECTION_CLAIM_PATTERN), eq(payments.reference, intent.id))!,
               unchanged(payments.donationAmount, payment.donationAmount),
               unchanged(payments.contributionAmount, payment.contributionAmount),
               unchanged(payments.matchFundingAmount, payment.matchFundingAmount),
