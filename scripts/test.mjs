@@ -33,9 +33,13 @@ if (files.length === 0) {
   process.exit(1)
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2'
+// Node 20 picks the TAP reporter when stdout is not a terminal (CI logs), Node 22 and later always
+// the spec reporter: name it, so every Node prints the same output and the same `ℹ tests` summary.
+// A --test-reporter given on the command line replaces it (the flag adds a reporter each time).
+const reporter = passThrough.some((arg) => arg.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec']
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...passThrough, ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...reporter, ...passThrough, ...files],
   { stdio: 'inherit', cwd: root },
 )
 process.exit(result.status ?? 1)
