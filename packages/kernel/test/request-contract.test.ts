@@ -271,16 +271,22 @@ describe('CORS from the route table', () => {
 describe('secure by default', () => {
   test('an app with a route that declares neither a permission nor public refuses to start', async () => {
     const { app } = await buildApp()
-    app.get('/open', { schema: { response: { 200: any } } }, async () => ({}))
-    await assert.rejects(async () => app.ready(), /GET \/open declares neither a permission nor `public: true`/)
-    await app.close().catch(() => {})
+    try {
+      app.get('/open', { schema: { response: { 200: any } } }, async () => ({}))
+      await assert.rejects(async () => app.ready(), /GET \/open declares neither a permission nor `public: true`/)
+    } finally {
+      await app.close().catch(() => {}) // even when the assertion fails, or the file never exits
+    }
   })
 
   test('an app with a route without a response schema for its success refuses to start', async () => {
     const { app } = await buildApp()
-    app.get('/bare', { config: { public: true } }, async () => ({}))
-    await assert.rejects(async () => app.ready(), /GET \/bare has no response schema/)
-    await app.close().catch(() => {})
+    try {
+      app.get('/bare', { config: { public: true } }, async () => ({}))
+      await assert.rejects(async () => app.ready(), /GET \/bare has no response schema/)
+    } finally {
+      await app.close().catch(() => {})
+    }
   })
 })
 
