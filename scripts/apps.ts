@@ -5,8 +5,8 @@ import type { HearthAppModule } from '@hearth/kernel'
 const appsDir = join(import.meta.dirname, '..', 'apps')
 
 /** Every app in `apps/` except the portal, in port order. */
-export async function loadAppModules(): Promise<HearthAppModule<any>[]> {
+export async function loadAppModules(): Promise<HearthAppModule[]> {
   const names = readdirSync(appsDir).filter((name) => name !== 'portal' && existsSync(join(appsDir, name, 'src', 'app.ts')))
-  const modules = await Promise.all(names.map(async (name) => (await import(join(appsDir, name, 'src', 'app.ts'))).default as HearthAppModule<any>))
+  const modules = await Promise.all(names.map(async (name) => (await import(join(appsDir, name, 'src', 'app.ts'))).default as HearthAppModule))
   return modules.sort((a, b) => a.defaultPort - b.defaultPort)
 }

@@ -19,7 +19,7 @@ const withPortal = requested.length === 0 || requested.includes('portal')
 const alone = selected.length + (withPortal ? 1 : 0) === 1
 
 let host: EmbeddedHost | undefined
-const servers: { app: FastifyInstance; config: BaseConfig; module: HearthAppModule<any> }[] = []
+const servers: { app: FastifyInstance; config: BaseConfig; module: HearthAppModule }[] = []
 // The portal reads this list on every request; it is filled once the apps listen.
 const entries: PortalEntry[] = []
 let portalServer: { app: FastifyInstance; config: PortalConfig } | undefined

@@ -16,6 +16,7 @@ export interface RaiseTestContext extends TestApp<RaiseConfig> {
   smtp: SmtpSink
   /** An access token for `subject` with `groups` (default: the original tests' caller). */
   token(groups?: string[], subject?: string): Promise<string>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies field by field, as the original's tests did
   request(method: string, url: string, options?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>
   close(): Promise<void>
 }

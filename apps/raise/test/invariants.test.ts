@@ -41,9 +41,9 @@ function prng(seed: number) {
   }
 }
 
-test('no penny is created or lost and the pot never goes negative across two processes', { skip: testDatabaseUrl() ? false : 'needs TEST_DATABASE_URL: two processes must share one PostgreSQL server', timeout: 300_000 }, async () => {
+test('no penny is created or lost and the pot never goes negative across two processes', { skip: testDatabaseUrl() ? false : 'needs TEST_DATABASE_URL: two processes must share one PostgreSQL server', timeout: 300_000 }, async (t) => {
   const seed = Number(process.env.RAISE_INVARIANT_SEED ?? Date.now() % 100000)
-  console.log(`invariant run seed ${seed} (RAISE_INVARIANT_SEED to replay)`)
+  t.diagnostic(`invariant run seed ${seed} (RAISE_INVARIANT_SEED to replay)`)
   const random = prng(seed)
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!
 

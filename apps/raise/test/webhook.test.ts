@@ -32,7 +32,7 @@ const state = async (fundraiserId: string) => {
   return { fundraiser, donations }
 }
 
-function signedEvent(intent: Record<string, any>, overrides: Record<string, any> = {}) {
+function signedEvent(intent: Record<string, unknown>, overrides: Record<string, unknown> = {}) {
   const event = {
     id: `evt_${Math.random().toString(36).slice(2)}`,
     object: 'event',

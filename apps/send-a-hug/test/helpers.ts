@@ -18,6 +18,7 @@ export const callerIds: Record<Role, number> = { user: 1, moderator: 5, admin: 4
 export interface Harness extends TestApp<SendAHugConfig> {
   token(role: Role | { sub: string; email_verified?: boolean }): Promise<string>
   call(role: Role | null, options: InjectOptions & { url: string }): Promise<LightMyRequestResponse>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read response bodies field by field, as the original's tests did
   json(response: LightMyRequestResponse): any
   drainPush(): Promise<void>
 }

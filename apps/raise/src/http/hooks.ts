@@ -69,7 +69,9 @@ export function registerRaiseHooks(app: FastifyInstance, deps: { tokens: TokenSe
       let message = ''
       try {
         message = JSON.parse(String(payload)).message
-      } catch {}
+      } catch {
+        // not JSON (or no message): the audit entry and the alert go without one
+      }
       await writeSecurityAudit(app, request, status, message)
       void deps.slack.send(`🔒 ${status} on ${request.raiseAudit?.route ?? request.url} by ${request.raiseAudit?.subject ?? 'public'}: ${message}`)
     } else if (status >= 500) {

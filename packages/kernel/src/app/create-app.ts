@@ -18,7 +18,7 @@ import { answerClientError, transportLimits } from '../http/transport.ts'
 export interface HearthContext {
   readonly config: BaseConfig
   readonly database: Database
-  readonly events: EventBus<any>
+  readonly events: EventBus
   readonly redis: Redis | undefined
   readonly metrics: AppMetrics
 }
@@ -32,7 +32,7 @@ declare module 'fastify' {
 export interface CreateAppOptions {
   config: BaseConfig
   database: Database
-  events: EventBus<any>
+  events: EventBus
   redis?: Redis
   /** The app's wire format for errors; the default is `{ error: { code, message } }`. */
   formatError?: ErrorFormatter

@@ -6,7 +6,7 @@ import { connectRedis, type Redis } from '../redis/index.ts'
 
 export interface AppResources {
   database: Database
-  events: EventBus<any>
+  events: EventBus
   redis: Redis | undefined
 }
 

@@ -14,6 +14,7 @@ export async function runServers(
     if (closing) return
     closing = true
     const timer = setTimeout(() => {
+      // eslint-disable-next-line no-console -- one line for the whole process, which may run several apps, each with its own logger
       console.error(`Shutdown took longer than 15 s after ${signal}; exiting.`)
       process.exit(1)
     }, 15_000)

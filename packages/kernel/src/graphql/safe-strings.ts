@@ -6,6 +6,7 @@ import { GraphQLError, type ASTVisitor, type ValidationContext } from 'graphql'
  * PostgreSQL refuses NUL in text (the driver error would surface as a server error), and a lone
  * surrogate has no UTF-8 form (it would be stored as U+FFFD, silently changed).
  */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point of this expression
 const UNSAFE = /[\u0000\uD800-\uDFFF]/u
 
 export const UNSAFE_STRING_RULE = 'must not contain NUL (U+0000) or unpaired UTF-16 surrogate characters'

@@ -59,25 +59,24 @@ export class JwksServer {
   static async start(options: JwksServerOptions = {}): Promise<JwksServer> {
     const algorithms = options.algorithms ?? ['RS256']
     if (algorithms.length === 0) throw new Error('startJwksServer: give at least one algorithm')
-    let instance: JwksServer | undefined
     const server = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0]
-      if (instance && request.method === 'GET' && path === '/.well-known/jwks.json') {
+      if (request.method === 'GET' && path === '/.well-known/jwks.json') {
         instance.requests += 1
         response.writeHead(200, { 'content-type': 'application/json', 'cache-control': `public, max-age=${options.maxAgeSeconds ?? 600}` })
         response.end(JSON.stringify(instance.jwks()))
         return
       }
-      if (instance && request.method === 'GET' && path === '/.well-known/openid-configuration') {
+      if (request.method === 'GET' && path === '/.well-known/openid-configuration') {
         response.writeHead(200, { 'content-type': 'application/json' })
         response.end(JSON.stringify({ issuer: instance.issuer, jwks_uri: instance.url, id_token_signing_alg_values_supported: algorithms }))
         return
       }
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}')
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    instance = new JwksServer(server, algorithms, options)
+    const instance = new JwksServer(server, algorithms, options)
     instance.keys = await Promise.all(algorithms.map(makeKey))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     return instance
   }
 

@@ -56,9 +56,8 @@ export class FakeKeyServer {
   }
 
   static async start(options: KeyServerOptions): Promise<FakeKeyServer> {
-    let instance: FakeKeyServer | undefined
     const server = createServer((request, response) => {
-      if (!instance || request.url !== '/keys') {
+      if (request.url !== '/keys') {
         response.writeHead(404).end()
         return
       }
@@ -66,9 +65,9 @@ export class FakeKeyServer {
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': `public, max-age=${instance.maxAgeSeconds}, must-revalidate, no-transform` })
       response.end(JSON.stringify(instance.document()))
     })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    instance = new FakeKeyServer(server, options.projectId, options.format ?? 'x509', options.maxAgeSeconds ?? 3600)
+    const instance = new FakeKeyServer(server, options.projectId, options.format ?? 'x509', options.maxAgeSeconds ?? 3600)
     instance.keys.push(await makeKey())
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     return instance
   }
 

@@ -45,19 +45,18 @@ export class FakePushService {
 
   static async start(): Promise<FakePushService> {
     const { key, cert } = selfSignedCertificate({ keyType: 'ec' })
-    let instance: FakePushService | undefined
     const server = createServer({ key, cert }, (request, response) => {
       const chunks: Buffer[] = []
       request.on('data', (chunk: Buffer) => chunks.push(chunk))
       request.on('end', () => {
-        instance!
+        instance
           .accept(request.url ?? '', request.headers, Buffer.concat(chunks))
           .then((status) => response.writeHead(status).end())
           .catch(() => response.writeHead(500).end())
       })
     })
+    const instance = new FakePushService(server)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    instance = new FakePushService(server)
     return instance
   }
 
