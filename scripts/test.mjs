@@ -18,7 +18,7 @@ function collect(dir, found = []) {
   return found
 }
 
-const roots = ['packages', 'apps', 'bench', 'scripts'].map((dir) => join(root, dir))
+const roots = ['packages', 'apps', 'bench', 'scripts', 'e2e'].map((dir) => join(root, dir))
 let files = roots.flatMap((dir) => {
   try {
     return collect(dir)

@@ -8,9 +8,9 @@ import { once } from 'node:events'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadAppModules } from '../../../scripts/apps.ts'
+import { loadAppModules } from '../scripts/apps.ts'
 
-const root = join(import.meta.dirname, '..', '..', '..')
+const root = join(import.meta.dirname, '..')
 
 test('npm start serves every app and the portal, and stops cleanly on SIGTERM', async () => {
   const modules = await loadAppModules()
