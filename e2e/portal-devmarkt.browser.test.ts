@@ -44,10 +44,7 @@ describe('the portal in front of Devmarkt, in Chromium', { skip: browserSkip() }
     const banner = await devmarkt.banner(devmarktApp.config, devmarktApp.app)
     devmarktEntry = { name: 'devmarkt', url: devmarktUrl, docsUrl: devmarktUrl + banner.docsPath, credentials: banner.credentials }
     stopping = await standIn()
-    const entries: PortalEntry[] = [
-      devmarktEntry,
-      { name: 'stand-in', url: stopping.url, docsUrl: `${stopping.url}/docs`, credentials: { 'Demo token': 'Bearer demo.token.value' } },
-    ]
+    const entries: PortalEntry[] = [devmarktEntry, { name: 'stand-in', url: stopping.url, docsUrl: `${stopping.url}/docs`, credentials: { 'Demo token': 'Bearer demo.token.value' } }]
     portalApp = await portal.buildApp({ ...portal.loadConfig({ LOG_LEVEL: 'silent', PORTAL_HEALTH_TIMEOUT_MS: '1000' }), entries })
     portalUrl = await listen(portalApp)
     browser = await launchChromium()
@@ -90,10 +87,14 @@ describe('the portal in front of Devmarkt, in Chromium', { skip: browserSkip() }
       { authorization: copied },
     )
     await page.locator('.graphiql-execute-button').click()
-    const resultText = await page.waitForFunction(() => {
-      const text = (document.querySelector('.result-window .CodeMirror') as CodeMirrorElement | null)?.CodeMirror.getValue() ?? ''
-      return text.includes('"data"') || text.includes('"errors"') ? text : false
-    }, undefined, { timeout: 30_000 })
+    const resultText = await page.waitForFunction(
+      () => {
+        const text = (document.querySelector('.result-window .CodeMirror') as CodeMirrorElement | null)?.CodeMirror.getValue() ?? ''
+        return text.includes('"data"') || text.includes('"errors"') ? text : false
+      },
+      undefined,
+      { timeout: 30_000 },
+    )
     const result = JSON.parse((await resultText.jsonValue()) as string) as { data?: { __typename: string; templates: { name: string }[] }; errors?: unknown }
     assert.equal(result.errors, undefined, JSON.stringify(result.errors))
     assert.equal(result.data!.__typename, 'Query')

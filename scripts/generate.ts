@@ -12,13 +12,11 @@ const args = process.argv.slice(2)
 const check = args.includes('--check')
 const names = args.filter((arg) => !arg.startsWith('--'))
 
-const packages = [
-  { name: 'kernel', dir: join(root, 'packages', 'kernel') },
-  ...readdirSync(join(root, 'apps')).map((name) => ({ name, dir: join(root, 'apps', name) })),
-].filter((pkg) => names.length === 0 || names.includes(pkg.name))
+const packages = [{ name: 'kernel', dir: join(root, 'packages', 'kernel') }, ...readdirSync(join(root, 'apps')).map((name) => ({ name, dir: join(root, 'apps', name) }))].filter(
+  (pkg) => names.length === 0 || names.includes(pkg.name),
+)
 
-const run = (command: string, commandArgs: string[]) =>
-  execFileSync(command, commandArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
+const run = (command: string, commandArgs: string[]) => execFileSync(command, commandArgs, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' })
 
 for (const pkg of packages) {
   const schema = join(pkg.dir, 'src', 'db', 'schema.ts')

@@ -37,9 +37,8 @@ const concurrency = process.env.TEST_CONCURRENCY ?? '2'
 // the spec reporter: name it, so every Node prints the same output and the same `ℹ tests` summary.
 // A --test-reporter given on the command line replaces it (the flag adds a reporter each time).
 const reporter = passThrough.some((arg) => arg.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec']
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...reporter, ...passThrough, ...files],
-  { stdio: 'inherit', cwd: root },
-)
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...reporter, ...passThrough, ...files], {
+  stdio: 'inherit',
+  cwd: root,
+})
 process.exit(result.status ?? 1)

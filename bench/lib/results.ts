@@ -164,14 +164,9 @@ export function renderSection(report: ScenarioReport): string {
   }
   lines.push('')
   const rank = (target: string) => ['peer', 'ceiling'].indexOf(target) >>> 0 // peer, ceiling, then the rest
-  const versusTargets = [...new Set(report.measurements.map((m) => m.target))]
-    .filter((target) => target !== 'hearth')
-    .sort((a, b) => rank(a) - rank(b))
+  const versusTargets = [...new Set(report.measurements.map((m) => m.target))].filter((target) => target !== 'hearth').sort((a, b) => rank(a) - rank(b))
   if (versusTargets.length > 0 && report.measurements.some((m) => m.target === 'hearth')) {
-    lines.push(
-      `| operation | ${versusTargets.map((target) => `req/s: hearth ÷ ${target}`).join(' | ')} | ` +
-        `${versusTargets.map((target) => `CPU per request: ${target} ÷ hearth`).join(' | ')} |`,
-    )
+    lines.push(`| operation | ${versusTargets.map((target) => `req/s: hearth ÷ ${target}`).join(' | ')} | ` + `${versusTargets.map((target) => `CPU per request: ${target} ÷ hearth`).join(' | ')} |`)
     lines.push(`|---|${versusTargets.map(() => '---:').join('|')}|${versusTargets.map(() => '---:').join('|')}|`)
     for (const operation of operations) {
       lines.push(
@@ -182,7 +177,7 @@ export function renderSection(report: ScenarioReport): string {
     lines.push('')
     lines.push(
       'The first ratios are throughput (the targets are set on these). The second are how many times more server CPU the ' +
-        'other server spends on one request than Hearth does; they are far less sensitive to the machine\'s load.',
+        "other server spends on one request than Hearth does; they are far less sensitive to the machine's load.",
       '',
     )
   }
@@ -191,10 +186,7 @@ export function renderSection(report: ScenarioReport): string {
     for (const target of report.targets) {
       const value = ratio(report.measurements, target.operation, target.versus)
       const verdict = value === undefined ? 'not measured' : value >= target.minimum ? 'met' : 'NOT met'
-      lines.push(
-        `- \`${target.operation}\`: hearth ÷ ${labelOf(target.versus).split(' (')[0]} ≥ ${target.minimum}× → ` +
-          `${formatRatio(value)}, **${verdict}**`,
-      )
+      lines.push(`- \`${target.operation}\`: hearth ÷ ${labelOf(target.versus).split(' (')[0]} ≥ ${target.minimum}× → ` + `${formatRatio(value)}, **${verdict}**`)
     }
     lines.push('')
   }
@@ -207,7 +199,7 @@ export function renderSection(report: ScenarioReport): string {
   lines.push('user + system time of the server process during the measured round, divided by its length (100 % = one core); ')
   lines.push('well under 100 % means the server spent the round waiting (for PostgreSQL, or for a CPU the machine did not give it). ')
   lines.push('CPU ms / request is that CPU time divided by the requests completed: the cost of one request to the server process ')
-  lines.push('itself (PostgreSQL\'s work not included), which depends far less on the machine\'s load than req/s does.')
+  lines.push("itself (PostgreSQL's work not included), which depends far less on the machine's load than req/s does.")
   return lines.join('\n')
 }
 

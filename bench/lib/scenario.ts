@@ -49,15 +49,7 @@ export interface Scenario {
   prepare(settings: BenchSettings): Promise<PreparedScenario>
 }
 
-export function nodeServer(
-  target: string,
-  label: string,
-  script: string,
-  port: number,
-  env: Record<string, string>,
-  readyPath: string,
-  scriptArgs: string[] = [],
-): ServerSpec {
+export function nodeServer(target: string, label: string, script: string, port: number, env: Record<string, string>, readyPath: string, scriptArgs: string[] = []): ServerSpec {
   return {
     target,
     label,
@@ -154,7 +146,9 @@ async function runPrepared(scenario: Scenario, prepared: PreparedScenario, setti
         for (const { server, answers } of contenders) {
           const warmupSeconds = round === 1 ? settings.warmupSeconds : 0
           const result = await measure(server, operation, answers[index]!.text, { ...settings, warmupSeconds, connections })
-          log(`${operation.name}, round ${round}/${settings.rounds}, ${server.spec.target}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${connections} connections)`)
+          log(
+            `${operation.name}, round ${round}/${settings.rounds}, ${server.spec.target}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${connections} connections)`,
+          )
           rounds.set(server.spec.target, [...(rounds.get(server.spec.target) ?? []), result])
         }
       }

@@ -60,9 +60,7 @@ async function insertExtraApplications(databaseUrl: string): Promise<{ applicati
     )
     await client.query('COMMIT')
     await client.query('ANALYZE')
-    const counts = await client.query<{ applications: string; answers: string }>(
-      'SELECT (SELECT count(*) FROM applications) AS applications, (SELECT count(*) FROM answers) AS answers',
-    )
+    const counts = await client.query<{ applications: string; answers: string }>('SELECT (SELECT count(*) FROM applications) AS applications, (SELECT count(*) FROM answers) AS answers')
     const middle = await client.query<{ id: number; owner: string }>(
       `SELECT a.id, u.id_type || ':' || u.user_id AS owner FROM applications a JOIN users u ON u.id = a.user_id
         WHERE u.id_type = 'benchuser' ORDER BY a.id OFFSET $1 LIMIT 1`,
@@ -89,7 +87,10 @@ const scenario: Scenario = {
         noErrors(body)
         const list = (body as { data?: { templates?: { name: string; questions: unknown[] }[] } }).data?.templates
         assert(Array.isArray(list) && list.length === 3, 'expected the three enabled QA templates')
-        assert(list.every((template) => typeof template.name === 'string' && Array.isArray(template.questions)), 'template shape')
+        assert(
+          list.every((template) => typeof template.name === 'string' && Array.isArray(template.questions)),
+          'template shape',
+        )
         assert(list.reduce((sum, template) => sum + template.questions.length, 0) === 7, 'expected 7 questions in all')
       },
     }
@@ -161,7 +162,7 @@ const scenario: Scenario = {
       ],
       notes: [
         'What differs between the two (they answer the same JSON): Devmarkt keeps the caller (token subject → user row) and ' +
-          'the enabled templates in in-process caches, cleared in every process through the kernel\'s event bus when a user\'s ' +
+          "the enabled templates in in-process caches, cleared in every process through the kernel's event bus when a user's " +
           'role or a template changes, with a 5 s time-to-live as a safety net (`DEVMARKT_CACHE_TTL_MS`); so in the steady state ' +
           'its `templates` touches PostgreSQL only when the TTL expires. The peer does what most Apollo code does: it verifies ' +
           'the HS256 signature (jose) and reads the user row on every request, and reads the templates and then their questions ' +

@@ -272,7 +272,10 @@ const scenario: Scenario = {
         assert(value.id === fixture!.readId && value.publicName === 'Raise Bench Read', 'the read fundraiser')
         assert(value.internalName === undefined && value.groupsWithAccess === undefined, 'internal fields hidden')
         assert(value.donations.length === fixture!.publicDonations, `expected ${fixture!.publicDonations} public donations, got ${value.donations.length}`)
-        assert(value.donations.every((donation, index) => index === 0 || donation.id < value.donations[index - 1]!.id), 'newest first')
+        assert(
+          value.donations.every((donation, index) => index === 0 || donation.id < value.donations[index - 1]!.id),
+          'newest first',
+        )
       },
     }
 
@@ -351,12 +354,15 @@ const scenario: Scenario = {
               `totalRaised ${facts.totalRaised}; match funding taken ${facts.matchTaken} of the ${WRITE_POT} pot, ${facts.potLeft} left` +
               `${(facts.potLeft ?? 0) < WRITE_DONATION ? ' (the pot ran dry during the load, so the pot guard was exercised)' : ''}. ` +
               'CPU ms / request on the write rows is per donation + webhook pair.',
-            `Webhook deliveries answered: ${[...webhooks.statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${count} × ${status}`).join(', ')}. ` +
+            `Webhook deliveries answered: ${[...webhooks.statuses]
+              .sort(([a], [b]) => a - b)
+              .map(([status, count]) => `${count} × ${status}`)
+              .join(', ')}. ` +
               'A 409 is the optimistic condition on the fundraiser failing because a concurrent webhook for the same fundraiser ' +
               'changed it first (typically the pot); nothing is written, and Stripe (here the fake, on the same schedule of ' +
-              'retries) delivers the event again, which then succeeds. Every donation\'s webhook ended in a 2xx, or the run fails.',
+              "retries) delivers the event again, which then succeeds. Every donation's webhook ended in a 2xx, or the run fails.",
             problems.length === 0
-              ? 'Invariants (§4.1) after the write load: every donation\'s totals equal the sum of its paid payments; totalRaised equals the sum over counted donations of donation + match funding + Gift Aid; donationsCount equals the counted donations; the pot equals its start minus the match funding on pending, scheduled and paid payments, and is not negative; every donation has exactly one paid payment. **All hold** (and they still hold on the 5,000-donation fundraiser).'
+              ? "Invariants (§4.1) after the write load: every donation's totals equal the sum of its paid payments; totalRaised equals the sum over counted donations of donation + match funding + Gift Aid; donationsCount equals the counted donations; the pot equals its start minus the match funding on pending, scheduled and paid payments, and is not negative; every donation has exactly one paid payment. **All hold** (and they still hold on the 5,000-donation fundraiser)."
               : `Invariants (§4.1) after the write load: **VIOLATED** — ${problems.join('; ')}`,
           ],
           problems,
@@ -364,9 +370,7 @@ const scenario: Scenario = {
       },
       cleanup: () => stripe.close(),
       targets: [{ operation: 'GET /public/fundraisers/{id}', versus: 'ceiling', minimum: 0.4 }],
-      notes: [
-        'No peer: issue 4 asks for the ceiling only. The ceiling is measured for the read; a write has no database-free equivalent.',
-      ],
+      notes: ['No peer: issue 4 asks for the ceiling only. The ceiling is measured for the read; a write has no database-free equivalent.'],
     }
   },
 }

@@ -95,9 +95,15 @@ const scenario: Scenario = {
         assert(value.recent.length === 10 && value.suggested.length === 10, 'ten recent and ten suggested posts')
         for (const post of [...value.recent, ...value.suggested]) checkPost(post)
         const dates = value.recent.map((post) => Date.parse(post.date))
-        assert(dates.every((date, index) => index === 0 || date <= dates[index - 1]!), 'recent is newest first')
+        assert(
+          dates.every((date, index) => index === 0 || date <= dates[index - 1]!),
+          'recent is newest first',
+        )
         const hugs = value.suggested.map((post) => post.givenHugs)
-        assert(hugs.every((count, index) => index === 0 || count >= hugs[index - 1]!), 'suggested is fewest hugs first')
+        assert(
+          hugs.every((count, index) => index === 0 || count >= hugs[index - 1]!),
+          'suggested is fewest hugs first',
+        )
       },
     }
     const newest: Operation = {

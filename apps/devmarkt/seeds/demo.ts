@@ -3,7 +3,7 @@ import { qaSeed } from './qa.ts'
 import { writeSeed, type SeedData } from './seed-data.ts'
 
 const pitch =
-  "I have been writing TypeScript and Kotlin for six years, mostly backends: GraphQL APIs, queues, and the odd Discord bot. " +
+  'I have been writing TypeScript and Kotlin for six years, mostly backends: GraphQL APIs, queues, and the odd Discord bot. ' +
   'I care about tests that catch real bugs, about readable code, and about shipping small changes often.\n' +
   'Recently I moved a monolith to PostgreSQL-backed services without downtime, wrote the runbooks, and mentored two juniors through it. ' +
   'I enjoy pairing, reviewing and explaining why a design is the way it is.\n' +

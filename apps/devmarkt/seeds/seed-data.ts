@@ -27,10 +27,13 @@ export async function writeSeed(database: Database, data: SeedData): Promise<voi
     templateIds.push(row!.id)
     const ids: number[] = []
     for (const [number, question] of template.questions.entries()) {
-      const [inserted] = await database.query<{ id: number }>(
-        'INSERT INTO questions (template_id, number, question, multiline, min_answer_length) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-        [row!.id, number, question.question, question.multiline, question.minAnswerLength],
-      )
+      const [inserted] = await database.query<{ id: number }>('INSERT INTO questions (template_id, number, question, multiline, min_answer_length) VALUES ($1, $2, $3, $4, $5) RETURNING id', [
+        row!.id,
+        number,
+        question.question,
+        question.multiline,
+        question.minAnswerLength,
+      ])
       ids.push(inserted!.id)
     }
     questionIds.push(ids)
@@ -47,12 +50,7 @@ export async function writeSeed(database: Database, data: SeedData): Promise<voi
       templateIds[application.template],
     ])
     for (const [number, answer] of application.answers.entries()) {
-      await database.query('INSERT INTO answers (number, answer, question_id, application_id) VALUES ($1, $2, $3, $4)', [
-        number,
-        answer,
-        questionIds[application.template]![number],
-        row!.id,
-      ])
+      await database.query('INSERT INTO answers (number, answer, question_id, application_id) VALUES ($1, $2, $3, $4)', [number, answer, questionIds[application.template]![number], row!.id])
     }
   }
 }

@@ -65,11 +65,22 @@ describe('the seed', () => {
     const one = await gql(app, query(1), { auth: headers.admin })
     assert.deepEqual(one.body.data!.user, {
       role: 'NONE',
-      applications: [{ id: 1, status: 'UNPROCESSED' }, { id: 3, status: 'REJECTED' }, { id: 2, status: 'ACCEPTED' }],
+      applications: [
+        { id: 1, status: 'UNPROCESSED' },
+        { id: 3, status: 'REJECTED' },
+        { id: 2, status: 'ACCEPTED' },
+      ],
       currentApplication: { id: 1 },
     })
     const two = await gql(app, query(2), { auth: headers.admin })
-    assert.deepEqual(two.body.data!.user, { role: 'USER', applications: [{ id: 4, status: 'ACCEPTED' }, { id: 5, status: 'REJECTED' }], currentApplication: null })
+    assert.deepEqual(two.body.data!.user, {
+      role: 'USER',
+      applications: [
+        { id: 4, status: 'ACCEPTED' },
+        { id: 5, status: 'REJECTED' },
+      ],
+      currentApplication: null,
+    })
   })
 })
 
@@ -108,13 +119,21 @@ describe('createApplication', () => {
   test('a third copy of a number already reported falls through to the other checks (as the original)', async () => {
     const call = await asNewUser('third:1')
     const { body } = await call(CREATE, { template: 'Dev offered', answers: [a(0, 'one'), a(0, 'two'), a(0, 'three')] })
-    assert.deepEqual(body.data!.createApplication.errors.map((e: { code: string }) => e.code), ['AMBIGUOUS_ANSWER_NUMBER', 'QUESTION_UNANSWERED', 'QUESTION_UNANSWERED'])
+    assert.deepEqual(
+      body.data!.createApplication.errors.map((e: { code: string }) => e.code),
+      ['AMBIGUOUS_ANSWER_NUMBER', 'QUESTION_UNANSWERED', 'QUESTION_UNANSWERED'],
+    )
   })
 
   test('ANSWER_TOO_SHORT counts UTF-16 code units and does not trim', async () => {
     const call = await asNewUser('short:1')
     const { body } = await call(CREATE, { template: 'Dev offered', answers: [a(0, 'a'), a(1, 'b'), a(2, ' '.repeat(250) + '😀'.repeat(124))] })
-    assert.deepEqual(body.data!.createApplication, { errors: [{ code: 'ANSWER_TOO_SHORT', data: { answerLength: 498, minimumLength: 500, number: 2 } }, { code: 'QUESTION_UNANSWERED', data: { number: 2 } }] })
+    assert.deepEqual(body.data!.createApplication, {
+      errors: [
+        { code: 'ANSWER_TOO_SHORT', data: { answerLength: 498, minimumLength: 500, number: 2 } },
+        { code: 'QUESTION_UNANSWERED', data: { number: 2 } },
+      ],
+    })
   })
 
   test('a valid application is stored as UNPROCESSED with the next id, and an empty template takes no answers', async () => {
@@ -122,7 +141,10 @@ describe('createApplication', () => {
     const { body } = await call(CREATE, { template: 'Dev offered', answers: valid() })
     assert.equal(body.data!.createApplication.status, 'UNPROCESSED')
     assert.equal(body.data!.createApplication.processTime, null)
-    assert.deepEqual(body.data!.createApplication.answers.map((x: { number: number }) => x.number), [0, 1, 2])
+    assert.deepEqual(
+      body.data!.createApplication.answers.map((x: { number: number }) => x.number),
+      [0, 1, 2],
+    )
     const id = body.data!.createApplication.id
     assert.ok(id >= 7)
     const other = await asNewUser('valid:2')
@@ -159,13 +181,20 @@ describe('updateApplication', () => {
     })
     const { body } = await gql(app, UPDATE, { auth: headers.admin, variables: { id: 3, answers: [a(1, 'Kotlin')] } })
     assert.equal(body.data!.updateApplication.status, 'REJECTED') // the status stays
-    assert.deepEqual(body.data!.updateApplication.answers.map((x: { answer: string }) => x.answer), ['Lorem ipsum dolor sit amet, co N0', 'Kotlin', LONG_ANSWER])
+    assert.deepEqual(
+      body.data!.updateApplication.answers.map((x: { answer: string }) => x.answer),
+      ['Lorem ipsum dolor sit amet, co N0', 'Kotlin', LONG_ANSWER],
+    )
   })
 
   test('TOO_LARGE applies to updates too (the size of the application as it would be stored)', async () => {
     const { body } = await gql(app, UPDATE, { auth: headers.admin, variables: { id: 1, answers: [a(0, 'x'.repeat(1024)), a(1, 'y'.repeat(1024)), a(2, 'z'.repeat(1024))] } })
     assert.equal(body.data!.updateApplication.status, 'UNPROCESSED') // 11 + 70 + 3072 is within the limit
-    const grow = await gql(app, 'mutation { createTemplate(name: "Big", questions: [' + Array.from({ length: 6 }, (_, i) => `{question: "Q${i}", number: ${i}, multiline: false}`).join(',') + ']) { __typename } }', { auth: headers.admin })
+    const grow = await gql(
+      app,
+      'mutation { createTemplate(name: "Big", questions: [' + Array.from({ length: 6 }, (_, i) => `{question: "Q${i}", number: ${i}, multiline: false}`).join(',') + ']) { __typename } }',
+      { auth: headers.admin },
+    )
     assert.equal(grow.body.data!.createTemplate.__typename, 'Template')
     const call = await asNewUser('big:1')
     const created = await call(CREATE, { template: 'Big', answers: Array.from({ length: 6 }, (_, i) => a(i, 'a')) })

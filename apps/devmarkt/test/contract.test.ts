@@ -46,7 +46,8 @@ function isDevmarktErrorShape(response: ContractResponse): boolean {
       only(error, ['message', 'locations', 'path', 'extensions']) &&
       typeof error.message === 'string' &&
       error.message.length > 0 &&
-      (error.locations === undefined || (Array.isArray(error.locations) && error.locations.every((location) => isObject(location) && typeof location.line === 'number' && typeof location.column === 'number'))) &&
+      (error.locations === undefined ||
+        (Array.isArray(error.locations) && error.locations.every((location) => isObject(location) && typeof location.line === 'number' && typeof location.column === 'number'))) &&
       (error.path === undefined || (Array.isArray(error.path) && error.path.every((segment) => typeof segment === 'string' || typeof segment === 'number'))) &&
       (error.extensions === undefined || isObject(error.extensions)),
   )

@@ -10,7 +10,8 @@ before(async () => {
 })
 after(() => app.close())
 
-const JS_ERROR_TEXT = /Maximum call stack|Cannot read propert|TypeError|ReferenceError|RangeError|undefined is not|is not iterable|is not a function|mercurius|FST_|MER_ERR|graphql-jit|Internal server error/i
+const JS_ERROR_TEXT =
+  /Maximum call stack|Cannot read propert|TypeError|ReferenceError|RangeError|undefined is not|is not iterable|is not a function|mercurius|FST_|MER_ERR|graphql-jit|Internal server error/i
 
 async function post(payload: string | Record<string, unknown>, auth = headers.admin) {
   const response = await app.app.inject({
@@ -104,12 +105,16 @@ describe('NUL and lone surrogates in strings', () => {
   const NUL_OR_SURROGATE = /must not contain NUL \(U\+0000\) or unpaired UTF-16 surrogate characters/
   const users = async () => (await gql(app, '{ user(id: {type: "nul", number: 1}) { __typename } }', { auth: headers.admin })).body.data!.user.__typename
 
-  function assertGraphqlRefusal(response: { status: number; body: any; text: string }) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  function assertGraphqlRefusal(response: { status: number; body: any; text: string }) {
     // A GraphQL-level error like any other invalid value: 200, no data. (A scalar that also finds
     // the value malformed, such as Long for "1\u0000", adds its own error.)
     assert.equal(response.status, 200, response.text)
     assert.equal(response.body.data ?? null, null, response.text)
-    assert.ok(response.body.errors.some((error: { message: string }) => NUL_OR_SURROGATE.test(error.message)), response.text)
+    assert.ok(
+      response.body.errors.some((error: { message: string }) => NUL_OR_SURROGATE.test(error.message)),
+      response.text,
+    )
     assert.doesNotMatch(response.text, JS_ERROR_TEXT)
   }
 
@@ -135,7 +140,15 @@ describe('NUL and lone surrogates in strings', () => {
       ['mutation ($t: String!) { createUser(userId: {type: $t, number: 1}, role: USER) { __typename } }', { t: 'nul\u0000' }],
       ['mutation ($u: UserIdInput!) { createUser(userId: $u, role: USER) { __typename } }', { u: { type: 'nul', number: '1\u0000' } }],
       ['query ($n: TemplateName!) { template(name: $n) { __typename } }', { n: 'Dev\u0000offered' }],
-      ['mutation ($a: [AnswerInput!]!) { createApplication(templateName: "Empty template", answers: $a) { __typename } }', { a: [{ number: 0, answer: 'ok' }, { number: 1, answer: '\u0000' }] }],
+      [
+        'mutation ($a: [AnswerInput!]!) { createApplication(templateName: "Empty template", answers: $a) { __typename } }',
+        {
+          a: [
+            { number: 0, answer: 'ok' },
+            { number: 1, answer: '\u0000' },
+          ],
+        },
+      ],
       ['mutation ($t: String!) { createUser(userId: {type: $t, number: 1}, role: USER) { __typename } }', { t: 'nul\uD800' }],
       ['mutation ($t: String!) { createUser(userId: {type: $t, number: 1}, role: USER) { __typename } }', { t: '\uDFFFnul' }],
     ]
@@ -168,7 +181,10 @@ describe('no CORS', () => {
       assertRefused({ status: response.statusCode, body: response.json(), text: response.body }, /^Method OPTIONS is not allowed on \/graphql/, 405)
       assert.equal(response.headers.allow, 'GET, POST')
       assert.match(response.headers['content-type'] as string, /application\/json/)
-      assert.deepEqual(Object.keys(response.headers).filter((name) => name.startsWith('access-control-')), [])
+      assert.deepEqual(
+        Object.keys(response.headers).filter((name) => name.startsWith('access-control-')),
+        [],
+      )
     }
   })
 
@@ -186,6 +202,9 @@ describe('no CORS', () => {
   test('a cross-origin POST gets its answer without CORS headers', async () => {
     const response = await app.app.inject({ method: 'POST', url: '/graphql', headers: { origin: 'https://example.org', authorization: headers.admin }, payload: { query: '{ roles }' } })
     assert.equal(response.statusCode, 200)
-    assert.deepEqual(Object.keys(response.headers).filter((name) => name.startsWith('access-control-')), [])
+    assert.deepEqual(
+      Object.keys(response.headers).filter((name) => name.startsWith('access-control-')),
+      [],
+    )
   })
 })

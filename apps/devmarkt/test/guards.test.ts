@@ -37,11 +37,9 @@ describe('admin-only fields', () => {
   }
 
   test('nothing the refused calls asked for happened', async () => {
-    const { body } = await gql(
-      app,
-      '{ templates { name } user(id: {type: "testuser", number: 2}) { ... on User { role } } application(id: 1) { ... on Application { status } } }',
-      { auth: headers.admin },
-    )
+    const { body } = await gql(app, '{ templates { name } user(id: {type: "testuser", number: 2}) { ... on User { role } } application(id: 1) { ... on Application { status } } }', {
+      auth: headers.admin,
+    })
     assert.deepEqual(body.data, {
       templates: [{ name: 'Dev offered' }, { name: 'Dev searched' }, { name: 'Empty template' }],
       user: { role: 'USER' },

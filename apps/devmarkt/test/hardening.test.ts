@@ -38,7 +38,51 @@ function prng(seed: number) {
 
 function randomDocuments(count: number): string[] {
   const random = prng(20261122)
-  const tokens = ['{', '}', '(', ')', '[', ']', ':', '...', '$', '@', '!', '=', '"x"', '"""', '0', '-1', '1e999', 'query', 'mutation', 'subscription', 'fragment', 'on', 'templates', 'template', 'name', 'questions', 'application', 'id', 'user', 'roles', '__schema', '__typename', 'createTemplate', 'Auth', 'null', 'true', '#', '\n', '\u0000', '\uffff', '😀', '\\', ',']
+  const tokens = [
+    '{',
+    '}',
+    '(',
+    ')',
+    '[',
+    ']',
+    ':',
+    '...',
+    '$',
+    '@',
+    '!',
+    '=',
+    '"x"',
+    '"""',
+    '0',
+    '-1',
+    '1e999',
+    'query',
+    'mutation',
+    'subscription',
+    'fragment',
+    'on',
+    'templates',
+    'template',
+    'name',
+    'questions',
+    'application',
+    'id',
+    'user',
+    'roles',
+    '__schema',
+    '__typename',
+    'createTemplate',
+    'Auth',
+    'null',
+    'true',
+    '#',
+    '\n',
+    '\u0000',
+    '\uffff',
+    '😀',
+    '\\',
+    ',',
+  ]
   return Array.from({ length: count }, () => Array.from({ length: 1 + Math.floor(random() * 40) }, () => tokens[Math.floor(random() * tokens.length)]).join(' '))
 }
 
@@ -59,7 +103,9 @@ function hostileRequests(): HostileRequest[] {
     post('operationName is an object', json({ query: '{ roles }', operationName: {} })),
     post('deeply nested JSON', '['.repeat(100_000) + ']'.repeat(100_000)),
     post('deeply nested variables', json({ query: 'query ($u: UserIdInput!) { user(id: $u) { __typename } }' }).replace('}', `,"variables":{"u":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}`)),
-    post('__proto__ in variables', '{"query":"query ($u: UserIdInput!) { user(id: $u) { __typename } }","variables":{"u":{"__proto__":{"type":"x"},"type":"testuser","number":1}}}', { authorization: 'PLACEHOLDER_ADMIN' }),
+    post('__proto__ in variables', '{"query":"query ($u: UserIdInput!) { user(id: $u) { __typename } }","variables":{"u":{"__proto__":{"type":"x"},"type":"testuser","number":1}}}', {
+      authorization: 'PLACEHOLDER_ADMIN',
+    }),
     post('body over the limit', Buffer.alloc(2 * 1024 * 1024, 'a')),
     post('invalid UTF-8', Buffer.from([0x7b, 0x22, 0x71, 0xff, 0xfe, 0x22, 0x7d])),
     // wrong content types
@@ -104,7 +150,19 @@ function hostileRequests(): HostileRequest[] {
     { name: 'plain GET on the WebSocket path', method: 'GET', url: '/graphql-ws' },
   ]
   // garbage headers
-  for (const header of ['Self', 'Self ', 'Foreign', 'Foreign  ', 'Foreign a b c', `Self ${'a'.repeat(50_000)}`, 'Self eyJhbGciOiJub25lIn0.e30.', 'Self ...', 'Foreign x internal:99999999999999999999999', 'Self \u00ff\u00fe', '\u0000']) {
+  for (const header of [
+    'Self',
+    'Self ',
+    'Foreign',
+    'Foreign  ',
+    'Foreign a b c',
+    `Self ${'a'.repeat(50_000)}`,
+    'Self eyJhbGciOiJub25lIn0.e30.',
+    'Self ...',
+    'Foreign x internal:99999999999999999999999',
+    'Self \u00ff\u00fe',
+    '\u0000',
+  ]) {
     requests.push(post(`Authorization ${JSON.stringify(header.slice(0, 40))}`, json({ query: '{ roles templates { name } }' }), { authorization: header }))
   }
   for (const [index, document] of randomDocuments(150).entries()) requests.push(query(`random document ${index}`, document))

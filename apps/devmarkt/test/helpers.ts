@@ -58,7 +58,6 @@ export async function gql(app: Devmarkt, query: string, options: { auth?: string
 export const UNAUTHORIZED = { message: 'No or invalid authentication found.', extensions: { classification: 'UNAUTHORIZED' } }
 export const forbiddenError = (type: string, field: string) => ({ message: `You're forbidden to use '${type}' @ '${field}'.`, extensions: { classification: 'FORBIDDEN' } })
 
-
 import { createHmac } from 'node:crypto'
 
 /** A token signed by hand: any header (alg none, HS512, …), any secret. */
@@ -68,4 +67,7 @@ export function handMadeToken(header: Record<string, unknown>, payload: Record<s
   return `${input}.${sign(input)}`
 }
 
-export const hmac = (algorithm: 'sha256' | 'sha512', secret = SECRET) => (input: string) => createHmac(algorithm, secret).update(input).digest('base64url')
+export const hmac =
+  (algorithm: 'sha256' | 'sha512', secret = SECRET) =>
+  (input: string) =>
+    createHmac(algorithm, secret).update(input).digest('base64url')

@@ -46,6 +46,9 @@ test('templates with and without questions, compiled too', async () => {
     const names = await gql(app, '{ templates { name } }', { auth: headers.user })
     assert.deepEqual(names.body, { data: { templates: [{ name: 'Dev offered' }, { name: 'Dev searched' }, { name: 'Empty template' }] } })
     const full = await gql(app, '{ templates { name questions { number } } }', { auth: headers.user })
-    assert.deepEqual(full.body.data!.templates.map((t: { questions: unknown[] }) => t.questions.length), [3, 4, 0])
+    assert.deepEqual(
+      full.body.data!.templates.map((t: { questions: unknown[] }) => t.questions.length),
+      [3, 4, 0],
+    )
   }
 })

@@ -70,7 +70,13 @@ describe('operations', () => {
     assert.match(page.headers['content-type'] as string, /text\/html/)
     assert.doesNotMatch(page.body, /https?:\/\//)
     const sources = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!)
-    assert.deepEqual(sources.sort(), ['/graphiql/assets/graphiql.min.css', '/graphiql/assets/graphiql.min.js', '/graphiql/assets/react-dom.production.min.js', '/graphiql/assets/react.production.min.js', '/graphiql/init.js'])
+    assert.deepEqual(sources.sort(), [
+      '/graphiql/assets/graphiql.min.css',
+      '/graphiql/assets/graphiql.min.js',
+      '/graphiql/assets/react-dom.production.min.js',
+      '/graphiql/assets/react.production.min.js',
+      '/graphiql/init.js',
+    ])
     for (const source of sources) {
       const asset = await app.app.inject({ method: 'GET', url: source })
       assert.equal(asset.statusCode, 200, source)
@@ -89,12 +95,21 @@ describe('QA mode', () => {
     assert.equal(response.body, '')
     const templates = await gql(app, '{ templates { name } }', { auth: headers.admin })
     assert.deepEqual(templates.body.data!.templates, [{ name: 'Dev offered' }, { name: 'Dev searched' }, { name: 'Empty template' }])
-    const created = await gql(app, 'mutation { createApplication(templateName: "Empty template", answers: []) { ... on Application { id } } }', { auth: `Foreign ${await jwt('internal:1')} seedcheck:1` })
+    const created = await gql(app, 'mutation { createApplication(templateName: "Empty template", answers: []) { ... on Application { id } } }', {
+      auth: `Foreign ${await jwt('internal:1')} seedcheck:1`,
+    })
     assert.deepEqual(created.body, { data: { createApplication: { id: 7 } } })
     // Statements prepared before a reset keep working after it (the original's bug #210).
     assert.equal((await app.app.inject({ method: 'POST', url: '/qa/seedDatabase' })).statusCode, 200)
     const again = await gql(app, '{ user(id: {type: "testuser", number: 1}) { ... on User { role applications { id status } } } }', { auth: headers.admin })
-    assert.deepEqual(again.body.data!.user, { role: 'NONE', applications: [{ id: 1, status: 'UNPROCESSED' }, { id: 3, status: 'REJECTED' }, { id: 2, status: 'ACCEPTED' }] })
+    assert.deepEqual(again.body.data!.user, {
+      role: 'NONE',
+      applications: [
+        { id: 1, status: 'UNPROCESSED' },
+        { id: 3, status: 'REJECTED' },
+        { id: 2, status: 'ACCEPTED' },
+      ],
+    })
   })
 
   test('outside QA mode there is no /qa route', async () => {
@@ -112,9 +127,7 @@ describe('banner', () => {
     const banner = await devmarkt.banner(app.config, app.app)
     assert.equal(banner.docsPath, '/graphiql')
     const credentials = Object.values(banner.credentials)
-    const roles = await Promise.all(
-      credentials.map(async (header) => (await gql(app, '{ user: roles templates { name } }', { auth: header })).body),
-    )
+    const roles = await Promise.all(credentials.map(async (header) => (await gql(app, '{ user: roles templates { name } }', { auth: header })).body))
     assert.deepEqual(roles[0]!.data!.user, ['ADMIN', 'USER', 'NONE']) // admin
     assert.equal(roles[1]!.data!.templates.length, 3) // testuser:2
     assert.ok(credentials.some((header) => header.startsWith('Foreign ') && header.endsWith(' discord:123456789012345678')))

@@ -93,13 +93,15 @@ async function eventually(check: () => Promise<void>): Promise<void> {
 const TEMPLATE_NAMES = '{ templates { name } }'
 
 test(
-  'two Devmarkt processes on one PostgreSQL and Redis: an application created through one reaches a subscriber on the other, a role change ends subscriptions and evicts cached callers everywhere, a template change reaches the other\'s templates cache',
+  "two Devmarkt processes on one PostgreSQL and Redis: an application created through one reaches a subscriber on the other, a role change ends subscriptions and evicts cached callers everywhere, a template change reaches the other's templates cache",
   { skip: databaseUrl && redisUrl ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL (two processes cannot share the embedded database)' },
   async () => {
     const headers = await headerFixtures()
     const first = await startProcess(await freePort(), 'qa') // migrates and seeds
     const second = await startProcess(await freePort(), 'none')
-    const created = await subscribeRaw(`${second.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', 'subscription { applicationCreated { id user { id { type number } } } }', { payload: headers.admin })
+    const created = await subscribeRaw(`${second.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', 'subscription { applicationCreated { id user { id { type number } } } }', {
+      payload: headers.admin,
+    })
     const deleted = await subscribeRaw(`${second.replace('http', 'ws')}/graphql-ws`, 'graphql-ws', 'subscription { applicationDeleted }', { payload: headers.user })
     await settle(500)
 

@@ -28,22 +28,35 @@ describe('graphql-transport-ws (graphql-ws client library)', () => {
     const client = createClient({ url: `${base}/graphql`, webSocketImpl: WebSocket, connectionParams: { Authorization: headers.admin }, lazy: false, retryAttempts: 0 })
     const received: unknown[] = []
     const done = new Promise<void>((resolve, reject) => {
-      const stop = client.subscribe({ query: CREATED }, {
-        next: (value) => {
-          received.push(value)
-          stop()
-          resolve()
+      const stop = client.subscribe(
+        { query: CREATED },
+        {
+          next: (value) => {
+            received.push(value)
+            stop()
+            resolve()
+          },
+          error: reject,
+          complete: () => resolve(),
         },
-        error: reject,
-        complete: () => resolve(),
-      })
+      )
     })
     await settle()
     const created = await createApplication(`Foreign ${headers.admin.slice(5)} viaTransport:1`)
     await done
     await client.dispose()
     assert.deepEqual(received, [
-      { data: { applicationCreated: { id: created.body.data!.createApplication.id, status: 'UNPROCESSED', user: { id: { type: 'viaTransport', number: 1 } }, template: { name: 'Empty template' }, answers: [] } } },
+      {
+        data: {
+          applicationCreated: {
+            id: created.body.data!.createApplication.id,
+            status: 'UNPROCESSED',
+            user: { id: { type: 'viaTransport', number: 1 } },
+            template: { name: 'Empty template' },
+            answers: [],
+          },
+        },
+      },
     ])
   })
 })
@@ -88,7 +101,7 @@ for (const protocol of ['graphql-transport-ws', 'graphql-ws'] as const) {
       client.close()
     })
 
-    test('a role change ends the user\'s subscriptions with complete; a deletion too', async () => {
+    test("a role change ends the user's subscriptions with complete; a deletion too", async () => {
       const auth = `Foreign ${headers.admin.slice(5)} roleChange${protocol === 'graphql-ws' ? 'a' : 'b'}:1`
       await createApplication(auth) // creates the user
       const first = await subscribeRaw(`${base}/graphql`, protocol, DELETED, { payload: auth })
@@ -153,7 +166,16 @@ describe('protocol edges', () => {
   })
 
   test('graphql-transport-ws: a subscribe without a string payload.query (or with a malformed payload) closes with 4400', async () => {
-    for (const payload of [{}, { query: 5 }, { query: null }, { query: ['{ roles }'] }, undefined, 'subscription { applicationDeleted }', { query: '{ roles }', variables: 'x' }, { query: '{ roles }', operationName: 7 }]) {
+    for (const payload of [
+      {},
+      { query: 5 },
+      { query: null },
+      { query: ['{ roles }'] },
+      undefined,
+      'subscription { applicationDeleted }',
+      { query: '{ roles }', variables: 'x' },
+      { query: '{ roles }', operationName: 7 },
+    ]) {
       const client = await RawClient.connect(`${base}/graphql`, 'graphql-transport-ws')
       const reason = new Promise<string>((resolve) => client.socket.once('close', (_code, text) => resolve(String(text))))
       client.send({ type: 'connection_init', payload: { Authorization: headers.admin } })

@@ -22,7 +22,10 @@ describe('reading', () => {
       body.data!.templates.map((t: { name: string }) => t.name),
       ['Dev offered', 'Dev searched', 'Empty template', 'apprentice'], // upper case sorts before lower case
     )
-    assert.deepEqual(body.data!.templates[3].questions, [{ number: 0, question: 'A' }, { number: 1, question: 'B' }])
+    assert.deepEqual(body.data!.templates[3].questions, [
+      { number: 0, question: 'A' },
+      { number: 1, question: 'B' },
+    ])
     await admin('mutation { deleteTemplate(name: "apprentice") }')
   })
 

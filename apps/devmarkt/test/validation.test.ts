@@ -63,7 +63,13 @@ describe('validation directives ("return null": field null, one error per violat
   test('answers: @NotBlank and @Size(1..1024) on create and update', async () => {
     const create = await gql(app, 'mutation ($answers: [AnswerInput!]!) { createApplication(templateName: "Dev offered", answers: $answers) { __typename } }', {
       auth: headers.user,
-      variables: { answers: [{ number: 0, answer: 'x'.repeat(1025) }, { number: 1, answer: ' ' }, { number: 2, answer: 'x'.repeat(1024) }] },
+      variables: {
+        answers: [
+          { number: 0, answer: 'x'.repeat(1025) },
+          { number: 1, answer: ' ' },
+          { number: 2, answer: 'x'.repeat(1024) },
+        ],
+      },
     })
     assert.deepEqual(create.body.data, { createApplication: null })
     assert.deepEqual(constraints(create.body), [
@@ -79,9 +85,13 @@ describe('validation directives ("return null": field null, one error per violat
   })
 
   test('validation of one field leaves its siblings alone', async () => {
-    const { body } = await gql(app, 'mutation { a: createUser(userId: {type: "", number: 1}, role: USER) { __typename } b: createUser(userId: {type: "fine", number: 1}, role: USER) { __typename } }', {
-      auth: headers.admin,
-    })
+    const { body } = await gql(
+      app,
+      'mutation { a: createUser(userId: {type: "", number: 1}, role: USER) { __typename } b: createUser(userId: {type: "fine", number: 1}, role: USER) { __typename } }',
+      {
+        auth: headers.admin,
+      },
+    )
     assert.deepEqual(body.data, { a: null, b: { __typename: 'User' } })
     assert.equal(body.errors!.length, 1)
   })
@@ -106,9 +116,17 @@ describe('the compiled path (mercurius jit compiles a document on its second use
       ['mutation ($a: [AnswerInput!]!) { createApplication(templateName: "Dev offered", answers: $a) { __typename } }', headers.admin, { a: [{ number: 0, answer: ' ' }] }],
       ['{ roles templates { name } }', headers.user, undefined],
       ['{ roles templates { name } }', undefined, undefined],
-      ['query ($id: ApplicationId!) { application(id: $id) { ... on Failure { errors { code data { __typename } } } ... on Application { id user { id { type number } } } } }', headers.second_user, { id: 4 }],
+      [
+        'query ($id: ApplicationId!) { application(id: $id) { ... on Failure { errors { code data { __typename } } } ... on Application { id user { id { type number } } } } }',
+        headers.second_user,
+        { id: 4 },
+      ],
       ['query ($u: UserIdInput!) { user(id: $u) { ... on User { id { number } } } }', headers.admin, { u: { type: 'testuser', number: '2' } }],
-      ['mutation ($q: [QuestionInput!]!) { createTemplate(name: "Jit", questions: $q) { ... on Failure { errors { code data { ... on NumberTemplateErrorData { number } } } } } }', headers.admin, { q: [question(0), question(0)] }],
+      [
+        'mutation ($q: [QuestionInput!]!) { createTemplate(name: "Jit", questions: $q) { ... on Failure { errors { code data { ... on NumberTemplateErrorData { number } } } } } }',
+        headers.admin,
+        { q: [question(0), question(0)] },
+      ],
     ]
     for (const [document, auth, variables] of cases) {
       const runs = []

@@ -41,10 +41,7 @@ describe('the portal in Chromium', { skip: browserSkip() }, () => {
       credentials: { 'Admin token': 'Bearer admin.token.value', 'User token': 'Bearer user.token.value' },
     }
     stopping = await standIn()
-    const entries: PortalEntry[] = [
-      steadyEntry,
-      { name: 'stand-in', url: stopping.url, docsUrl: `${stopping.url}/docs`, credentials: { 'Demo token': 'Bearer demo.token.value' } },
-    ]
+    const entries: PortalEntry[] = [steadyEntry, { name: 'stand-in', url: stopping.url, docsUrl: `${stopping.url}/docs`, credentials: { 'Demo token': 'Bearer demo.token.value' } }]
     portalApp = await portal.buildApp({ ...portal.loadConfig({ LOG_LEVEL: 'silent', PORTAL_HEALTH_TIMEOUT_MS: '1000' }), entries })
     portalUrl = await listen(portalApp)
     browser = await launchChromium()

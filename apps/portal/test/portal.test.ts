@@ -33,11 +33,14 @@ describe('portal configuration', () => {
   })
 
   test('an invalid port is refused with a message naming the variable', () => {
-    assert.throws(() => portal.loadConfig({ PORTAL_PORT: 'eighty' }), (error: unknown) => {
-      assert.ok(error instanceof ConfigError)
-      assert.equal(error.variable, 'PORTAL_PORT')
-      return true
-    })
+    assert.throws(
+      () => portal.loadConfig({ PORTAL_PORT: 'eighty' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError)
+        assert.equal(error.variable, 'PORTAL_PORT')
+        return true
+      },
+    )
   })
 })
 
@@ -129,7 +132,10 @@ describe('portal page and API', () => {
       assert.deepEqual((await lazy.inject({ method: 'GET', url: '/api/apps' })).json().apps, [])
       later.push(entries[0]!)
       const apps = (await lazy.inject({ method: 'GET', url: '/api/apps' })).json().apps as { name: string; status: string }[]
-      assert.deepEqual(apps.map(({ name, status }) => ({ name, status })), [{ name: 'devmarkt', status: 'up' }])
+      assert.deepEqual(
+        apps.map(({ name, status }) => ({ name, status })),
+        [{ name: 'devmarkt', status: 'up' }],
+      )
     } finally {
       await lazy.close()
     }

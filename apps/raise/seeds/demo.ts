@@ -23,9 +23,23 @@ export async function seedDemo(db: Db): Promise<void> {
     { id: DEMO_GROUP_ID, name: 'Demo' },
   ])
   await db.insert(users).values([
-    { id: '01GPYGDJ19Z43X6S7YMK8AVS01', name: 'Raise National', email: NATIONAL_ADMIN_EMAIL, groups: [NATIONAL, NATIONAL_TECH], securityTrainingCompletedAt: YEAR_9999, sendAccountCreationEmail: null },
+    {
+      id: '01GPYGDJ19Z43X6S7YMK8AVS01',
+      name: 'Raise National',
+      email: NATIONAL_ADMIN_EMAIL,
+      groups: [NATIONAL, NATIONAL_TECH],
+      securityTrainingCompletedAt: YEAR_9999,
+      sendAccountCreationEmail: null,
+    },
     { id: '01GPYGDJ19Z43X6S7YMK8AVS02', name: 'Raise Demo', email: DEMO_ADMIN_EMAIL, groups: [DEMO_GROUP_ID], securityTrainingCompletedAt: YEAR_9999, sendAccountCreationEmail: null },
-    { id: '01GPYGDJ19Z43X6S7YMK8AVS03', name: 'Raise Expired Security Training', email: EXPIRED_TRAINING_EMAIL, groups: [NATIONAL], securityTrainingCompletedAt: IN_2020, sendAccountCreationEmail: null },
+    {
+      id: '01GPYGDJ19Z43X6S7YMK8AVS03',
+      name: 'Raise Expired Security Training',
+      email: EXPIRED_TRAINING_EMAIL,
+      groups: [NATIONAL],
+      securityTrainingCompletedAt: IN_2020,
+      sendAccountCreationEmail: null,
+    },
   ])
   await db.insert(fundraisers).values({
     id: DEMO_FUNDRAISER_ID,
@@ -78,20 +92,70 @@ export async function seedDemo(db: Db): Promise<void> {
     ...row,
   })
   await db.insert(donations).values([
-    donation({ id: demoDonationIds.namey, donorName: 'Namey McNameface', donorEmail: 'namey@example.com', comment: 'Keep up the good work!', recurringAmount: 900, recurrenceFrequency: 'WEEKLY', donationAmount: 900, matchFundingAmount: 900, contributionAmount: 1000, stripeCustomerId: 'cus_demoNamey', stripePaymentMethodId: 'pm_demoNamey', emailConsentInformational: true }),
-    donation({ id: demoDonationIds.john, donorName: 'John Doe', donorEmail: 'johndoe@example.com', comment: 'Good luck!', donationAmount: 15000, matchFundingAmount: 15000, donationAmountPublic: false, createdAt: CREATED + 3600 }),
-    donation({ id: demoDonationIds.jane, donorName: 'Jane Doe', donorEmail: 'janedoe@example.com', comment: null, recurringAmount: 3000, recurrenceFrequency: 'MONTHLY', donationAmount: 9000, matchFundingAmount: 9000, contributionAmount: 1000, giftAid: true, addressLine1: '10 Downing Street', addressLine2: 'Westminster', addressLine3: 'London', addressPostcode: 'SW1A 2AA', addressCountry: 'United Kingdom', createdAt: CREATED + 7200 }),
+    donation({
+      id: demoDonationIds.namey,
+      donorName: 'Namey McNameface',
+      donorEmail: 'namey@example.com',
+      comment: 'Keep up the good work!',
+      recurringAmount: 900,
+      recurrenceFrequency: 'WEEKLY',
+      donationAmount: 900,
+      matchFundingAmount: 900,
+      contributionAmount: 1000,
+      stripeCustomerId: 'cus_demoNamey',
+      stripePaymentMethodId: 'pm_demoNamey',
+      emailConsentInformational: true,
+    }),
+    donation({
+      id: demoDonationIds.john,
+      donorName: 'John Doe',
+      donorEmail: 'johndoe@example.com',
+      comment: 'Good luck!',
+      donationAmount: 15000,
+      matchFundingAmount: 15000,
+      donationAmountPublic: false,
+      createdAt: CREATED + 3600,
+    }),
+    donation({
+      id: demoDonationIds.jane,
+      donorName: 'Jane Doe',
+      donorEmail: 'janedoe@example.com',
+      comment: null,
+      recurringAmount: 3000,
+      recurrenceFrequency: 'MONTHLY',
+      donationAmount: 9000,
+      matchFundingAmount: 9000,
+      contributionAmount: 1000,
+      giftAid: true,
+      addressLine1: '10 Downing Street',
+      addressLine2: 'Westminster',
+      addressLine3: 'London',
+      addressPostcode: 'SW1A 2AA',
+      addressCountry: 'United Kingdom',
+      createdAt: CREATED + 7200,
+    }),
   ])
   const payment = (id: string, donationId: string, at: number, donationAmount: number, contributionAmount: number, matchFundingAmount: number, reference: string | null): PaymentRow => ({
-    id, donationId, fundraiserId: DEMO_FUNDRAISER_ID, at, donationAmount, contributionAmount, matchFundingAmount, method: 'card', reference, status: 'paid',
+    id,
+    donationId,
+    fundraiserId: DEMO_FUNDRAISER_ID,
+    at,
+    donationAmount,
+    contributionAmount,
+    matchFundingAmount,
+    method: 'card',
+    reference,
+    status: 'paid',
   })
   const week = 7 * 86400
-  await db.insert(payments).values([
-    payment('01FGNSHH6X6X878ZNBZKY44J01', demoDonationIds.namey, CREATED, 900, 1000, 900, 'pi_demoNamey1'),
-    ...[1, 2, 3, 4].map((n) => payment(`01FGNSHH6X6X878ZNBZKY44J0${n + 1}`, demoDonationIds.namey, CREATED + n * week, 900, 0, 0, null)),
-    payment('01FGNSHH6X6X878ZNBZKY44J10', demoDonationIds.john, CREATED + 3600, 15000, 0, 15000, 'pi_demoJohn1'),
-    payment('01FGNSHH6X6X878ZNBZKY44J11', demoDonationIds.jane, CREATED + 7200, 3000, 1000, 3000, 'pi_demoJane1'),
-    payment('01FGNSHH6X6X878ZNBZKY44J12', demoDonationIds.jane, CREATED + 7200 + 30 * 86400, 3000, 0, 3000, null),
-    payment('01FGNSHH6X6X878ZNBZKY44J13', demoDonationIds.jane, CREATED + 7200 + 61 * 86400, 3000, 0, 3000, null),
-  ])
+  await db
+    .insert(payments)
+    .values([
+      payment('01FGNSHH6X6X878ZNBZKY44J01', demoDonationIds.namey, CREATED, 900, 1000, 900, 'pi_demoNamey1'),
+      ...[1, 2, 3, 4].map((n) => payment(`01FGNSHH6X6X878ZNBZKY44J0${n + 1}`, demoDonationIds.namey, CREATED + n * week, 900, 0, 0, null)),
+      payment('01FGNSHH6X6X878ZNBZKY44J10', demoDonationIds.john, CREATED + 3600, 15000, 0, 15000, 'pi_demoJohn1'),
+      payment('01FGNSHH6X6X878ZNBZKY44J11', demoDonationIds.jane, CREATED + 7200, 3000, 1000, 3000, 'pi_demoJane1'),
+      payment('01FGNSHH6X6X878ZNBZKY44J12', demoDonationIds.jane, CREATED + 7200 + 30 * 86400, 3000, 0, 3000, null),
+      payment('01FGNSHH6X6X878ZNBZKY44J13', demoDonationIds.jane, CREATED + 7200 + 61 * 86400, 3000, 0, 3000, null),
+    ])
 }

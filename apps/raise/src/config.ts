@@ -64,7 +64,14 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
   const stripeSettings = readStripeSettings(source)
   const stripeFake = stripeSettings.secretKey === undefined
   if (stripeFake && base.env === 'production') throw new ConfigError('STRIPE_SECRET_KEY', 'is required in production')
-  const webhookSecret = stripeSettings.webhookSecret ?? secret(source, base, 'STRIPE_WEBHOOK_SECRET', { generate: () => `whsec_${generateEcKey().slice(40, 72).replace(/[^A-Za-z0-9]/g, 'x')}` })
+  const webhookSecret =
+    stripeSettings.webhookSecret ??
+    secret(source, base, 'STRIPE_WEBHOOK_SECRET', {
+      generate: () =>
+        `whsec_${generateEcKey()
+          .slice(40, 72)
+          .replace(/[^A-Za-z0-9]/g, 'x')}`,
+    })
   const issuedAfter = env.raw('JWT_REQUIRE_ISSUED_AT_AFTER')
 
   return Object.freeze({

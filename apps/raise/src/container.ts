@@ -57,9 +57,7 @@ export async function createContainer(config: RaiseConfig, app: FastifyInstance)
       'mail.send': async (message) => void (await mailer.send(message)),
       'payments.collect': async () => void (await collectionService.collect({ subject: 'scheduler', sourceIp: '', userAgent: 'hearth-jobs', route: 'JOB payments.collect' })),
     },
-    schedules: config.schedulesEnabled
-      ? [{ name: 'raise.daily-collection', cron: config.collectionCron, job: 'payments.collect', payload: (slot) => ({ slot: slot.toISOString() }) }]
-      : [],
+    schedules: config.schedulesEnabled ? [{ name: 'raise.daily-collection', cron: config.collectionCron, job: 'payments.collect', payload: (slot) => ({ slot: slot.toISOString() }) }] : [],
   })
 
   const webhookService = createWebhookService({ database, stripe, webhookSecret: config.stripe.webhookSecret, jobs, fundraiserService, donationService, email })
@@ -76,9 +74,24 @@ export async function createContainer(config: RaiseConfig, app: FastifyInstance)
   const taskService = createTaskService({ database, slack, jobs, groupService, fundraiserService, email, log })
 
   return {
-    config, slack, tokens, mailer, stripe, fakeStripe, jobs,
-    fundraiserService, donationService, paymentService, publicService, webhookService, collectionService,
-    groupService, userService, auditLogService, loginService, taskService,
+    config,
+    slack,
+    tokens,
+    mailer,
+    stripe,
+    fakeStripe,
+    jobs,
+    fundraiserService,
+    donationService,
+    paymentService,
+    publicService,
+    webhookService,
+    collectionService,
+    groupService,
+    userService,
+    auditLogService,
+    loginService,
+    taskService,
   }
 }
 

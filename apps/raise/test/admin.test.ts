@@ -16,7 +16,8 @@ before(async () => {
 after(() => ctx.close())
 
 const fundraiser = async (id = DEMO_FUNDRAISER_ID) => (await ctx.request('GET', '/admin/fundraisers', { token: national })).body.find((row: { id: string }) => row.id === id)
-const donation = async (donationId: string, fundraiserId = DEMO_FUNDRAISER_ID) => (await ctx.request('GET', `/admin/fundraisers/${fundraiserId}/donations`, { token: national })).body.find((row: { id: string }) => row.id === donationId)
+const donation = async (donationId: string, fundraiserId = DEMO_FUNDRAISER_ID) =>
+  (await ctx.request('GET', `/admin/fundraisers/${fundraiserId}/donations`, { token: national })).body.find((row: { id: string }) => row.id === donationId)
 const refused = (response: { status: number; body: { message: string } }, pattern: RegExp = /^To (do this|edit \w+) you need to be in one of the groups/) => {
   assert.equal(response.status, 403, JSON.stringify(response.body))
   assert.match(response.body.message, pattern)
@@ -30,7 +31,7 @@ describe('fundraisers', () => {
     assert.equal(response.body[0].totalRaised, 52050)
   })
 
-  test('only National creates; defaults apply and groupsWithAccess is the caller\'s groups', async () => {
+  test("only National creates; defaults apply and groupsWithAccess is the caller's groups", async () => {
     refused(await ctx.request('POST', '/admin/fundraisers', { token: team, body: {} }))
     const created = await ctx.request('POST', '/admin/fundraisers', { token: await ctx.token([NATIONAL, LOCAL_GROUP]), body: { publicName: 'Made' } })
     assert.equal(created.status, 200)
@@ -39,11 +40,28 @@ describe('fundraisers', () => {
     assert.deepEqual(
       { ...row, id: undefined, activeFrom: undefined, activeTo: undefined, recurringDonationsTo: undefined },
       {
-        id: undefined, activeFrom: undefined, activeTo: undefined, recurringDonationsTo: undefined,
-        internalName: 'New Fundraiser', publicName: 'Made', paused: false, currency: 'gbp', goal: 100, totalRaised: 0, donationsCount: 0,
-        matchFundingRate: 0, matchFundingPerDonationLimit: null, matchFundingRemaining: null, minimumDonationAmount: null,
-        suggestedDonationAmountOneOff: 15000, suggestedDonationAmountWeekly: 900, suggestedContributionAmount: 1000,
-        eventLink: null, moreInvolvedLink: null, archived: false, groupsWithAccess: [NATIONAL, LOCAL_GROUP],
+        id: undefined,
+        activeFrom: undefined,
+        activeTo: undefined,
+        recurringDonationsTo: undefined,
+        internalName: 'New Fundraiser',
+        publicName: 'Made',
+        paused: false,
+        currency: 'gbp',
+        goal: 100,
+        totalRaised: 0,
+        donationsCount: 0,
+        matchFundingRate: 0,
+        matchFundingPerDonationLimit: null,
+        matchFundingRemaining: null,
+        minimumDonationAmount: null,
+        suggestedDonationAmountOneOff: 15000,
+        suggestedDonationAmountWeekly: 900,
+        suggestedContributionAmount: 1000,
+        eventLink: null,
+        moreInvolvedLink: null,
+        archived: false,
+        groupsWithAccess: [NATIONAL, LOCAL_GROUP],
       },
     )
     const audit = (await ctx.request('GET', `/admin/audit-logs/by-object/${created.body}`, { token: national })).body
@@ -84,7 +102,10 @@ describe('donations', () => {
   test('its team and National list them newest first; outsiders are refused', async () => {
     const list = await ctx.request('GET', `/admin/fundraisers/${DEMO_FUNDRAISER_ID}/donations`, { token: team })
     assert.equal(list.status, 200)
-    assert.deepEqual(list.body.map((row: { id: string }) => row.id), [demoDonationIds.jane, demoDonationIds.john, demoDonationIds.namey])
+    assert.deepEqual(
+      list.body.map((row: { id: string }) => row.id),
+      [demoDonationIds.jane, demoDonationIds.john, demoDonationIds.namey],
+    )
     refused(await ctx.request('GET', `/admin/fundraisers/${DEMO_FUNDRAISER_ID}/donations`, { token: outsider }))
     assert.equal((await ctx.request('GET', '/admin/fundraisers/01H0000000000000000000000Z/donations', { token: national })).status, 404)
   })
@@ -140,7 +161,9 @@ describe('payments', () => {
 
   test('a manual payment adds match funding (limited by the per-donation cap) and Gift Aid; a refund to zero uncounts the donation', async () => {
     const fundraiserId = (await ctx.request('POST', '/admin/fundraisers', { token: national, body: { matchFundingRate: 100, matchFundingPerDonationLimit: 1500, matchFundingRemaining: 5000 } })).body
-    const donationId = (await ctx.request('POST', `/admin/fundraisers/${fundraiserId}/donations`, { token: national, body: { giftAid: true, addressLine1: 'a', addressPostcode: 'b', addressCountry: 'c' } })).body
+    const donationId = (
+      await ctx.request('POST', `/admin/fundraisers/${fundraiserId}/donations`, { token: national, body: { giftAid: true, addressLine1: 'a', addressPostcode: 'b', addressCountry: 'c' } })
+    ).body
     assert.equal((await ctx.request('POST', base(donationId, fundraiserId), { token: national, body: { donationAmount: 1001, contributionAmount: 300 } })).status, 200)
     let row = await fundraiser(fundraiserId)
     assert.deepEqual([row.totalRaised, row.matchFundingRemaining, row.donationsCount], [1001 + 1001 + 250, 3999, 1])
@@ -191,7 +214,10 @@ describe('payments', () => {
     const cardUrl = `${base(donationId, fundraiserId)}/${card}`
     assert.equal((await ctx.request('PATCH', cardUrl, { token: national, body: { reference: 'x' } })).body.message, 'You cannot change the reference on a card payment')
     assert.equal((await ctx.request('PATCH', cardUrl, { token: national, body: { donationAmount: 1 } })).body.message, 'You cannot change the donationAmount on a card payment')
-    assert.equal((await ctx.request('PATCH', cardUrl, { token: national, body: { contributionAmount: 1 } })).body.message, 'You can only edit matchFundingAmount, status, donationAmount, contributionAmount and reference on a payment')
+    assert.equal(
+      (await ctx.request('PATCH', cardUrl, { token: national, body: { contributionAmount: 1 } })).body.message,
+      'You can only edit matchFundingAmount, status, donationAmount, contributionAmount and reference on a payment',
+    )
     const unknown = await ctx.request('PATCH', `${base(donationId, fundraiserId)}/01H0000000000000000000000Z`, { token: national, body: { reference: 'x' } })
     assert.equal(unknown.status, 404)
   })

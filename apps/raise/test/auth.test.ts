@@ -18,8 +18,7 @@ after(async () => {
   await google.close()
 })
 
-const sign = (payload: Record<string, unknown>, key = ctx.config.jwtPrivateKey) =>
-  new SignJWT(payload).setProtectedHeader({ alg: 'ES256' }).sign(key)
+const sign = (payload: Record<string, unknown>, key = ctx.config.jwtPrivateKey) => new SignJWT(payload).setProtectedHeader({ alg: 'ES256' }).sign(key)
 
 describe('middleware order and error contract', () => {
   test('a missing, misformatted, forged or expired token is 401; a malformed payload is 400', async () => {

@@ -20,10 +20,17 @@ async function recurringDonation(paymentMethod: string) {
   const donationId = ctx.stripe.paymentIntents.get(intentId)!.metadata.donationId as string
   // The saved card decides how the off-session charges go.
   if (paymentMethod !== 'pm_card_visa') {
-    assert.equal((await ctx.request('PATCH', `/admin/fundraisers/${fundraiserId}/donations/${donationId}`, { token: await ctx.token([NATIONAL, NATIONAL_TECH]), body: { stripePaymentMethodId: paymentMethod } })).status, 204)
+    assert.equal(
+      (await ctx.request('PATCH', `/admin/fundraisers/${fundraiserId}/donations/${donationId}`, { token: await ctx.token([NATIONAL, NATIONAL_TECH]), body: { stripePaymentMethodId: paymentMethod } }))
+        .status,
+      204,
+    )
   }
   // Time passes: the first instalment falls due.
-  const [due] = await ctx.database.query<{ id: string }>(`UPDATE payments SET at = $2 WHERE id = (SELECT id FROM payments WHERE donation_id = $1 AND status = 'scheduled' ORDER BY at LIMIT 1) RETURNING id`, [donationId, now - 10])
+  const [due] = await ctx.database.query<{ id: string }>(
+    `UPDATE payments SET at = $2 WHERE id = (SELECT id FROM payments WHERE donation_id = $1 AND status = 'scheduled' ORDER BY at LIMIT 1) RETURNING id`,
+    [donationId, now - 10],
+  )
   return { fundraiserId, donationId, dueId: due!.id }
 }
 
@@ -118,7 +125,9 @@ describe('scheduled collection', () => {
 
   test('the bulk task cancels scheduled card payments and returns their match funding to a limited pot', async () => {
     const now = Math.floor(Date.now() / 1000)
-    const fundraiserId = (await ctx.request('POST', '/admin/fundraisers', { body: { activeFrom: now - 60, recurringDonationsTo: now + 2.5 * 7 * 86400, matchFundingRate: 100, matchFundingRemaining: 10000 } })).body
+    const fundraiserId = (
+      await ctx.request('POST', '/admin/fundraisers', { body: { activeFrom: now - 60, recurringDonationsTo: now + 2.5 * 7 * 86400, matchFundingRate: 100, matchFundingRemaining: 10000 } })
+    ).body
     const response = await ctx.request('POST', `/public/fundraisers/${fundraiserId}/donation`, { token: null, body: donationRequest({ donationAmount: 1000, recurrenceFrequency: 'WEEKLY' }) })
     await ctx.stripe.confirm(response.body.stripeClientSecret.split('_secret_')[0])
     const pot = async () => (await ctx.request('GET', '/admin/fundraisers')).body.find((row: { id: string }) => row.id === fundraiserId).matchFundingRemaining

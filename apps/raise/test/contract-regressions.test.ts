@@ -23,11 +23,9 @@ async function newFundraiser(fields: Record<string, unknown> = {}): Promise<stri
   return response.body
 }
 
-const fundraiserById = async (fundraiserId: string) =>
-  (await ctx.request('GET', '/admin/fundraisers')).body.find((candidate: { id: string }) => candidate.id === fundraiserId)
+const fundraiserById = async (fundraiserId: string) => (await ctx.request('GET', '/admin/fundraisers')).body.find((candidate: { id: string }) => candidate.id === fundraiserId)
 const donationsOf = async (fundraiserId: string) => (await ctx.request('GET', `/admin/fundraisers/${fundraiserId}/donations`)).body
-const paymentsOf = async (fundraiserId: string, donationId: string) =>
-  (await ctx.request('GET', `/admin/fundraisers/${fundraiserId}/donations/${donationId}/payments`)).body
+const paymentsOf = async (fundraiserId: string, donationId: string) => (await ctx.request('GET', `/admin/fundraisers/${fundraiserId}/donations/${donationId}/payments`)).body
 
 /** A public donation, then the signed `payment_intent.succeeded` Stripe would send once the donor pays. */
 async function donateAndPay(fundraiserId: string, body: Record<string, unknown> = {}) {
@@ -70,11 +68,14 @@ describe('nulls are kept, stored and answered as null', () => {
     const payments = (await paymentsOf(fundraiserId, donation.id)).sort((a: { at: number }, b: { at: number }) => a.at - b.at)
     assert.equal(payments.length, 3)
     // The first payment, then the two weekly instalments with match funding reserved (spec §4.4 step 11).
-    assert.deepEqual(payments.map((payment: { status: string; matchFundingAmount: number | null }) => [payment.status, payment.matchFundingAmount]), [
-      ['paid', 900],
-      ['scheduled', 900],
-      ['scheduled', 900],
-    ])
+    assert.deepEqual(
+      payments.map((payment: { status: string; matchFundingAmount: number | null }) => [payment.status, payment.matchFundingAmount]),
+      [
+        ['paid', 900],
+        ['scheduled', 900],
+        ['scheduled', 900],
+      ],
+    )
     const after = await fundraiserById(fundraiserId)
     assert.equal(after.totalRaised, 1800)
     assert.equal(after.donationsCount, 1)

@@ -40,7 +40,10 @@ describe('groups', () => {
     const unknown = await ctx.request('PATCH', '/admin/groups/01H0000000000000000000000Z', { body: { name: 'x' } })
     assert.deepEqual([unknown.status, unknown.body.message], [404, 'group not found'])
     const audit = (await ctx.request('GET', `/admin/audit-logs/by-object/${created.body}`)).body
-    assert.deepEqual(audit.map((entry: { action: string }) => entry.action), ['edit', 'create'])
+    assert.deepEqual(
+      audit.map((entry: { action: string }) => entry.action),
+      ['edit', 'create'],
+    )
   })
 })
 

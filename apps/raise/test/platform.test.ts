@@ -35,9 +35,15 @@ test('serves the committed OpenAPI 3.1 contract with all 28 operations, and /doc
   assert.equal(document.openapi, '3.1.0')
   const committed = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'openapi.json'), 'utf8'))
   const operations = (doc: { paths: Record<string, Record<string, { operationId?: string }>> }) =>
-    Object.values(doc.paths).flatMap((methods) => Object.values(methods).map((operation) => operation.operationId)).filter(Boolean).sort()
+    Object.values(doc.paths)
+      .flatMap((methods) => Object.values(methods).map((operation) => operation.operationId))
+      .filter(Boolean)
+      .sort()
   assert.equal(operations(committed).length, 28)
-  assert.deepEqual(operations(document).filter((id) => id !== 'devConfirmPaymentIntent'), operations(committed))
+  assert.deepEqual(
+    operations(document).filter((id) => id !== 'devConfirmPaymentIntent'),
+    operations(committed),
+  )
   assert.equal((await ctx.app.inject({ method: 'GET', url: '/docs/' })).statusCode, 200)
 })
 
@@ -49,7 +55,9 @@ test('CORS allows any origin, and every response carries X-Raise-Version', async
 })
 
 test('every route answers malformed input with a 4xx in the original shape', async () => {
-  const document = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { requestBody?: unknown; parameters?: { in: string; name: string }[] }>> }
+  const document = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    paths: Record<string, Record<string, { requestBody?: unknown; parameters?: { in: string; name: string }[] }>>
+  }
   const token = await ctx.token(['01GPY6D06N6EHEE0RGRNZJ60K7', '01GPY6D06NTBC0674WHR7H60YT'])
   let checked = 0
   for (const [path, methods] of Object.entries(document.paths)) {

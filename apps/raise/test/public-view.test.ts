@@ -55,7 +55,15 @@ describe('public fundraiser view', () => {
 
     // Inserted out of id order; createdAt deliberately disagrees with the id order.
     await ctx.database.db.insert(donations).values([
-      donation('01HB0000000000000000000002', fundraiserId, { createdAt: 1_700_000_300, comment: 'all shown', giftAid: true, donationAmount: 1234.5, matchFundingAmount: 9_007_199_254, recurringAmount: 500, recurrenceFrequency: 'WEEKLY' }),
+      donation('01HB0000000000000000000002', fundraiserId, {
+        createdAt: 1_700_000_300,
+        comment: 'all shown',
+        giftAid: true,
+        donationAmount: 1234.5,
+        matchFundingAmount: 9_007_199_254,
+        recurringAmount: 500,
+        recurrenceFrequency: 'WEEKLY',
+      }),
       donation('01HB0000000000000000000005', fundraiserId, { createdAt: 1_700_000_100, namePublic: false, comment: 'amounts only' }),
       donation('01HB0000000000000000000001', fundraiserId, { createdAt: 1_700_000_200, donationAmountPublic: false, comment: null }),
       donation('01HB0000000000000000000004', fundraiserId, { overallPublic: false, comment: 'not public' }),
@@ -80,6 +88,9 @@ describe('public fundraiser view', () => {
     assert.ok(response.body.endsWith(`"donations":[${expected.join(',')}]}`), response.body)
 
     const empty = await ctx.request('GET', `/public/fundraisers/${other}`, { token: null })
-    assert.deepEqual(empty.body.donations.map((row: { id: string }) => row.id), ['01HB0000000000000000000007'])
+    assert.deepEqual(
+      empty.body.donations.map((row: { id: string }) => row.id),
+      ['01HB0000000000000000000007'],
+    )
   })
 })

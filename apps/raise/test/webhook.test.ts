@@ -63,7 +63,10 @@ describe('public donation creation', () => {
     assert.equal(result.amount, 1900)
     assert.equal(result.currency, 'gbp')
     assert.equal(result.futurePayments.length, 2)
-    assert.deepEqual(result.futurePayments.map((payment: { amount: number }) => payment.amount), [900, 900])
+    assert.deepEqual(
+      result.futurePayments.map((payment: { amount: number }) => payment.amount),
+      [900, 900],
+    )
     assert.equal(result.totalDonationAmount, 2700)
     assert.equal(result.intent.amount, 1900)
     assert.equal(result.intent.setup_future_usage, 'off_session')
@@ -122,9 +125,20 @@ describe('public donation creation', () => {
 describe('Stripe webhook', () => {
   test('a one-off donation confirmed through Stripe is credited with match funding and Gift Aid, counted, and confirmed by email', async () => {
     const fundraiserId = await newFundraiser({ matchFundingRemaining: 100000, matchFundingPerDonationLimit: 15000 })
-    const result = await donate(fundraiserId, { donationAmount: 10000, contributionAmount: 500, giftAid: true, addressLine1: '1 Road', addressPostcode: 'AB1 2CD', addressCountry: 'UK', donorEmail: 'oneoff@example.com' })
+    const result = await donate(fundraiserId, {
+      donationAmount: 10000,
+      contributionAmount: 500,
+      giftAid: true,
+      addressLine1: '1 Road',
+      addressPostcode: 'AB1 2CD',
+      addressCountry: 'UK',
+      donorEmail: 'oneoff@example.com',
+    })
     assert.equal((await ctx.stripe.confirm(result.intentId)).status, 200)
-    assert.deepEqual(ctx.stripe.deliveries.filter((delivery) => delivery.paymentIntentId === result.intentId).map((delivery) => delivery.status), [204])
+    assert.deepEqual(
+      ctx.stripe.deliveries.filter((delivery) => delivery.paymentIntentId === result.intentId).map((delivery) => delivery.status),
+      [204],
+    )
     const { fundraiser, donations } = await state(fundraiserId)
     assert.equal(fundraiser.totalRaised, 10000 + 10000 + 2500)
     assert.equal(fundraiser.donationsCount, 1)
@@ -152,7 +166,14 @@ describe('Stripe webhook', () => {
     assert.match(donations[0].stripeCustomerId, /^cus_/)
     assert.match(donations[0].stripePaymentMethodId, /^pm_/)
     const payments = (await ctx.request('GET', `/admin/fundraisers/${fundraiserId}/donations/${donations[0].id}/payments`)).body.sort((a: { at: number }, b: { at: number }) => a.at - b.at)
-    assert.deepEqual(payments.map((payment: { status: string; matchFundingAmount: number }) => [payment.status, payment.matchFundingAmount]), [['paid', 900], ['scheduled', 900], ['scheduled', 200]])
+    assert.deepEqual(
+      payments.map((payment: { status: string; matchFundingAmount: number }) => [payment.status, payment.matchFundingAmount]),
+      [
+        ['paid', 900],
+        ['scheduled', 900],
+        ['scheduled', 200],
+      ],
+    )
     assert.equal(fundraiser.totalRaised, 900 + 900, 'only the paid instalment counts')
     const mail = await ctx.smtp.waitFor((candidate) => candidate.to.includes('weekly@example.com'))
     assert.match(mail.text, /You also set up future donations:/)
@@ -220,7 +241,11 @@ describe('Stripe webhook', () => {
     const responses = await Promise.all(Array.from({ length: 6 }, () => post(payload, signature)))
     const statuses = responses.map((response) => response.statusCode)
     assert.ok(statuses.includes(204))
-    assert.deepEqual(statuses.filter((status) => status !== 204 && status !== 409), [], String(statuses))
+    assert.deepEqual(
+      statuses.filter((status) => status !== 204 && status !== 409),
+      [],
+      String(statuses),
+    )
     const { fundraiser, donations } = await state(fundraiserId)
     assert.equal(donations[0].donationAmount, 2000)
     assert.equal(fundraiser.totalRaised, 4000)

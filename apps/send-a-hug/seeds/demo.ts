@@ -53,8 +53,12 @@ export async function loadDemoSeed(database: Database): Promise<void> {
     await q("INSERT INTO notifications (for_id, from_id, type, text, date) VALUES ($1, $2, 'hug', 'You got a hug', now())", [userId(3), userId(from)])
   }
   const [thread] = await q<{ id: number }>('INSERT INTO threads (user_1_id, user_2_id) VALUES ($1, $2) RETURNING id', [userId(2), userId(3)])
-  await q('INSERT INTO messages (from_id, for_id, text, date, thread) VALUES ($1, $2, $3, now() - interval \'1 hour\', $4), ($2, $1, $5, now(), $4)', [
-    userId(2), userId(3), 'Hang in there, the first week is always the hardest!', thread!.id, 'Thank you, that means a lot.',
+  await q("INSERT INTO messages (from_id, for_id, text, date, thread) VALUES ($1, $2, $3, now() - interval '1 hour', $4), ($2, $1, $5, now(), $4)", [
+    userId(2),
+    userId(3),
+    'Hang in there, the first week is always the hardest!',
+    thread!.id,
+    'Thank you, that means a lot.',
   ])
   await q("INSERT INTO notifications (for_id, from_id, type, text, date) VALUES ($1, $2, 'message', 'You have a new message', now())", [userId(3), userId(2)])
   await q("INSERT INTO filters (filter) VALUES ('idiot')")

@@ -47,7 +47,15 @@ const posts: [number, number, string, string, number][] = [
   [45, 4, 'button 2', '2020-10-31 15:26:48.043', 0],
 ]
 
-const threads: [number, number, number][] = [[1, 1, 1], [2, 1, 5], [3, 1, 4], [4, 4, 5], [6, 9, 5], [7, 20, 4], [8, 20, 1]]
+const threads: [number, number, number][] = [
+  [1, 1, 1],
+  [2, 1, 5],
+  [3, 1, 4],
+  [4, 4, 5],
+  [6, 9, 5],
+  [7, 20, 4],
+  [8, 20, 1],
+]
 
 // id, from, for, thread, fromDeleted, forDeleted, date
 const messages: [number, number, number, number, boolean, boolean, string][] = [
@@ -69,7 +77,13 @@ const messages: [number, number, number, number, boolean, boolean, string][] = [
 
 function reportRows() {
   const rows: [number, string, number, number | null, number, string, string, boolean, boolean][] = []
-  const postTargets: [number | null, number][] = [[9, 1], [11, 1], [25, 4], [28, 4], [null, 4]]
+  const postTargets: [number | null, number][] = [
+    [9, 1],
+    [11, 1],
+    [25, 4],
+    [28, 4],
+    [null, 4],
+  ]
   for (let id = 1; id <= 44; id += 1) {
     const date = new Date(Date.UTC(2020, 5, 1, 10, 0, 0) + id * 86_400_000 * 3).toISOString().replace('T', ' ').replace('Z', '')
     if (id === 6 || id === 7 || id === 35) {
@@ -108,14 +122,43 @@ async function insertRows(database: Database, table: string, columns: string[], 
 export async function loadQaSeed(database: Database): Promise<void> {
   // The test seed variant of role 4 ("new user") may report (spec §3.2).
   await database.query('INSERT INTO roles_permissions_map (role_id, permission_id) VALUES (4, 8) ON CONFLICT DO NOTHING')
-  await insertRows(database, 'filters', ['id', 'filter'], [[1, 'filtered_word_1'], [2, 'filtered_word_2']])
+  await insertRows(
+    database,
+    'filters',
+    ['id', 'filter'],
+    [
+      [1, 'filtered_word_1'],
+      [2, 'filtered_word_2'],
+    ],
+  )
   await insertRows(
     database,
     'users',
-    ['id', 'display_name', 'firebase_id', 'role_id', 'received_hugs', 'given_hugs', 'login_count', 'release_date', 'auto_refresh', 'refresh_rate', 'email_verified', 'last_notifications_read', 'push_enabled', 'selected_character', 'icon_colours'],
+    [
+      'id',
+      'display_name',
+      'firebase_id',
+      'role_id',
+      'received_hugs',
+      'given_hugs',
+      'login_count',
+      'release_date',
+      'auto_refresh',
+      'refresh_rate',
+      'email_verified',
+      'last_notifications_read',
+      'push_enabled',
+      'selected_character',
+      'icon_colours',
+    ],
     users.map((row) => [...row, false, 'kitty', colours]),
   )
-  await insertRows(database, 'posts', ['id', 'user_id', 'text', 'date', 'given_hugs', 'sent_hugs'], posts.map(([id, author, text, date, hugs]) => [id, author, text, date, hugs, id >= 43 ? [] : [4]]))
+  await insertRows(
+    database,
+    'posts',
+    ['id', 'user_id', 'text', 'date', 'given_hugs', 'sent_hugs'],
+    posts.map(([id, author, text, date, hugs]) => [id, author, text, date, hugs, id >= 43 ? [] : [4]]),
+  )
   await insertRows(database, 'threads', ['id', 'user_1_id', 'user_2_id'], threads)
   await insertRows(
     database,
@@ -126,9 +169,23 @@ export async function loadQaSeed(database: Database): Promise<void> {
   await insertRows(database, 'reports', ['id', 'type', 'user_id', 'post_id', 'reporter', 'report_reason', 'date', 'dismissed', 'closed'], reportRows())
   await insertRows(database, 'notifications', ['id', 'for_id', 'from_id', 'type', 'text', 'date', 'read'], notificationRows())
   const subscription = JSON.stringify({ endpoint: 'https://fcm.googleapis.com/fcm/send/epyhl2GD', expirationTime: null, keys: { p256dh: 'fdsfd', auth: 'dfs' } })
-  await insertRows(database, 'subscriptions', ['id', '"user"', 'endpoint', 'subscription_data'], [1, 5, 4].map((user, index) => [index + 1, user, 'https://fcm.googleapis.com/fcm/send/epyhl2GD', subscription]))
+  await insertRows(
+    database,
+    'subscriptions',
+    ['id', '"user"', 'endpoint', 'subscription_data'],
+    [1, 5, 4].map((user, index) => [index + 1, user, 'https://fcm.googleapis.com/fcm/send/epyhl2GD', subscription]),
+  )
   // Next ids as the original's fixture leaves them.
-  for (const [table, next] of [['users', 23], ['posts', 46], ['messages', 27], ['threads', 9], ['reports', 45], ['notifications', 96], ['subscriptions', 4], ['filters', 3]] as const) {
+  for (const [table, next] of [
+    ['users', 23],
+    ['posts', 46],
+    ['messages', 27],
+    ['threads', 9],
+    ['reports', 45],
+    ['notifications', 96],
+    ['subscriptions', 4],
+    ['filters', 3],
+  ] as const) {
     await database.query(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), ${next - 1})`)
   }
 }

@@ -94,7 +94,13 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
     const credentials: Record<string, string> = {}
     const issuer = app.sendAHug.identity.issuer
     if (!issuer) return { docsPath: '/docs', credentials: { tokens: `Firebase project ${config.identity.projectId}: sign in through Firebase` } }
-    const accounts = config.seed === 'qa' ? [{ label: 'admin (QA user14)', firebaseId: 'ijkl' }, { label: 'user (QA shirb)', firebaseId: 'abcd' }] : demoAccounts
+    const accounts =
+      config.seed === 'qa'
+        ? [
+            { label: 'admin (QA user14)', firebaseId: 'ijkl' },
+            { label: 'user (QA shirb)', firebaseId: 'abcd' },
+          ]
+        : demoAccounts
     for (const account of accounts) {
       credentials[`${account.label} — Authorization`] = `Bearer ${await issuer.mint({ sub: account.firebaseId, email_verified: true }, { expiresInSeconds: 7 * 24 * 3600 })}`
     }

@@ -11,7 +11,10 @@ export function acceptJsonBodies(app: FastifyInstance): void {
     const text = (body as string).trim()
     if (text === '') return done(null, undefined)
     try {
-      done(null, JSON.parse(text, (key, value) => (key === '__proto__' ? undefined : value)))
+      done(
+        null,
+        JSON.parse(text, (key, value) => (key === '__proto__' ? undefined : value)),
+      )
     } catch {
       done(Object.assign(new SyntaxError('Request body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), undefined)
     }

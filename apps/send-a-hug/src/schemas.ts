@@ -5,7 +5,6 @@ import { CLIENT_DATE_PATTERN } from './rules/dates.ts'
 
 export { LIMITS }
 
-
 export const Id = Type.Integer({ minimum: LIMITS.integerMin, maximum: LIMITS.integerMax })
 export const Success = Type.Literal(true)
 export const HttpDate = Type.Union([Type.String({ description: 'RFC 1123, e.g. "Mon, 08 Jun 2020 14:43:15 GMT"' }), Type.Null()])

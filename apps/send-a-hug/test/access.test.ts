@@ -48,10 +48,16 @@ describe('authentication and permissions', () => {
       `SELECT r.name, array_agg(p.permission ORDER BY p.id) AS permissions FROM roles r
        JOIN roles_permissions_map m ON m.role_id = r.id JOIN permissions p ON p.id = m.permission_id GROUP BY r.id, r.name ORDER BY r.id`,
     )
-    assert.deepEqual(rows.map((row) => row.name), ['admin', 'moderator', 'user', 'new user', 'blocked user'])
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      ['admin', 'moderator', 'user', 'new user', 'blocked user'],
+    )
     for (const row of rows) assert.deepEqual([...row.permissions].sort(), [...roleMap.map[row.name as keyof typeof roleMap.map]].sort(), row.name)
     const permissions = await h.database.query<{ id: number; permission: string }>('SELECT id, permission FROM permissions ORDER BY id')
-    assert.deepEqual(permissions.map((row) => row.permission), [...PERMISSIONS])
+    assert.deepEqual(
+      permissions.map((row) => row.permission),
+      [...PERMISSIONS],
+    )
   })
 
   for (const route of protectedRoutes) {
@@ -109,7 +115,11 @@ describe('authentication and permissions', () => {
   })
 
   test('public routes need no token', async () => {
-    for (const [method, url, payload] of [['GET', '/'], ['GET', '/posts/new'], ['POST', '/', { search: 'test' }]] as const) {
+    for (const [method, url, payload] of [
+      ['GET', '/'],
+      ['GET', '/posts/new'],
+      ['POST', '/', { search: 'test' }],
+    ] as const) {
       assert.equal((await h.app.inject({ method, url, payload })).statusCode, 200, url)
     }
   })

@@ -21,7 +21,9 @@ after(() => h.close())
 /** The seeded callers by the role names of permissions.ts. */
 const seededCallers: Record<string, Role> = { admin: 'admin', moderator: 'moderator', user: 'user', 'new user': 'newUser', 'blocked user': 'blocked' }
 const holders = (requirement: string, holds: boolean) =>
-  Object.entries(seededCallers).filter(([role]) => satisfiedRequirements(granted.get(role) ?? []).includes(requirement) === holds).map(([, caller]) => caller)
+  Object.entries(seededCallers)
+    .filter(([role]) => satisfiedRequirements(granted.get(role) ?? []).includes(requirement) === holds)
+    .map(([, caller]) => caller)
 const headersOf = async (caller: Role) => ({ authorization: `Bearer ${await h.token(caller)}` })
 
 /** Spec §0.4: `{success: false, code, message}` where message is a fixed text or `{code, description}`. */

@@ -20,9 +20,14 @@ describe('reading, sending and deleting messages', () => {
     assert.equal(body.current_page, 1)
     assert.equal(body.total_pages, 1)
     assert.deepEqual(body.messages[3], {
-      id: 3, fromId: 5, from: { displayName: 'user52', selectedIcon: 'kitty', iconColours: { character: '#ba9f93', lbg: '#e2a275', rbg: '#f8eee4', item: '#f4b56a' } },
-      forId: 1, for: { displayName: 'shirb', selectedIcon: 'kitty', iconColours: { character: '#ba9f93', lbg: '#e2a275', rbg: '#f8eee4', item: '#f4b56a' } },
-      messageText: 'message 3', date: 'Tue, 09 Jun 2020 08:15:23 GMT', threadID: 2,
+      id: 3,
+      fromId: 5,
+      from: { displayName: 'user52', selectedIcon: 'kitty', iconColours: { character: '#ba9f93', lbg: '#e2a275', rbg: '#f8eee4', item: '#f4b56a' } },
+      forId: 1,
+      for: { displayName: 'shirb', selectedIcon: 'kitty', iconColours: { character: '#ba9f93', lbg: '#e2a275', rbg: '#f8eee4', item: '#f4b56a' } },
+      messageText: 'message 3',
+      date: 'Tue, 09 Jun 2020 08:15:23 GMT',
+      threadID: 2,
     })
   })
 
@@ -30,7 +35,10 @@ describe('reading, sending and deleting messages', () => {
     assert.deepEqual(ids(h.json(await h.call('user', { method: 'GET', url: '/messages?type=outbox' }))), [7, 1])
     const threads = h.json(await h.call('user', { method: 'GET', url: '/messages?type=threads' }))
     assert.deepEqual(ids(threads), [1, 2, 3])
-    assert.deepEqual(threads.messages.map((thread: { numMessages: number }) => thread.numMessages), [1, 2, 3])
+    assert.deepEqual(
+      threads.messages.map((thread: { numMessages: number }) => thread.numMessages),
+      [1, 2, 3],
+    )
     assert.equal(threads.messages[2].latestMessage, 'Tue, 14 Jul 2020 20:12:40 GMT')
     assert.deepEqual([threads.messages[1].user1Id, threads.messages[1].user2Id, threads.messages[1].user2.displayName], [1, 5, 'user52'])
     assert.deepEqual(ids(h.json(await h.call('user', { method: 'GET', url: '/messages?type=thread&threadID=3' }))), [22, 21, 9])
@@ -121,7 +129,7 @@ describe('clearing mailboxes', () => {
     assert.deepEqual(h.json(await h.call('user', { method: 'DELETE', url: '/messages/inbox' })), { success: true, userID: 1, deleted: 7 })
     assert.deepEqual(ids(h.json(await h.call('user', { method: 'GET', url: '/messages' }))), [])
     assert.equal((await h.database.query('SELECT id FROM messages WHERE for_id = 1 AND from_deleted')).length, 0)
-    assert.ok(ids(h.json(await h.call('admin', { method: 'GET', url: '/messages?type=outbox' }))).includes(21), "senders keep their copies")
+    assert.ok(ids(h.json(await h.call('admin', { method: 'GET', url: '/messages?type=outbox' }))).includes(21), 'senders keep their copies')
   })
 
   test('clearing the outbox', async () => {

@@ -18,13 +18,41 @@ describe('reports', () => {
   test('POST /reports files post and user reports as the caller', async () => {
     const post = await h.call('user', { method: 'POST', url: '/reports', payload: { type: 'Post', userID: 4, postID: 25, reportReason: 'not nice', date, reporter: 9, closed: true } })
     assert.equal(post.statusCode, 200)
-    assert.deepEqual(h.json(post).report, { id: 45, type: 'Post', userID: 4, reporter: 1, reportReason: 'not nice', date: 'Wed, 01 May 2024 10:00:00 GMT', dismissed: false, closed: false, postID: 25, text: 'for report' })
+    assert.deepEqual(h.json(post).report, {
+      id: 45,
+      type: 'Post',
+      userID: 4,
+      reporter: 1,
+      reportReason: 'not nice',
+      date: 'Wed, 01 May 2024 10:00:00 GMT',
+      dismissed: false,
+      closed: false,
+      postID: 25,
+      text: 'for report',
+    })
     const user = await h.call('newUser', { method: 'POST', url: '/reports', payload: { type: 'user', userID: 5, reportReason: 'rude', date } })
     assert.equal(user.statusCode, 200, 'new users may report in the QA seed')
-    assert.deepEqual(h.json(user).report, { id: 46, type: 'User', userID: 5, reporter: 22, reportReason: 'rude', date: 'Wed, 01 May 2024 10:00:00 GMT', dismissed: false, closed: false, displayName: 'user52' })
+    assert.deepEqual(h.json(user).report, {
+      id: 46,
+      type: 'User',
+      userID: 5,
+      reporter: 22,
+      reportReason: 'rude',
+      date: 'Wed, 01 May 2024 10:00:00 GMT',
+      dismissed: false,
+      closed: false,
+      displayName: 'user52',
+    })
     const board = h.json(await h.call('admin', { method: 'GET', url: '/reports' }))
-    assert.deepEqual(board.userReports.map((report: { id: number }) => report.id), [46], 'a lower-case type is stored as "User" and so shows on the board')
-    assert.deepEqual(board.postReports.map((report: { id: number }) => report.id), [45])
+    assert.deepEqual(
+      board.userReports.map((report: { id: number }) => report.id),
+      [46],
+      'a lower-case type is stored as "User" and so shows on the board',
+    )
+    assert.deepEqual(
+      board.postReports.map((report: { id: number }) => report.id),
+      [45],
+    )
     assert.equal(board.totalPostPages, 1)
   })
 
@@ -69,7 +97,10 @@ describe('filters', () => {
   test('GET /filters pages by 10 in id order', async () => {
     assert.deepEqual(h.json(await h.call('admin', { method: 'GET', url: '/filters' })), {
       success: true,
-      words: [{ id: 1, filter: 'filtered_word_1' }, { id: 2, filter: 'filtered_word_2' }],
+      words: [
+        { id: 1, filter: 'filtered_word_1' },
+        { id: 2, filter: 'filtered_word_2' },
+      ],
       total_pages: 1,
     })
   })

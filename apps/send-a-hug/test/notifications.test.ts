@@ -34,7 +34,14 @@ describe('in-app notifications', () => {
     assert.equal((await h.call('user', { method: 'PATCH', url: '/notifications', payload: { notification_ids: 'all', read: true } })).statusCode, 200)
     assert.equal(h.json(await h.call('user', { method: 'GET', url: '/notifications' })).newCount, 0)
     assert.equal(h.json(await h.call('admin', { method: 'GET', url: '/notifications' })).newCount, 18, "another user's are untouched")
-    for (const payload of [{ notification_ids: [], read: true }, { notification_ids: [1] }, { notification_ids: 'some', read: true }, { read: false }, { notification_ids: [1], read: null }, { notification_ids: ['a'], read: true }]) {
+    for (const payload of [
+      { notification_ids: [], read: true },
+      { notification_ids: [1] },
+      { notification_ids: 'some', read: true },
+      { read: false },
+      { notification_ids: [1], read: null },
+      { notification_ids: ['a'], read: true },
+    ]) {
       assert.equal((await h.call('user', { method: 'PATCH', url: '/notifications', payload })).statusCode, 400, JSON.stringify(payload))
     }
   })
@@ -70,7 +77,11 @@ describe('push subscriptions and Web Push delivery', () => {
     assert.equal(empty.body, '')
     assert.equal((await h.call('admin', { method: 'PATCH', url: '/push_subscriptions/4' })).statusCode, 204)
     for (const payload of [{ endpoint: 'x' }, { keys: { p256dh: 'a', auth: 'b' } }, [1, 2], 5]) {
-      assert.equal((await h.call('admin', { method: 'POST', url: '/push_subscriptions', payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } })).statusCode, 400, JSON.stringify(payload))
+      assert.equal(
+        (await h.call('admin', { method: 'POST', url: '/push_subscriptions', payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } })).statusCode,
+        400,
+        JSON.stringify(payload),
+      )
     }
     assert.equal((await h.call('admin', { method: 'POST', url: '/push_subscriptions', payload: JSON.stringify('{"endpoint":'), headers: { 'content-type': 'application/json' } })).statusCode, 400)
   })
@@ -91,11 +102,18 @@ describe('push subscriptions and Web Push delivery', () => {
     const response = await h.call('user', { method: 'POST', url: '/posts/44/hugs', payload: { messageText: 'hang in there' } })
     assert.equal(response.statusCode, 200)
     await h.drainPush()
-    assert.deepEqual(service.deliveredTo(first!.endpoint).map((push) => push.payload), [{ title: 'New hug', body: 'shirb sent you a hug and a message' }])
+    assert.deepEqual(
+      service.deliveredTo(first!.endpoint).map((push) => push.payload),
+      [{ title: 'New hug', body: 'shirb sent you a hug and a message' }],
+    )
     assert.deepEqual(service.refused, [])
     assert.equal(service.deliveredTo(first!.endpoint)[0]!.vapid.sub, 'mailto:sendahugcom@gmail.com')
     const remaining = await h.database.query<{ id: number }>('SELECT id FROM subscriptions WHERE "user" = 4 ORDER BY id')
-    assert.deepEqual(remaining.map((row) => row.id), [3, first!.id], 'the 410 subscription is pruned; the seed one with unusable keys is kept')
+    assert.deepEqual(
+      remaining.map((row) => row.id),
+      [3, first!.id],
+      'the 410 subscription is pruned; the seed one with unusable keys is kept',
+    )
   })
 
   test('messages and direct hugs are pushed too', async () => {
@@ -104,11 +122,12 @@ describe('push subscriptions and Web Push delivery', () => {
     await h.call('moderator', { method: 'POST', url: '/users/all/4/hugs' })
     await h.drainPush()
     // Deliveries run concurrently in the background: compare without order.
-    const received = service.deliveredTo(subscription!.endpoint).slice(1).map((push) => JSON.stringify(push.payload)).sort()
-    assert.deepEqual(received, [
-      JSON.stringify({ title: 'New hug', body: 'user52 sent you a hug' }),
-      JSON.stringify({ title: 'New message', body: 'shirb sent you a message' }),
-    ])
+    const received = service
+      .deliveredTo(subscription!.endpoint)
+      .slice(1)
+      .map((push) => JSON.stringify(push.payload))
+      .sort()
+    assert.deepEqual(received, [JSON.stringify({ title: 'New hug', body: 'user52 sent you a hug' }), JSON.stringify({ title: 'New message', body: 'shirb sent you a message' })])
   })
 
   test('a failing push service never fails the request', async () => {

@@ -137,12 +137,18 @@ describe('Firebase identity driven by configuration', () => {
     }
   })
 
-  test('with FIREBASE_AUTH_EMULATOR_HOST the emulator\'s unsigned tokens are accepted', async () => {
+  test("with FIREBASE_AUTH_EMULATOR_HOST the emulator's unsigned tokens are accepted", async () => {
     const app = await buildTestApp(sendAHug, { env: { IDENTITY_PROVIDER: 'firebase', FIREBASE_PROJECT_ID: 'sah-emulated', FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' } })
     try {
       await app.database.query("INSERT INTO users (display_name, firebase_id, role_id) VALUES ('emu', 'emulated-user', 3)")
       const now = Math.floor(Date.now() / 1000)
-      const unsigned = new UnsecuredJWT({ auth_time: now, email_verified: true }).setSubject('emulated-user').setIssuer('https://securetoken.google.com/sah-emulated').setAudience('sah-emulated').setIssuedAt(now).setExpirationTime(now + 3600).encode()
+      const unsigned = new UnsecuredJWT({ auth_time: now, email_verified: true })
+        .setSubject('emulated-user')
+        .setIssuer('https://securetoken.google.com/sah-emulated')
+        .setAudience('sah-emulated')
+        .setIssuedAt(now)
+        .setExpirationTime(now + 3600)
+        .encode()
       assert.equal((await app.app.inject({ method: 'GET', url: '/messages', headers: { authorization: `Bearer ${unsigned}` } })).statusCode, 200)
     } finally {
       await app.close()

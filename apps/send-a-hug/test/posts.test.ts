@@ -16,17 +16,29 @@ describe('home, search and posts', () => {
     assert.equal(response.statusCode, 200)
     const body = h.json(response)
     assert.equal(body.success, true)
-    assert.deepEqual(body.recent.map((post: { id: number }) => post.id), [45, 44, 43, 42, 39, 38, 36, 35, 30, 28])
-    assert.deepEqual(body.suggested.slice(0, 4).map((post: { id: number }) => post.id), [43, 44, 45, 6])
+    assert.deepEqual(
+      body.recent.map((post: { id: number }) => post.id),
+      [45, 44, 43, 42, 39, 38, 36, 35, 30, 28],
+    )
+    assert.deepEqual(
+      body.suggested.slice(0, 4).map((post: { id: number }) => post.id),
+      [43, 44, 45, 6],
+    )
     assert.deepEqual(body.recent[3], { id: 42, userId: 4, user: 'user14', text: 'test 2', date: 'Sat, 31 Oct 2020 15:09:50 GMT', givenHugs: 1, sentHugs: [4] })
   })
 
   test('GET /posts/new and /posts/<anything else> page by 5', async () => {
     const fresh = h.json(await h.call(null, { method: 'GET', url: '/posts/new?page=2' }))
     assert.equal(fresh.total_pages, 5)
-    assert.deepEqual(fresh.posts.map((post: { id: number }) => post.id), [38, 36, 35, 30, 28])
+    assert.deepEqual(
+      fresh.posts.map((post: { id: number }) => post.id),
+      [38, 36, 35, 30, 28],
+    )
     const suggested = h.json(await h.call(null, { method: 'GET', url: '/posts/suggested' }))
-    assert.deepEqual(suggested.posts.map((post: { id: number }) => post.id), [43, 44, 45, 6, 7])
+    assert.deepEqual(
+      suggested.posts.map((post: { id: number }) => post.id),
+      [43, 44, 45, 6, 7],
+    )
     const numeric = h.json(await h.call(null, { method: 'GET', url: '/posts/5?page=abc' }))
     assert.deepEqual(numeric.posts, suggested.posts, 'any other type is the suggested list; a bad page is page 1')
     const beyond = h.json(await h.call(null, { method: 'GET', url: '/posts/new?page=99' }))
@@ -37,10 +49,16 @@ describe('home, search and posts', () => {
     const response = await h.call(null, { method: 'POST', url: '/', payload: { search: 'user' } })
     const body = h.json(response)
     assert.equal(response.statusCode, 200)
-    assert.deepEqual(body.users.map((user: { id: number }) => user.id), [4, 5, 9, 20, 22])
+    assert.deepEqual(
+      body.users.map((user: { id: number }) => user.id),
+      [4, 5, 9, 20, 22],
+    )
     assert.equal(body.user_results, 5)
     assert.equal(body.users[0].firebaseId, undefined, 'search results never carry Firebase ids')
-    assert.deepEqual(body.posts.map((post: { id: number }) => post.id), [12])
+    assert.deepEqual(
+      body.posts.map((post: { id: number }) => post.id),
+      [12],
+    )
     const posts = h.json(await h.call(null, { method: 'POST', url: '/?page=2', payload: { search: 'test' } }))
     assert.equal(posts.post_results, 13)
     assert.equal(posts.current_page, 2)
@@ -168,7 +186,10 @@ describe('home, search and posts', () => {
     assert.ok(!h.json(await h.call(null, { method: 'GET', url: '/' })).recent.some((post: { id: number }) => post.id === 45))
     assert.equal(h.json(await h.call(null, { method: 'POST', url: '/', payload: { search: 'button 2' } })).post_results, 0)
     const own = h.json(await h.call('admin', { method: 'GET', url: '/users/all/4/posts?page=3' }))
-    assert.ok(own.posts.some((post: { id: number }) => post.id === 45), "the author's own list still shows it")
+    assert.ok(
+      own.posts.some((post: { id: number }) => post.id === 45),
+      "the author's own list still shows it",
+    )
     const reportId = h.json(reported).report.id
     assert.equal((await h.call('admin', { method: 'PATCH', url: `/reports/${reportId}`, payload: { closed: true, dismissed: true, postID: 45 } })).statusCode, 200)
     assert.ok((await ids('/posts/new')).includes(45))
@@ -187,9 +208,7 @@ test('the visible-post counter behind the page counts stays equal to a real coun
     await h.call('admin', { method: 'DELETE', url: '/posts/22' })
     await h.call('admin', { method: 'DELETE', url: '/users/all/5/posts' })
     const [counter] = await h.database.query<{ visible: number }>('SELECT visible FROM post_totals')
-    const [real] = await h.database.query<{ count: number }>(
-      'SELECT count(*)::int AS count FROM posts p WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.post_id = p.id AND NOT r.closed)',
-    )
+    const [real] = await h.database.query<{ count: number }>('SELECT count(*)::int AS count FROM posts p WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.post_id = p.id AND NOT r.closed)')
     assert.equal(counter?.visible, real?.count)
     assert.equal(real?.count, 24 + 1 - 1 - 1 - 2, 'post 1 is still reported once; 22 and user 5’s two posts are gone')
   } finally {

@@ -38,12 +38,10 @@ describe('fixed quirks', () => {
   })
 
   test('two first messages at once between the same pair open one thread', async () => {
-    const sends = await Promise.all(
-      [0, 1, 2].map(() => h.call('moderator', { method: 'POST', url: '/messages', payload: { messageText: 'hi', forId: 21, date } })),
-    )
+    const sends = await Promise.all([0, 1, 2].map(() => h.call('moderator', { method: 'POST', url: '/messages', payload: { messageText: 'hi', forId: 21, date } })))
     const threads = new Set(sends.map((response) => h.json(response).message.threadID))
     assert.equal(threads.size, 1)
-    const rows = await h.database.query("SELECT id FROM threads WHERE (user_1_id = 5 AND user_2_id = 21) OR (user_1_id = 21 AND user_2_id = 5)")
+    const rows = await h.database.query('SELECT id FROM threads WHERE (user_1_id = 5 AND user_2_id = 21) OR (user_1_id = 21 AND user_2_id = 5)')
     assert.equal(rows.length, 1)
   })
 })

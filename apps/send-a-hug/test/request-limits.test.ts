@@ -29,8 +29,7 @@ describe('request limits', () => {
   })
   after(() => h.close())
 
-  const raw = (role: 'user' | 'admin', method: 'POST' | 'PATCH', url: string, payload: string) =>
-    h.call(role, { method, url, payload, headers: { 'content-type': 'application/json' } })
+  const raw = (role: 'user' | 'admin', method: 'POST' | 'PATCH', url: string, payload: string) => h.call(role, { method, url, payload, headers: { 'content-type': 'application/json' } })
 
   test('a number past an integer column in a body field is a 400 in the validation shape, not a 500', async () => {
     for (const number of HUGE) {
@@ -73,7 +72,10 @@ describe('request limits', () => {
     assertValidation(await h.call(null, { method: 'POST', url: '/', payload: { search: 'x'.repeat(LIMITS.textInput + 1) } }), 'search past the cap')
     assertValidation(await h.call('admin', { method: 'POST', url: '/filters', payload: { word: 'x'.repeat(LIMITS.filterWord + 1) } }), 'filter word')
     assertValidation(await h.call('user', { method: 'PATCH', url: '/users/all/1', payload: { selectedIcon: 'x'.repeat(LIMITS.selectedIcon + 1) } }), 'icon')
-    assertValidation(await h.call('user', { method: 'PATCH', url: '/users/all/1', payload: { iconColours: { character: 'x'.repeat(LIMITS.colour + 1), lbg: '#000', rbg: '#000', item: '#000' } } }), 'colour')
+    assertValidation(
+      await h.call('user', { method: 'PATCH', url: '/users/all/1', payload: { iconColours: { character: 'x'.repeat(LIMITS.colour + 1), lbg: '#000', rbg: '#000', item: '#000' } } }),
+      'colour',
+    )
     assertValidation(await h.call('admin', { method: 'PATCH', url: '/users/all/5', payload: { blocked: true, releaseDate: `${DATE}${'0'.repeat(LIMITS.clientDate)}` } }), 'release date')
     assertValidation(await h.call('user', { method: 'POST', url: '/reports', payload: { type: 'x'.repeat(LIMITS.reportType + 1), userID: 5, reportReason: 'rude', date: DATE } }), 'report type')
     assertValidation(await h.call('user', { method: 'GET', url: `/notifications?readStatus=${'x'.repeat(LIMITS.urlWord + 1)}` }), 'readStatus')

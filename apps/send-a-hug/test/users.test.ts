@@ -13,10 +13,23 @@ describe('users', () => {
     const response = await h.call('user', { method: 'GET', url: '/users/all/abcd' })
     assert.equal(response.statusCode, 200)
     assert.deepEqual(h.json(response).user, {
-      id: 1, displayName: 'shirb', receivedH: 12, givenH: 2, loginCount: 60,
+      id: 1,
+      displayName: 'shirb',
+      receivedH: 12,
+      givenH: 2,
+      loginCount: 60,
       role: { id: 3, name: 'user', permissions: ['delete:messages', 'post:message', 'post:post', 'post:report', 'read:messages', 'read:user', 'delete:my-post', 'patch:user', 'patch:my-post'] },
-      blocked: false, releaseDate: null, autoRefresh: false, refreshRate: 0, pushEnabled: false, last_notifications_read: null,
-      selectedIcon: 'kitty', iconColours: { character: '#ba9f93', lbg: '#e2a275', rbg: '#f8eee4', item: '#f4b56a' }, posts: 8, firebaseId: 'abcd', emailVerified: true,
+      blocked: false,
+      releaseDate: null,
+      autoRefresh: false,
+      refreshRate: 0,
+      pushEnabled: false,
+      last_notifications_read: null,
+      selectedIcon: 'kitty',
+      iconColours: { character: '#ba9f93', lbg: '#e2a275', rbg: '#f8eee4', item: '#f4b56a' },
+      posts: 8,
+      firebaseId: 'abcd',
+      emailVerified: true,
     })
   })
 
@@ -54,14 +67,27 @@ describe('users', () => {
   })
 
   test('GET /users/blocked lifts expired blocks of blocked users only and lists the rest by release', async () => {
-    await h.database.query("INSERT INTO users (id, display_name, firebase_id, role_id, release_date) VALUES (30, 'expired', 'exp', 5, now() - interval '1 hour'), (31, 'soon', 'soon', 5, now() + interval '1 day')")
+    await h.database.query(
+      "INSERT INTO users (id, display_name, firebase_id, role_id, release_date) VALUES (30, 'expired', 'exp', 5, now() - interval '1 hour'), (31, 'soon', 'soon', 5, now() + interval '1 day')",
+    )
     const response = await h.call('admin', { method: 'GET', url: '/users/BLOCKED' })
     assert.equal(response.statusCode, 200)
     const body = h.json(response)
-    assert.deepEqual(body.users.map((user: { id: number }) => user.id), [31, 20])
+    assert.deepEqual(
+      body.users.map((user: { id: number }) => user.id),
+      [31, 20],
+    )
     assert.equal(body.total_pages, 1)
     const roles = await h.database.query<{ id: number; role_id: number }>('SELECT id, role_id FROM users WHERE id IN (4, 21, 30) ORDER BY id')
-    assert.deepEqual(roles, [{ id: 4, role_id: 1 }, { id: 21, role_id: 1 }, { id: 30, role_id: 3 }], 'admins with stale dates keep their role')
+    assert.deepEqual(
+      roles,
+      [
+        { id: 4, role_id: 1 },
+        { id: 21, role_id: 1 },
+        { id: 30, role_id: 3 },
+      ],
+      'admins with stale dates keep their role',
+    )
   })
 
   test('GET /users/<other type> is a 400 in the validation shape, not a 500', async () => {
@@ -76,7 +102,10 @@ describe('users', () => {
     assert.equal(response.statusCode, 200)
     const user = h.json(response).user
     assert.equal(user.id, 23)
-    assert.deepEqual([user.role.id, user.loginCount, user.autoRefresh, user.refreshRate, user.pushEnabled, user.selectedIcon, user.emailVerified, user.firebaseId], [4, 0, false, 20, false, 'kitty', false, 'fresh-uid'])
+    assert.deepEqual(
+      [user.role.id, user.loginCount, user.autoRefresh, user.refreshRate, user.pushEnabled, user.selectedIcon, user.emailVerified, user.firebaseId],
+      [4, 0, false, 20, false, 'kitty', false, 'fresh-uid'],
+    )
     assert.deepEqual(user.iconColours, { character: '#BA9F93', lbg: '#e2a275', rbg: '#f8eee4', item: '#f4b56a' })
     const again = await h.app.inject({ method: 'POST', url: '/users', headers: { authorization: `Bearer ${token}` }, payload: { firebaseId: 'fresh-uid', displayName: 'Fresh' } })
     assert.equal(again.statusCode, 409)
@@ -85,7 +114,13 @@ describe('users', () => {
     assert.match(h.json(other).message, /^Unprocessable request\./)
     assert.equal((await h.app.inject({ method: 'POST', url: '/users', payload: { firebaseId: 'x', displayName: 'X' } })).statusCode, 401)
     const otherToken = `Bearer ${await h.token({ sub: 'other-uid' })}`
-    for (const payload of [{ firebaseId: 'other-uid' }, { firebaseId: 'other-uid', displayName: 'x'.repeat(61) }, { firebaseId: 'other-uid', displayName: ' ' }, { firebaseId: 1, displayName: 'X' }, { displayName: 'X' }]) {
+    for (const payload of [
+      { firebaseId: 'other-uid' },
+      { firebaseId: 'other-uid', displayName: 'x'.repeat(61) },
+      { firebaseId: 'other-uid', displayName: ' ' },
+      { firebaseId: 1, displayName: 'X' },
+      { displayName: 'X' },
+    ]) {
       const refused = await h.app.inject({ method: 'POST', url: '/users', headers: { authorization: otherToken }, payload })
       assert.equal(refused.statusCode, 400, JSON.stringify(payload).slice(0, 60))
     }
@@ -127,7 +162,13 @@ describe('users', () => {
     assert.equal((await h.call('admin', { method: 'PATCH', url: '/users/all/1', payload: { pushEnabled: true } })).statusCode, 403)
     assert.equal((await h.call('admin', { method: 'PATCH', url: '/users/all/1', payload: { loginCount: 1 } })).statusCode, 403)
     assert.equal((await h.call('admin', { method: 'PATCH', url: '/users/all/1', payload: { selectedIcon: 'bear' } })).statusCode, 403)
-    const mine = h.json(await h.call('user', { method: 'PATCH', url: '/users/all/1', payload: { autoRefresh: true, refreshRate: 30, pushEnabled: true, selectedIcon: 'bear', iconColours: { character: '#000000', lbg: '#111111', rbg: '#222222', item: '#333333' } } })).updated
+    const mine = h.json(
+      await h.call('user', {
+        method: 'PATCH',
+        url: '/users/all/1',
+        payload: { autoRefresh: true, refreshRate: 30, pushEnabled: true, selectedIcon: 'bear', iconColours: { character: '#000000', lbg: '#111111', rbg: '#222222', item: '#333333' } },
+      }),
+    ).updated
     assert.deepEqual([mine.autoRefresh, mine.refreshRate, mine.pushEnabled, mine.selectedIcon, mine.iconColours.item], [true, 30, true, 'bear', '#333333'])
   })
 
@@ -157,7 +198,10 @@ describe('users', () => {
 
   test("GET /users/all/<id>/posts lists a user's posts oldest first", async () => {
     const body = h.json(await h.call('user', { method: 'GET', url: '/users/all/4/posts?page=3' }))
-    assert.deepEqual(body.posts.map((post: { id: number }) => post.id), [42, 43, 44, 45])
+    assert.deepEqual(
+      body.posts.map((post: { id: number }) => post.id),
+      [42, 43, 44, 45],
+    )
     assert.equal(body.page, 3)
     assert.equal(body.total_pages, 3)
     assert.deepEqual(h.json(await h.call('user', { method: 'GET', url: '/users/all/9999/posts' })).posts, [])

@@ -31,11 +31,27 @@ const typeDefs = /* GraphQL */ `
   scalar Long
   scalar DateTime
 
-  enum ApplicationStatus { UNPROCESSED REJECTED ACCEPTED }
-  enum Role { USER ADMIN NONE }
+  enum ApplicationStatus {
+    UNPROCESSED
+    REJECTED
+    ACCEPTED
+  }
+  enum Role {
+    USER
+    ADMIN
+    NONE
+  }
 
-  type Template { name: TemplateName!, questions: [Question!]! }
-  type Question { question: String!, number: NonNegativeInt!, multiline: Boolean!, minAnswerLength: PositiveInt! }
+  type Template {
+    name: TemplateName!
+    questions: [Question!]!
+  }
+  type Question {
+    question: String!
+    number: NonNegativeInt!
+    multiline: Boolean!
+    minAnswerLength: PositiveInt!
+  }
   type Application {
     id: ApplicationId!
     processTime: DateTime
@@ -44,11 +60,25 @@ const typeDefs = /* GraphQL */ `
     template: Template!
     answers: [Answer!]!
   }
-  type Answer { number: NonNegativeInt!, answer: String!, question: Question! }
-  type UserId { type: String!, number: Long }
-  type User { id: UserId!, role: Role! }
-  type Failure { errors: [Error!]! }
-  type Error { code: String! }
+  type Answer {
+    number: NonNegativeInt!
+    answer: String!
+    question: Question!
+  }
+  type UserId {
+    type: String!
+    number: Long
+  }
+  type User {
+    id: UserId!
+    role: Role!
+  }
+  type Failure {
+    errors: [Error!]!
+  }
+  type Error {
+    code: String!
+  }
   union ApplicationResponse = Application | Failure
 
   type Query {
@@ -115,10 +145,9 @@ function requireRole(context: Context, role: 'USER' | 'ADMIN', field: string): U
 }
 
 async function questionsOf(templateIds: number[]): Promise<Map<number, ReturnType<typeof questionView>[]>> {
-  const { rows } = await pool.query<QuestionRow>(
-    'SELECT id, template_id, number, question, multiline, min_answer_length FROM questions WHERE template_id = ANY($1) ORDER BY template_id, number',
-    [templateIds],
-  )
+  const { rows } = await pool.query<QuestionRow>('SELECT id, template_id, number, question, multiline, min_answer_length FROM questions WHERE template_id = ANY($1) ORDER BY template_id, number', [
+    templateIds,
+  ])
   const byTemplate = new Map<number, ReturnType<typeof questionView>[]>(templateIds.map((id) => [id, []]))
   for (const row of rows) byTemplate.get(row.template_id)!.push(questionView(row))
   return byTemplate
@@ -145,10 +174,7 @@ const resolvers = {
     },
     async application(_parent: unknown, args: { id: number }, context: Context) {
       const user = requireRole(context, 'USER', 'application')
-      const { rows } = await pool.query<ApplicationRow>(
-        'SELECT id, process_time, status, user_id, template_id FROM applications WHERE id = $1',
-        [args.id],
-      )
+      const { rows } = await pool.query<ApplicationRow>('SELECT id, process_time, status, user_id, template_id FROM applications WHERE id = $1', [args.id])
       const row = rows[0]
       if (!row || (user.role !== 'ADMIN' && row.user_id !== user.id)) return { errors: [{ code: 'NOT_FOUND' }] }
       return row
@@ -201,15 +227,14 @@ const app = express()
 app.get('/health', (_request, response) => {
   response.json({ status: 'UP' })
 })
-app.use(
-  '/graphql',
-  express.json(),
-  expressMiddleware(server, { context: async ({ req }) => ({ user: await authenticate(req.headers.authorization) }) }),
-)
+app.use('/graphql', express.json(), expressMiddleware(server, { context: async ({ req }) => ({ user: await authenticate(req.headers.authorization) }) }))
 const listener = app.listen(port, '127.0.0.1')
 const stop = () => {
   listener.close()
-  void server.stop().then(() => pool.end()).then(() => process.exit(0))
+  void server
+    .stop()
+    .then(() => pool.end())
+    .then(() => process.exit(0))
 }
 process.once('SIGTERM', stop)
 process.once('SIGINT', stop)

@@ -87,12 +87,30 @@ describe('EnvReader', () => {
   })
 
   test('every refusal names the variable', () => {
-    assert.match(refusal(() => reader.int('BAD', 0), 'BAD'), /must be an integer, got "1.5"/)
-    assert.match(refusal(() => reader.int('N', 0, { max: 10 }), 'N'), /≤ 10/)
-    assert.match(refusal(() => reader.bool('NOPE', false), 'NOPE'), /true or false/)
-    assert.match(refusal(() => reader.url('URL', ['http:']), 'URL'), /must use http:/)
-    assert.match(refusal(() => reader.oneOf('NOPE', ['a', 'b'], 'a'), 'NOPE'), /one of a, b/)
-    assert.match(refusal(() => reader.requiredString('EMPTY'), 'EMPTY'), /is required/)
+    assert.match(
+      refusal(() => reader.int('BAD', 0), 'BAD'),
+      /must be an integer, got "1.5"/,
+    )
+    assert.match(
+      refusal(() => reader.int('N', 0, { max: 10 }), 'N'),
+      /≤ 10/,
+    )
+    assert.match(
+      refusal(() => reader.bool('NOPE', false), 'NOPE'),
+      /true or false/,
+    )
+    assert.match(
+      refusal(() => reader.url('URL', ['http:']), 'URL'),
+      /must use http:/,
+    )
+    assert.match(
+      refusal(() => reader.oneOf('NOPE', ['a', 'b'], 'a'), 'NOPE'),
+      /one of a, b/,
+    )
+    assert.match(
+      refusal(() => reader.requiredString('EMPTY'), 'EMPTY'),
+      /is required/,
+    )
   })
 })
 
@@ -131,14 +149,26 @@ describe('loadBaseConfig', () => {
 
   test('invalid values are refused with messages naming the variable', () => {
     const options = { app: 'devmarkt', defaultPort: 8005 }
-    assert.match(refusal(() => loadBaseConfig({ HEARTH_ENV: 'prod' }, options), 'HEARTH_ENV'), /development, qa, production/)
-    assert.match(refusal(() => loadBaseConfig({ DEVMARKT_PORT: '70000' }, options), 'DEVMARKT_PORT'), /≤ 65535/)
-    assert.match(refusal(() => loadBaseConfig({ DATABASE_URL: 'mysql://x/y' }, options), 'DATABASE_URL'), /must use postgres:/)
+    assert.match(
+      refusal(() => loadBaseConfig({ HEARTH_ENV: 'prod' }, options), 'HEARTH_ENV'),
+      /development, qa, production/,
+    )
+    assert.match(
+      refusal(() => loadBaseConfig({ DEVMARKT_PORT: '70000' }, options), 'DEVMARKT_PORT'),
+      /≤ 65535/,
+    )
+    assert.match(
+      refusal(() => loadBaseConfig({ DATABASE_URL: 'mysql://x/y' }, options), 'DATABASE_URL'),
+      /must use postgres:/,
+    )
     refusal(() => loadBaseConfig({ REDIS_URL: 'not a url' }, options), 'REDIS_URL')
     refusal(() => loadBaseConfig({ LOG_LEVEL: 'loud' }, options), 'LOG_LEVEL')
     refusal(() => loadBaseConfig({ SEED: 'everything' }, options), 'SEED')
     refusal(() => loadBaseConfig({ BODY_LIMIT: '10' }, options), 'BODY_LIMIT')
-    assert.match(refusal(() => loadBaseConfig({ DEVMARKT_DATABASE_SCHEMA: 'Drop Table' }, options), 'DEVMARKT_DATABASE_SCHEMA'), /identifier/)
+    assert.match(
+      refusal(() => loadBaseConfig({ DEVMARKT_DATABASE_SCHEMA: 'Drop Table' }, options), 'DEVMARKT_DATABASE_SCHEMA'),
+      /identifier/,
+    )
   })
 
   test('production listens on all interfaces and needs a PostgreSQL server', () => {
@@ -146,20 +176,29 @@ describe('loadBaseConfig', () => {
     const config = loadBaseConfig({ HEARTH_ENV: 'production', DATABASE_URL: 'postgres://db/hearth' }, options)
     assert.equal(config.host, '0.0.0.0')
     assert.equal(config.seed, 'none')
-    assert.match(refusal(() => loadBaseConfig({ HEARTH_ENV: 'production' }, options), 'DATABASE_URL'), /PostgreSQL server/)
+    assert.match(
+      refusal(() => loadBaseConfig({ HEARTH_ENV: 'production' }, options), 'DATABASE_URL'),
+      /PostgreSQL server/,
+    )
     refusal(() => loadBaseConfig({ HEARTH_ENV: 'production', DATABASE_URL: 'memory://' }, options), 'DATABASE_URL')
     refusal(() => loadBaseConfig({ HEARTH_ENV: 'production', DEVMARKT_DATABASE_URL: 'memory://' }, options), 'DEVMARKT_DATABASE_URL')
   })
 
   test('production refuses any seed', () => {
     const env = { HEARTH_ENV: 'production', DATABASE_URL: 'postgres://db/hearth' }
-    assert.match(refusal(() => loadBaseConfig({ ...env, SEED: 'demo' }, { app: 'raise', defaultPort: 8001 }), 'SEED'), /must be "none" in production/)
+    assert.match(
+      refusal(() => loadBaseConfig({ ...env, SEED: 'demo' }, { app: 'raise', defaultPort: 8001 }), 'SEED'),
+      /must be "none" in production/,
+    )
   })
 
   test('a development-only switch is refused in production, naming it', () => {
     const production = loadBaseConfig({ HEARTH_ENV: 'production', DATABASE_URL: 'postgres://db/x' }, { app: 'gom', defaultPort: 8002 })
     const development = loadBaseConfig({}, { app: 'gom', defaultPort: 8002 })
-    assert.match(refusal(() => refuseInProduction(production, 'AUTH_EMULATOR', true), 'AUTH_EMULATOR'), /development-only/)
+    assert.match(
+      refusal(() => refuseInProduction(production, 'AUTH_EMULATOR', true), 'AUTH_EMULATOR'),
+      /development-only/,
+    )
     refuseInProduction(production, 'AUTH_EMULATOR', false)
     refuseInProduction(development, 'AUTH_EMULATOR', true)
   })
@@ -169,7 +208,10 @@ describe('secret', () => {
   test('a given secret is used as is, and a too-short one is refused', () => {
     const config = { env: 'production' as const, dataDir: tempDir('given') }
     assert.equal(secret({ JWT_SECRET: 'x'.repeat(32) }, config, 'JWT_SECRET', { minLength: 32 }), 'x'.repeat(32))
-    assert.match(refusal(() => secret({ JWT_SECRET: 'short' }, config, 'JWT_SECRET', { minLength: 32 }), 'JWT_SECRET'), /at least 32/)
+    assert.match(
+      refusal(() => secret({ JWT_SECRET: 'short' }, config, 'JWT_SECRET', { minLength: 32 }), 'JWT_SECRET'),
+      /at least 32/,
+    )
   })
 
   test('production refuses to start without it, pointing at X_FILE too', () => {

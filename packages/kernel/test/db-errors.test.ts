@@ -14,7 +14,7 @@ describe('decodeDatabaseError', () => {
     database = await createTestDatabase({ schema: 'kernel_db_errors_test', migrations: fixture })
     await database.query('CREATE TABLE parents (id int PRIMARY KEY)')
     await database.query(
-      'CREATE TABLE children (id int PRIMARY KEY, parent_id int REFERENCES parents (id), name varchar(5) NOT NULL CONSTRAINT children_name_check CHECK (name <> \'\'), email text CONSTRAINT children_email_key UNIQUE)',
+      "CREATE TABLE children (id int PRIMARY KEY, parent_id int REFERENCES parents (id), name varchar(5) NOT NULL CONSTRAINT children_name_check CHECK (name <> ''), email text CONSTRAINT children_email_key UNIQUE)",
     )
     await database.query('INSERT INTO parents VALUES (1)')
     await database.query("INSERT INTO children VALUES (1, 1, 'a', 'a@example.com')")

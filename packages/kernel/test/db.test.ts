@@ -16,7 +16,10 @@ test('a fresh test database is migrated and isolated per call', async () => {
   try {
     await first.db.insert(widgets).values({ name: 'only in first' })
     assert.equal((await first.db.select().from(widgets)).length, 2)
-    assert.deepEqual((await second.db.select().from(widgets)).map((row) => row.name), ['seeded'])
+    assert.deepEqual(
+      (await second.db.select().from(widgets)).map((row) => row.name),
+      ['seeded'],
+    )
   } finally {
     await first.close()
     await second.close()
@@ -68,10 +71,7 @@ test('apps sharing one embedded instance see only their own schema', async () =>
     await one.migrate([fixture])
     await two.migrate([fixture])
     await one.db.insert(widgets).values({ name: 'one' })
-    await Promise.all([
-      two.db.insert(widgets).values({ name: 'two' }),
-      one.transaction(async (tx) => tx.insert(widgets).values({ name: 'one again' })),
-    ])
+    await Promise.all([two.db.insert(widgets).values({ name: 'two' }), one.transaction(async (tx) => tx.insert(widgets).values({ name: 'one again' }))])
     assert.deepEqual((await one.db.select().from(widgets)).map((row) => row.name).sort(), ['one', 'one again', 'seeded'])
     assert.deepEqual((await two.db.select().from(widgets)).map((row) => row.name).sort(), ['seeded', 'two'])
   } finally {
@@ -124,7 +124,10 @@ test('an embedded database persists across a close and a reopen of its directory
   const again = await openDatabase({ url: undefined, schema: 'persisted', dataDir: dir })
   try {
     assert.deepEqual(await again.migrate([fixture]), [], 'nothing to migrate the second time')
-    assert.deepEqual((await again.db.select().from(widgets)).map((row) => row.name), ['seeded', 'kept'])
+    assert.deepEqual(
+      (await again.db.select().from(widgets)).map((row) => row.name),
+      ['seeded', 'kept'],
+    )
   } finally {
     await again.close()
   }
@@ -139,7 +142,10 @@ test('processes migrating one schema at once on a server apply each migration ex
   try {
     const applied = await Promise.all(handles.map((database) => database.migrate([fixture])))
     assert.deepEqual(applied.flat(), ['fixture/0000_widgets'], 'one of them migrated, the others found nothing to do')
-    assert.deepEqual((await handles[0]!.db.select().from(widgets)).map((row) => row.name), ['seeded'])
+    assert.deepEqual(
+      (await handles[0]!.db.select().from(widgets)).map((row) => row.name),
+      ['seeded'],
+    )
   } finally {
     await handles[0]!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
     await Promise.all(handles.map((database) => database.close()))

@@ -235,7 +235,10 @@ describe('unsafe strings', () => {
   })
 
   test('unsafeVariablesError names the variable and position, never the value', () => {
-    assert.equal(unsafeVariablesError({ a: 'fine', u: { type: 'secret\u0000value' } })?.message, 'Variable "$u" got an invalid value at "type"; strings must not contain NUL (U+0000) or unpaired UTF-16 surrogate characters.')
+    assert.equal(
+      unsafeVariablesError({ a: 'fine', u: { type: 'secret\u0000value' } })?.message,
+      'Variable "$u" got an invalid value at "type"; strings must not contain NUL (U+0000) or unpaired UTF-16 surrogate characters.',
+    )
     assert.equal(unsafeVariablesError({ s: '\uDC00' })?.message, 'Variable "$s" got an invalid value; strings must not contain NUL (U+0000) or unpaired UTF-16 surrogate characters.')
     assert.equal(unsafeVariablesError({ a: 'fine' }), undefined)
     assert.equal(unsafeVariablesError(undefined), undefined)
@@ -245,7 +248,14 @@ describe('unsafe strings', () => {
     const schema = buildSchema('scalar Name input In { s: String, n: Name } type Query { f(s: String, id: ID, n: Name, i: In, l: [String]): Int }')
     const errorsOf = (source: string) => validate(schema, parse(source), [...specifiedRules, safeStringLiteralsRule]).map((error) => error.message)
     const refused = 'String literals must not contain NUL (U+0000) or unpaired UTF-16 surrogate characters.'
-    for (const source of ['{ f(s: "a\\u0000") }', '{ f(id: "\\u0000") }', '{ f(n: "\\u{0}") }', '{ f(i: {s: "x", n: "\\u0000"}) }', '{ f(l: ["ok", "\\u0000"]) }', 'query ($s: String = "\\u0000") { f(s: $s) }']) {
+    for (const source of [
+      '{ f(s: "a\\u0000") }',
+      '{ f(id: "\\u0000") }',
+      '{ f(n: "\\u{0}") }',
+      '{ f(i: {s: "x", n: "\\u0000"}) }',
+      '{ f(l: ["ok", "\\u0000"]) }',
+      'query ($s: String = "\\u0000") { f(s: $s) }',
+    ]) {
       assert.deepEqual(errorsOf(source), [refused], source)
     }
     assert.deepEqual(errorsOf('{ f(s: "\\uD83D\\uDE00 ok", l: ["\\u0001"]) }'), [])

@@ -2,17 +2,7 @@
 // the operational routes, request ids, metrics, log redaction, the permission hook and QA routes.
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import {
-  definePermissions,
-  errors,
-  HearthError,
-  registerPermissionHook,
-  registerQaRoutes,
-  signHs256,
-  createJwtVerifier,
-  TokenInvalidError,
-  type ErrorFormatter,
-} from '../src/index.ts'
+import { definePermissions, errors, HearthError, registerPermissionHook, registerQaRoutes, signHs256, createJwtVerifier, TokenInvalidError, type ErrorFormatter } from '../src/index.ts'
 import { buildKernelApp as buildKernelAppIn, type KernelApp } from './kernel-app.ts'
 
 /** A wire format unlike the default, to show every error goes through the app's formatter. */
@@ -47,9 +37,13 @@ describe('createApp: errors in the app format', () => {
       },
       async (request) => ({ received: request.body }),
     )
-    app.get('/widgets/:id', { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } }, response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async (request) => ({
-      id: (request.params as { id: number }).id,
-    }))
+    app.get(
+      '/widgets/:id',
+      { schema: { params: { type: 'object', properties: { id: { type: 'integer' } } }, response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } },
+      async (request) => ({
+        id: (request.params as { id: number }).id,
+      }),
+    )
     app.get('/boom', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async () => {
       throw new Error('connection string postgres://admin:hunter2@db failed at line 12')
     })
@@ -125,14 +119,19 @@ describe('createApp: operational routes, request ids, metrics, logs', () => {
   let kernel: KernelApp
   let queueDown = false
   before(async () => {
-    kernel = await buildKernelApp({}, {
-      readinessChecks: {
-        queue: async () => {
-          if (queueDown) throw new Error('queue unreachable')
+    kernel = await buildKernelApp(
+      {},
+      {
+        readinessChecks: {
+          queue: async () => {
+            if (queueDown) throw new Error('queue unreachable')
+          },
         },
       },
-    })
-    kernel.app.get('/widgets/:id', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async (request) => ({ id: (request.params as { id: string }).id }))
+    )
+    kernel.app.get('/widgets/:id', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async (request) => ({
+      id: (request.params as { id: string }).id,
+    }))
     kernel.app.post('/echo', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async (request) => {
       request.log.info({ headers: request.headers }, 'headers seen')
       request.log.info({ body: request.body }, 'body seen')
@@ -247,7 +246,9 @@ describe('the permission hook', () => {
       forbidden: (permission) => new HearthError('FORBIDDEN', `Missing permission ${permission}`, 403),
     })
     kernel.app.get('/public', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { public: true } }, async () => ({ ok: true }))
-    kernel.app.get('/widgets', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { permission: 'widget.read' } }, async (request) => ({ roles: request.principal?.roles }))
+    kernel.app.get('/widgets', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { permission: 'widget.read' } }, async (request) => ({
+      roles: request.principal?.roles,
+    }))
     kernel.app.delete('/widgets/1', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { permission: 'widget.edit' } }, async () => ({ deleted: true }))
     await kernel.app.ready()
   })

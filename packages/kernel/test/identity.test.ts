@@ -99,7 +99,12 @@ test('the emulator mode accepts unsigned tokens but still checks the claims', as
   const verify = createFirebaseVerifier({ projectId, keys: { url: 'http://127.0.0.1:9/unused' }, emulator: true })
   const now = Math.floor(Date.now() / 1000)
   const unsigned = (aud: string) =>
-    new UnsecuredJWT({ sub: 'emu', auth_time: now, email_verified: true }).setIssuer(`https://securetoken.google.com/${projectId}`).setAudience(aud).setIssuedAt(now).setExpirationTime(now + 3600).encode()
+    new UnsecuredJWT({ sub: 'emu', auth_time: now, email_verified: true })
+      .setIssuer(`https://securetoken.google.com/${projectId}`)
+      .setAudience(aud)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .encode()
   assert.equal((await verify(unsigned(projectId))).uid, 'emu')
   await assert.rejects(verify(unsigned('other')), TokenInvalidError)
 })

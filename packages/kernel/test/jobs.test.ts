@@ -52,7 +52,13 @@ describe('jobs', () => {
       let calls = 0
       const runner = createJobRunner<Jobs>({
         database,
-        handlers: { 'note.write': async () => {}, 'always.fails': async () => { calls++; throw new Error('boom') } },
+        handlers: {
+          'note.write': async () => {},
+          'always.fails': async () => {
+            calls++
+            throw new Error('boom')
+          },
+        },
       })
       await runner.enqueue(database.db, 'always.fails', { n: 1 }, { maxAttempts: 2 })
       await runner.drain()
@@ -126,27 +132,31 @@ describe('jobs', () => {
     }
   })
 
-  test('workers on separate connections share the queue: each job runs exactly once', { skip: testDatabaseUrl() ? false : 'needs TEST_DATABASE_URL (two connection pools on one server)' }, async () => {
-    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
-    const other = await openDatabase({ url: testDatabaseUrl()!, schema: database.schema, poolSize: 4 })
-    try {
-      const counts = new Map<string, number>()
-      const handlers = {
-        'note.write': async ({ text }: { text: string }) => {
-          counts.set(text, (counts.get(text) ?? 0) + 1)
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5))
-        },
-        'always.fails': async () => {},
+  test(
+    'workers on separate connections share the queue: each job runs exactly once',
+    { skip: testDatabaseUrl() ? false : 'needs TEST_DATABASE_URL (two connection pools on one server)' },
+    async () => {
+      const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+      const other = await openDatabase({ url: testDatabaseUrl()!, schema: database.schema, poolSize: 4 })
+      try {
+        const counts = new Map<string, number>()
+        const handlers = {
+          'note.write': async ({ text }: { text: string }) => {
+            counts.set(text, (counts.get(text) ?? 0) + 1)
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 5))
+          },
+          'always.fails': async () => {},
+        }
+        const first = createJobRunner<Jobs>({ database, handlers, concurrency: 3 })
+        const second = createJobRunner<Jobs>({ database: other, handlers, concurrency: 3 })
+        for (let i = 0; i < 60; i++) await first.enqueue(database.db, 'note.write', { text: `n${i}` })
+        await Promise.all([first.drain(), second.drain(), first.drain(), second.drain()])
+        assert.equal(counts.size, 60)
+        assert.ok([...counts.values()].every((count) => count === 1))
+      } finally {
+        await other.close()
+        await database.close()
       }
-      const first = createJobRunner<Jobs>({ database, handlers, concurrency: 3 })
-      const second = createJobRunner<Jobs>({ database: other, handlers, concurrency: 3 })
-      for (let i = 0; i < 60; i++) await first.enqueue(database.db, 'note.write', { text: `n${i}` })
-      await Promise.all([first.drain(), second.drain(), first.drain(), second.drain()])
-      assert.equal(counts.size, 60)
-      assert.ok([...counts.values()].every((count) => count === 1))
-    } finally {
-      await other.close()
-      await database.close()
-    }
-  })
+    },
+  )
 })

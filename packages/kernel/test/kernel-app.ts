@@ -18,11 +18,7 @@ export interface KernelApp {
   logText: () => string
 }
 
-export async function buildKernelApp(
-  name: string,
-  env: Record<string, string> = {},
-  options: Pick<CreateAppOptions, 'formatError' | 'cors' | 'readinessChecks'> = {},
-): Promise<KernelApp> {
+export async function buildKernelApp(name: string, env: Record<string, string> = {}, options: Pick<CreateAppOptions, 'formatError' | 'cors' | 'readinessChecks'> = {}): Promise<KernelApp> {
   const config = loadBaseConfig({ LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(join(tmpdir(), `hearth-${name}-`)), ...env }, { app: `kernel-${name}`, defaultPort: 0 })
   const lines: string[] = []
   const sink = new Writable({

@@ -78,13 +78,16 @@ describe('payments', () => {
       assert.equal(wrongSecret.status, 401)
       await fake.settled()
       assert.equal(calls, 3)
-      assert.deepEqual(fake.deliveries.map((delivery) => delivery.status), [500, 500, 204])
+      assert.deepEqual(
+        fake.deliveries.map((delivery) => delivery.status),
+        [500, 500, 204],
+      )
     } finally {
       await fake.close()
     }
   })
 
-  test('off-session charges: customers, saved payment methods, idempotency keys and declines in Stripe\'s error shape', async () => {
+  test("off-session charges: customers, saved payment methods, idempotency keys and declines in Stripe's error shape", async () => {
     const bodies: string[] = []
     const fake = await startFakeStripe({ webhookSecret: secret, deliver: async (payload) => (bodies.push(payload), 200) })
     try {
@@ -101,18 +104,21 @@ describe('payments', () => {
       assert.equal(bodies.length, 1)
 
       const declining = await stripe.paymentMethods.create({ type: 'card', card: { number: '4000000000000002', exp_month: 1, exp_year: 2040, cvc: '123' } } as never)
+      await assert.rejects(stripe.paymentIntents.create({ ...params, payment_method: declining.id }, { idempotencyKey: 'payment-2' }), (error: unknown) => {
+        assert.ok(error instanceof Stripe.errors.StripeCardError)
+        assert.equal(error.code, 'card_declined')
+        assert.equal(error.decline_code, 'generic_decline')
+        assert.equal(error.statusCode, 402)
+        return true
+      })
       await assert.rejects(
-        stripe.paymentIntents.create({ ...params, payment_method: declining.id }, { idempotencyKey: 'payment-2' }),
-        (error: unknown) => {
-          assert.ok(error instanceof Stripe.errors.StripeCardError)
-          assert.equal(error.code, 'card_declined')
-          assert.equal(error.decline_code, 'generic_decline')
-          assert.equal(error.statusCode, 402)
-          return true
-        },
+        stripe.paymentIntents.create({ ...params, payment_method: 'pm_card_authenticationRequired' }),
+        (error: Stripe.errors.StripeError) => error.code === 'authentication_required',
       )
-      await assert.rejects(stripe.paymentIntents.create({ ...params, payment_method: 'pm_card_authenticationRequired' }), (error: Stripe.errors.StripeError) => error.code === 'authentication_required')
-      await assert.rejects(createStripeClient({ secretKey: 'nope', apiUrl: fake.url }).paymentIntents.create({ amount: 100, currency: 'gbp' }), (error: Stripe.errors.StripeError) => error.statusCode === 401)
+      await assert.rejects(
+        createStripeClient({ secretKey: 'nope', apiUrl: fake.url }).paymentIntents.create({ amount: 100, currency: 'gbp' }),
+        (error: Stripe.errors.StripeError) => error.statusCode === 401,
+      )
       await fake.settled()
       assert.equal(bodies.length, 1, 'declines send no success webhook')
     } finally {

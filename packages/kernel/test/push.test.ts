@@ -38,10 +38,19 @@ describe('web push to a local push service', () => {
     service.answer(gone.endpoint, 410)
     service.answer(missing.endpoint, 404)
     service.answer(busy.endpoint, 429)
-    const outcome = await sender.send([alive, gone, missing, busy].map((target, index) => ({ ...target, id: index })), { title: 'x', body: 'y' })
-    assert.deepEqual(outcome.delivered.map((target) => target.id), [0])
+    const outcome = await sender.send(
+      [alive, gone, missing, busy].map((target, index) => ({ ...target, id: index })),
+      { title: 'x', body: 'y' },
+    )
+    assert.deepEqual(
+      outcome.delivered.map((target) => target.id),
+      [0],
+    )
     assert.deepEqual(outcome.dead.map((target) => target.id).sort(), [1, 2])
-    assert.deepEqual(outcome.failed.map((failure) => failure.target.id), [3])
+    assert.deepEqual(
+      outcome.failed.map((failure) => failure.target.id),
+      [3],
+    )
   })
 
   test('a push signed with another key pair than the one advertised is refused by the service', async () => {
@@ -94,12 +103,21 @@ test('a full dispatcher drops new work instead of queueing without end', async (
   const logged: unknown[] = []
   const dispatcher = createPushDispatcher({ logger: { error: (object) => logged.push(object) }, maxPending: 1 })
   let release: () => void = () => {}
-  assert.equal(dispatcher.dispatch('first', () => new Promise<void>((resolve) => (release = resolve))), true)
-  assert.equal(dispatcher.dispatch('second', async () => {}), false)
+  assert.equal(
+    dispatcher.dispatch('first', () => new Promise<void>((resolve) => (release = resolve))),
+    true,
+  )
+  assert.equal(
+    dispatcher.dispatch('second', async () => {}),
+    false,
+  )
   assert.equal(logged.length, 1)
   await new Promise((resolve) => setImmediate(resolve))
   release()
   await dispatcher.drain()
-  assert.equal(dispatcher.dispatch('third', async () => {}), true)
+  assert.equal(
+    dispatcher.dispatch('third', async () => {}),
+    true,
+  )
   await dispatcher.drain()
 })

@@ -133,7 +133,10 @@ describe('responses: written as their schema says, or refused', () => {
     const schema = (amount: unknown) => ({ response: { 200: { type: 'object', properties: { amount } } } })
     app.get('/nullable', { schema: schema(nullableInt), config: { public: true } }, async () => ({ amount: null }))
     app.get('/wrong', { schema: schema({ type: 'integer' }), config: { public: true } }, async () => ({ amount: null, email: 'dana@example.org' }))
-    app.get('/extra', { schema: { response: { 200: { type: 'object', additionalProperties: false, properties: { id: { type: 'integer' } } } } }, config: { public: true } }, async () => ({ id: 1, secret: 'kept out' }))
+    app.get('/extra', { schema: { response: { 200: { type: 'object', additionalProperties: false, properties: { id: { type: 'integer' } } } } }, config: { public: true } }, async () => ({
+      id: 1,
+      secret: 'kept out',
+    }))
     await app.ready()
   })
   after(() => app.close())
@@ -160,7 +163,11 @@ describe('transport failures answer in the app shape', () => {
   let port: number
   before(async () => {
     ;({ app } = await buildApp({ HEADERS_TIMEOUT_MS: '500', REQUEST_TIMEOUT_MS: '1000' }))
-    app.get('/things/:id', { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 600 } } }, response: { 200: any } }, config: { public: true } }, async (request) => request.params)
+    app.get(
+      '/things/:id',
+      { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 600 } } }, response: { 200: any } }, config: { public: true } },
+      async (request) => request.params,
+    )
     app.post('/things', { schema: { body: any, response: { 200: any } }, config: { public: true } }, async (request) => ({ received: request.body }))
     await app.listen({ port: 0, host: '127.0.0.1' })
     port = (app.server.address() as { port: number }).port

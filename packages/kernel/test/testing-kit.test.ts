@@ -16,7 +16,9 @@ const fixtureApp: HearthAppModule<BaseConfig> = {
   async buildApp(config, options) {
     const resources = await openResources(config, { migrations, ...options })
     const app = await createApp({ config, ...resources })
-    app.get('/widgets', { schema: { response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true } } } }, config: { public: true } }, async () => resources.database.query('SELECT name FROM widgets ORDER BY id'))
+    app.get('/widgets', { schema: { response: { 200: { type: 'array', items: { type: 'object', additionalProperties: true } } } }, config: { public: true } }, async () =>
+      resources.database.query('SELECT name FROM widgets ORDER BY id'),
+    )
     registerQaRoutes(app, config, { seedDatabase: async () => resources.database.reset([migrations]) })
     return app
   },

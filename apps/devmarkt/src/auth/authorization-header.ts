@@ -1,9 +1,7 @@
 import { parsePublicUserId } from '../modules/users/user.rules.ts'
 import type { PublicUserId } from '../modules/users/user.repository.ts'
 
-export type ParsedAuthorization =
-  | { method: 'Self'; token: string }
-  | { method: 'Foreign'; token: string; target: PublicUserId }
+export type ParsedAuthorization = { method: 'Self'; token: string } | { method: 'Foreign'; token: string; target: PublicUserId }
 
 /**
  * The original's header grammar. The whole value must match `(Self|Foreign) .+` (case-sensitive,

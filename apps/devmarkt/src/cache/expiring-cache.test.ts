@@ -84,6 +84,9 @@ test('a load that overlaps an invalidation is answered but not stored, and is no
 
 test('a failed load is not stored and not shared', async () => {
   const cache = new ExpiringCache<string, string>({ ttlMs: 60_000, maxEntries: 10 })
-  await assert.rejects(cache.getOrLoad('k', async () => Promise.reject(new Error('down'))), /down/)
+  await assert.rejects(
+    cache.getOrLoad('k', async () => Promise.reject(new Error('down'))),
+    /down/,
+  )
   assert.equal(await cache.getOrLoad('k', async () => 'v'), 'v')
 })

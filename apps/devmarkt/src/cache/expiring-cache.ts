@@ -10,9 +10,7 @@ export class ExpiringCache<Key, Value> {
   private readonly loading = new Map<Key, { generation: number; promise: Promise<Value | undefined> }>()
   private generation = 0
 
-  constructor(
-    private readonly options: { ttlMs: number; maxEntries: number; now?: () => number },
-  ) {}
+  constructor(private readonly options: { ttlMs: number; maxEntries: number; now?: () => number }) {}
 
   get size(): number {
     return this.entries.size

@@ -14,7 +14,11 @@ export const templates = pgTable(
     enabled: boolean('enabled').notNull(),
   },
   // Only one enabled template may carry a given name; disabled versions keep theirs.
-  (table) => [uniqueIndex('templates_name_enabled_unique').on(table.name, table.enabled).where(sql`${table.enabled} = true`)],
+  (table) => [
+    uniqueIndex('templates_name_enabled_unique')
+      .on(table.name, table.enabled)
+      .where(sql`${table.enabled} = true`),
+  ],
 )
 
 export const questions = pgTable(

@@ -60,5 +60,8 @@ test('reads are logged only at debug, and left untouched otherwise', async () =>
   logRootFieldCalls(again, verbose.log as never)
   await graphql({ schema: again, source: '{ roles }', contextValue: context })
   await new Promise((resolve) => setImmediate(resolve))
-  assert.deepEqual(verbose.lines.map((line) => [line.operation, line.result]), [['Query.roles', { items: 1 }]])
+  assert.deepEqual(
+    verbose.lines.map((line) => [line.operation, line.result]),
+    [['Query.roles', { items: 1 }]],
+  )
 })

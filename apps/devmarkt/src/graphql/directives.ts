@@ -192,4 +192,3 @@ function argumentValidator(schema: GraphQLSchema, field: GraphQLField<unknown, u
 function renderPath(path: Path): string {
   return path.map((segment) => (typeof segment === 'number' ? `[${segment}]` : `/${segment}`)).join('')
 }
-

@@ -42,9 +42,7 @@ function hasInputObjectVariable(schema: GraphQLSchema, document: DocumentNode): 
   let known = inputObjectVariables.get(document)
   if (known === undefined) {
     known = document.definitions.some(
-      (definition) =>
-        definition.kind === Kind.OPERATION_DEFINITION &&
-        (definition.variableDefinitions ?? []).some((variable) => isInputObjectType(schema.getType(namedTypeOf(variable.type)))),
+      (definition) => definition.kind === Kind.OPERATION_DEFINITION && (definition.variableDefinitions ?? []).some((variable) => isInputObjectType(schema.getType(namedTypeOf(variable.type)))),
     )
     inputObjectVariables.set(document, known)
   }

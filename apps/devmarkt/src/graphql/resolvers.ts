@@ -48,20 +48,17 @@ export function createResolvers(bus: DevmarktEventBus) {
       application: async (_: unknown, args: Args, context: DevmarktContext) => (await context.loaders.application.load(args.id)) ?? failure('NOT_FOUND'),
     },
     Mutation: {
-      createTemplate: (_: unknown, args: Args, context: DevmarktContext) =>
-        context.services.templates.create(args.name, (args.questions as QuestionInput[]).map(question)),
+      createTemplate: (_: unknown, args: Args, context: DevmarktContext) => context.services.templates.create(args.name, (args.questions as QuestionInput[]).map(question)),
       deleteTemplate: (_: unknown, args: Args, context: DevmarktContext) => context.services.templates.delete(args.name),
       updateTemplate: (_: unknown, args: Args, context: DevmarktContext) =>
         context.services.templates.update(args.name, { name: args.updated.name, questions: (args.updated.questions as QuestionInput[]).map(question) }),
       createUser: (_: unknown, args: Args, context: DevmarktContext) => context.services.users.create(userId(args.userId), args.role as Role),
       deleteUser: (_: unknown, args: Args, context: DevmarktContext) => context.services.users.delete(userId(args.userId)),
       updateUserRole: (_: unknown, args: Args, context: DevmarktContext) => context.services.users.updateRole(userId(args.userId), args.role as Role),
-      createApplication: async (_: unknown, args: Args, context: DevmarktContext) =>
-        context.services.applications.create(await callerId(context), args.templateName, args.answers),
+      createApplication: async (_: unknown, args: Args, context: DevmarktContext) => context.services.applications.create(await callerId(context), args.templateName, args.answers),
       deleteApplication: (_: unknown, args: Args, context: DevmarktContext) => context.services.applications.delete(args.id),
       updateApplication: (_: unknown, args: Args, context: DevmarktContext) => context.services.applications.update(args.id, args.updatedAnswers),
-      processApplication: (_: unknown, args: Args, context: DevmarktContext) =>
-        context.services.applications.process(args.id, args.status as ApplicationStatus),
+      processApplication: (_: unknown, args: Args, context: DevmarktContext) => context.services.applications.process(args.id, args.status as ApplicationStatus),
     },
     Subscription: {
       applicationCreated: {
@@ -84,8 +81,7 @@ export function createResolvers(bus: DevmarktEventBus) {
     },
     Template: {
       // Synchronous when the record carries its questions (always, from the templates cache).
-      questions: (template: TemplateValue, _: Args, context: DevmarktContext) =>
-        template.questions ?? context.loaders.template.load(template.id).then((found) => found?.questions ?? []),
+      questions: (template: TemplateValue, _: Args, context: DevmarktContext) => template.questions ?? context.loaders.template.load(template.id).then((found) => found?.questions ?? []),
     },
     Application: {
       user: (application: ApplicationRow, _: Args, context: DevmarktContext) => context.loaders.user.load(application.userId),

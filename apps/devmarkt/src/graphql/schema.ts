@@ -30,7 +30,10 @@ export function buildDevmarktSchema(bus: DevmarktEventBus, log?: FastifyBaseLogg
       parseLiteral: implementation.parseLiteral,
     })
   }
-  const resolvers = createResolvers(bus) as unknown as Record<string, Record<string, GraphQLFieldResolver<unknown, unknown> | { subscribe: GraphQLFieldResolver<unknown, unknown>; resolve: GraphQLFieldResolver<unknown, unknown> }>>
+  const resolvers = createResolvers(bus) as unknown as Record<
+    string,
+    Record<string, GraphQLFieldResolver<unknown, unknown> | { subscribe: GraphQLFieldResolver<unknown, unknown>; resolve: GraphQLFieldResolver<unknown, unknown> }>
+  >
   for (const [typeName, fields] of Object.entries(resolvers)) {
     const type = schema.getType(typeName)
     if (!isObjectType(type)) throw new Error(`type ${typeName} is not in the SDL`)

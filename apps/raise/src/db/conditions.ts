@@ -14,14 +14,7 @@ export function unchanged(column: PgColumn, value: unknown): SQL {
  * condition holds, else throws the original's 409 and the surrounding transaction rolls back. An id
  * that does not exist fails the same way.
  */
-export async function updateWhere(
-  db: Db,
-  table: PgTable & { id: PgColumn },
-  id: string,
-  set: Record<string, unknown>,
-  conditions: (SQL | undefined)[],
-  entity: string,
-): Promise<void> {
+export async function updateWhere(db: Db, table: PgTable & { id: PgColumn }, id: string, set: Record<string, unknown>, conditions: (SQL | undefined)[], entity: string): Promise<void> {
   const rows = await db
     .update(table)
     .set(set as never)

@@ -64,7 +64,9 @@ export const donations = pgTable(
   (table) => [
     index('donations_fundraiser_idx').on(table.fundraiserId, table.id),
     // The public view (§2.4): a fundraiser's public, counted donations, newest first.
-    index('donations_public_idx').on(table.fundraiserId, table.id).where(sql`${table.overallPublic} and ${table.donationCounted}`),
+    index('donations_public_idx')
+      .on(table.fundraiserId, table.id)
+      .where(sql`${table.overallPublic} and ${table.donationCounted}`),
   ],
 )
 

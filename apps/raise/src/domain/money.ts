@@ -51,13 +51,7 @@ export interface PaymentSchedule {
  * period while before `end`. Months advance with JavaScript's overflow rules (31 Jan + 1 month →
  * 3 Mar), as the original does. The contribution is charged once, with the first payment.
  */
-export function calcPaymentSchedule(
-  donationAmount: number,
-  contributionAmount: number,
-  frequency: RecurrenceFrequency | null,
-  end: number,
-  nowMs: number = Date.now(),
-): PaymentSchedule {
+export function calcPaymentSchedule(donationAmount: number, contributionAmount: number, frequency: RecurrenceFrequency | null, end: number, nowMs: number = Date.now()): PaymentSchedule {
   const schedule: PaymentSchedule = { now: { donationAmount, contributionAmount }, future: [] }
   if (frequency === null) return schedule
   const date = new Date(nowMs)

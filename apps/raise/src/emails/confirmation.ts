@@ -15,13 +15,7 @@ const quarter = (currency: string, amount: number) => formatAmountShort(currency
  * "We've received your donation": sent once, after the first payment of a donation succeeds.
  * `payments` are the donation's payments, oldest first; the first is the one just paid.
  */
-export function confirmationEmail(input: {
-  fundraiser: FundraiserRow
-  donation: DonationRow
-  payments: PaymentRow[]
-  production: boolean
-  fromAddress: string
-}): MailMessage {
+export function confirmationEmail(input: { fundraiser: FundraiserRow; donation: DonationRow; payments: PaymentRow[]; production: boolean; fromAddress: string }): MailMessage {
   const { fundraiser, donation, payments } = input
   const currency = fundraiser.currency as Currency
   const money = (amount: number) => formatAmountShort(currency, amount)
@@ -71,7 +65,12 @@ ${futureHtml}
     `Thank you for donating to ${fundraiser.publicName}! ${impact}`,
     ...rows.map(([label, value]) => `${label}: ${value}`),
     ...(future.length > 0
-      ? ['You also set up future donations:', ...futureRows.map(([label, value]) => `${label}: ${value}`), `Total future donations: ${money(futureTotal)}`, ...(donation.giftAid ? [`Total future Gift Aid to be added: ${quarter(currency, futureTotal)}`] : [])]
+      ? [
+          'You also set up future donations:',
+          ...futureRows.map(([label, value]) => `${label}: ${value}`),
+          `Total future donations: ${money(futureTotal)}`,
+          ...(donation.giftAid ? [`Total future Gift Aid to be added: ${quarter(currency, futureTotal)}`] : []),
+        ]
       : []),
     `Best wishes,\nThe ${fundraiser.publicName} Team` + FOOTER_TEXT,
   ].join('\n\n')

@@ -2,9 +2,7 @@ import { escapeHtml } from '@hearth/kernel/mail'
 
 /** The shared frame of Raise emails: the non-production banner and the charity footer. */
 export function layout(options: { production: boolean; heading: string; body: string; comments?: string[] }): string {
-  const banner = options.production
-    ? ''
-    : '<div style="background:#ffd900;padding:8px;text-align:center;font-weight:bold">Warning: This email was sent from a non-prod environment</div>'
+  const banner = options.production ? '' : '<div style="background:#ffd900;padding:8px;text-align:center;font-weight:bold">Warning: This email was sent from a non-prod environment</div>'
   const comments = (options.comments ?? []).map((comment) => `<!-- ${comment.replace(/--/g, '')} -->`).join('\n')
   return `<!doctype html>
 <html><body style="font-family:Helvetica,Arial,sans-serif;color:#222">

@@ -105,10 +105,10 @@ const fundraiserFields = {
 }
 export const Fundraiser = withoutLimits(Type.Object({ id: Ulid, ...fundraiserFields }, { ...strict, $id: 'Fundraiser' }))
 export const FundraiserCreation = Type.Partial(Type.Object(fundraiserFields, strict), strict)
-export const FundraiserEdits = Type.Partial(
-  Type.Object({ ...fundraiserFields, previous: Type.Partial(Type.Object({ totalRaised: NonNegative, donationsCount: Count }, strict), strict) }, strict),
-  { ...strict, minProperties: 1 },
-)
+export const FundraiserEdits = Type.Partial(Type.Object({ ...fundraiserFields, previous: Type.Partial(Type.Object({ totalRaised: NonNegative, donationsCount: Count }, strict), strict) }, strict), {
+  ...strict,
+  minProperties: 1,
+})
 
 const address = {
   addressLine1: Nullable(ShortText()),
@@ -144,10 +144,10 @@ const donationTotals = {
 }
 export const Donation = withoutLimits(Type.Object({ id: Ulid, fundraiserId: Ulid, ...donationFields, ...donationTotals }, { ...strict, $id: 'Donation' }))
 export const DonationCreation = Type.Partial(Type.Object(donationFields, strict), strict)
-export const DonationEdits = Type.Partial(
-  Type.Object({ ...donationFields, ...donationTotals, previous: Type.Partial(Type.Object(donationTotals, strict), strict) }, strict),
-  { ...strict, minProperties: 1 },
-)
+export const DonationEdits = Type.Partial(Type.Object({ ...donationFields, ...donationTotals, previous: Type.Partial(Type.Object(donationTotals, strict), strict) }, strict), {
+  ...strict,
+  minProperties: 1,
+})
 
 const paymentFields = {
   at: UnixSeconds,
@@ -157,9 +157,7 @@ const paymentFields = {
   method: PaymentMethod,
   reference: Nullable(ShortText()),
 }
-export const Payment = withoutLimits(
-  Type.Object({ id: Ulid, donationId: Ulid, fundraiserId: Ulid, ...paymentFields, status: PaymentStatus }, { ...strict, $id: 'Payment' }),
-)
+export const Payment = withoutLimits(Type.Object({ id: Ulid, donationId: Ulid, fundraiserId: Ulid, ...paymentFields, status: PaymentStatus }, { ...strict, $id: 'Payment' }))
 export const PaymentCreation = Type.Partial(Type.Object(paymentFields, strict), strict)
 export const PaymentPropertyEdits = Type.Union([
   Type.Object({ donationAmount: paymentFields.donationAmount }, strict),
@@ -169,21 +167,23 @@ export const PaymentPropertyEdits = Type.Union([
   Type.Object({ status: PaymentStatus }, strict),
 ])
 
-export const AuditLog = withoutLimits(Type.Object(
-  {
-    id: Ulid,
-    object: Type.String(),
-    subject: Type.String(),
-    action: Type.Union(['create', 'edit', 'login', 'plus', 'security', 'run'].map((action) => Type.Literal(action))),
-    at: Int(),
-    sourceIp: Type.String(),
-    userAgent: Type.String(),
-    routeRaw: Type.String(),
-    metadata: Type.Record(Type.String(), Type.Unknown()),
-    ttl: Nullable(Type.Number()),
-  },
-  { ...strict, $id: 'AuditLog' },
-))
+export const AuditLog = withoutLimits(
+  Type.Object(
+    {
+      id: Ulid,
+      object: Type.String(),
+      subject: Type.String(),
+      action: Type.Union(['create', 'edit', 'login', 'plus', 'security', 'run'].map((action) => Type.Literal(action))),
+      at: Int(),
+      sourceIp: Type.String(),
+      userAgent: Type.String(),
+      routeRaw: Type.String(),
+      metadata: Type.Record(Type.String(), Type.Unknown()),
+      ttl: Nullable(Type.Number()),
+    },
+    { ...strict, $id: 'AuditLog' },
+  ),
+)
 
 const groupFields = { name: ShortText() }
 export const Group = withoutLimits(Type.Object({ id: Ulid, ...groupFields }, { ...strict, $id: 'Group' }))

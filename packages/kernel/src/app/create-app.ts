@@ -181,9 +181,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ ap
   })
 
   app.get('/health', { schema: { hide: true }, config: { public: true } }, async () => ({ status: 'UP' }))
-  app.get('/metrics', { schema: { hide: true }, config: { public: true } }, async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  )
+  app.get('/metrics', { schema: { hide: true }, config: { public: true } }, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()))
   return { app, metrics }
 }
 

@@ -5,10 +5,7 @@ import type { BaseConfig } from '../config/index.ts'
  * Listens, and on SIGINT/SIGTERM stops accepting, lets in-flight requests and jobs finish, closes
  * pools, then exits. Several apps may run in one process; they all close together.
  */
-export async function runServers(
-  servers: { app: FastifyInstance; config: Pick<BaseConfig, 'host' | 'port'> }[],
-  onClose?: () => Promise<void>,
-): Promise<void> {
+export async function runServers(servers: { app: FastifyInstance; config: Pick<BaseConfig, 'host' | 'port'> }[], onClose?: () => Promise<void>): Promise<void> {
   let closing = false
   const shutdown = async (signal: string) => {
     if (closing) return

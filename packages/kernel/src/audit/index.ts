@@ -64,5 +64,9 @@ export async function auditByObject(db: Db, object: string): Promise<AuditRecord
 
 /** Entries by one subject, newest first. */
 export async function auditBySubject(db: Db, subject: string): Promise<AuditRecord[]> {
-  return (await db.select().from(auditLog).where(and(eq(auditLog.subject, subject))).orderBy(desc(auditLog.at), desc(auditLog.id))) as AuditRecord[]
+  return (await db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.subject, subject)))
+    .orderBy(desc(auditLog.at), desc(auditLog.id))) as AuditRecord[]
 }

@@ -3,10 +3,7 @@ import { createRemoteJWKSet, createLocalJWKSet, jwtVerify, SignJWT, errors as jo
 export type { JWTPayload } from 'jose'
 
 export type VerificationKey =
-  | { kind: 'secret'; secret: string | Uint8Array }
-  | { kind: 'key'; key: CryptoKey | KeyObject }
-  | { kind: 'jwks'; url: string; cooldownMs?: number }
-  | { kind: 'jwks-local'; jwks: JSONWebKeySet }
+  { kind: 'secret'; secret: string | Uint8Array } | { kind: 'key'; key: CryptoKey | KeyObject } | { kind: 'jwks'; url: string; cooldownMs?: number } | { kind: 'jwks-local'; jwks: JSONWebKeySet }
 
 export interface JwtVerifierOptions {
   key: VerificationKey
@@ -66,12 +63,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   if (!symmetric && !asymmetric) throw new Error('createJwtVerifier: mixing HS and public-key algorithms invites key confusion')
   if (key.kind === 'secret' && !symmetric) throw new Error('createJwtVerifier: a shared secret only verifies HS algorithms')
   const secret = key.kind === 'secret' ? (typeof key.secret === 'string' ? new TextEncoder().encode(key.secret) : key.secret) : undefined
-  const keySource =
-    key.kind === 'jwks'
-      ? createRemoteJWKSet(new URL(key.url), { cooldownDuration: key.cooldownMs ?? 30_000 })
-      : key.kind === 'jwks-local'
-        ? createLocalJWKSet(key.jwks)
-        : undefined
+  const keySource = key.kind === 'jwks' ? createRemoteJWKSet(new URL(key.url), { cooldownDuration: key.cooldownMs ?? 30_000 }) : key.kind === 'jwks-local' ? createLocalJWKSet(key.jwks) : undefined
   const verifyOptions = {
     algorithms: options.algorithms,
     issuer: options.issuer,

@@ -8,9 +8,7 @@ import { errors } from '../http/errors.ts'
  */
 export type PermissionMap<Role extends string, Permission extends string> = Readonly<Record<Role, readonly Permission[]>>
 
-export function definePermissions<const Role extends string, const Permission extends string>(
-  map: PermissionMap<Role, Permission>,
-) {
+export function definePermissions<const Role extends string, const Permission extends string>(map: PermissionMap<Role, Permission>) {
   const grants = new Map<string, ReadonlySet<string>>(Object.entries(map).map(([role, list]) => [role, new Set(list as string[])]))
   return {
     map,

@@ -10,7 +10,10 @@ export type SeedName = 'demo' | 'qa' | 'none'
 export type EnvSource = Readonly<Record<string, string | undefined>>
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
     super(`${variable}: ${message}`)
     this.name = 'ConfigError'
   }
@@ -119,7 +122,12 @@ export class EnvReader {
 
   list(name: string): string[] | undefined {
     const value = this.raw(name)
-    return value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean)
+    return value === undefined
+      ? undefined
+      : value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
   }
 }
 
@@ -205,12 +213,7 @@ export function refuseInProduction(config: BaseConfig, variable: string, enabled
  * A secret from the environment. Outside production a missing one is generated once and kept in
  * `DATA_DIR/secrets.json`, so tokens survive restarts; production refuses to start without it.
  */
-export function secret(
-  source: EnvSource,
-  config: Pick<BaseConfig, 'env' | 'dataDir'>,
-  name: string,
-  options: { generate?: () => string; minLength?: number } = {},
-): string {
+export function secret(source: EnvSource, config: Pick<BaseConfig, 'env' | 'dataDir'>, name: string, options: { generate?: () => string; minLength?: number } = {}): string {
   const given = new EnvReader(source).raw(name)
   const check = (value: string, origin: string) => {
     if (options.minLength !== undefined && value.length < options.minLength) {

@@ -61,15 +61,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   })
   // Alone on its instance: the search path is set once for the one session.
   await host.pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}; SET search_path TO ${quoteIdentifier(options.schema)}, public`)
-  return embeddedDatabase(host.pglite, options.schema, () => host.close(), () => host.pglite.dumpDataDir('gzip'))
+  return embeddedDatabase(
+    host.pglite,
+    options.schema,
+    () => host.close(),
+    () => host.pglite.dumpDataDir('gzip'),
+  )
 }
 
-function embeddedDatabase(
-  client: PGliteInterface,
-  schema: string,
-  close: () => Promise<void>,
-  dumpEmbedded: (() => Promise<Blob>) | undefined,
-): Database {
+function embeddedDatabase(client: PGliteInterface, schema: string, close: () => Promise<void>, dumpEmbedded: (() => Promise<Blob>) | undefined): Database {
   const db = drizzlePglite(client as PGlite) as unknown as Db
   const inTransaction = <T>(fn: (runner: SqlRunner) => Promise<T>) =>
     client.transaction((tx) => fn({ query: (text, params) => tx.query(text, params) as Promise<{ rows: Record<string, unknown>[] }> }))
@@ -141,8 +141,7 @@ function databaseFrom(parts: {
   dumpEmbedded?: () => Promise<Blob>
 }): Database {
   const { schema, inTransaction } = parts
-  const migrate = (sources: MigrationSource[]) =>
-    inTransaction((runner) => applyMigrations(runner, schema, sources.flatMap(readMigrations)))
+  const migrate = (sources: MigrationSource[]) => inTransaction((runner) => applyMigrations(runner, schema, sources.flatMap(readMigrations)))
   let closed = false
   return {
     kind: parts.kind,

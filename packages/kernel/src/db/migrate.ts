@@ -72,11 +72,7 @@ export async function applyMigrations(tx: SqlRunner, schema: string, migrations:
       continue
     }
     for (const statement of migration.statements) await tx.query(statement)
-    await tx.query(`INSERT INTO ${MIGRATIONS_TABLE} (owner, tag, hash) VALUES ($1, $2, $3)`, [
-      migration.owner,
-      migration.tag,
-      migration.hash,
-    ])
+    await tx.query(`INSERT INTO ${MIGRATIONS_TABLE} (owner, tag, hash) VALUES ($1, $2, $3)`, [migration.owner, migration.tag, migration.hash])
     done.push(key)
   }
   return done

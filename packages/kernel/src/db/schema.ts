@@ -15,7 +15,9 @@ export const auditLog = pgTable(
     sourceIp: text('source_ip'),
     userAgent: text('user_agent'),
     route: text('route'),
-    metadata: jsonb('metadata').notNull().default(sql`'{}'::jsonb`),
+    metadata: jsonb('metadata')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
   },
   (table) => [index('audit_log_object_idx').on(table.object, table.id), index('audit_log_subject_idx').on(table.subject, table.at)],
 )
@@ -41,10 +43,7 @@ export const jobs = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
   },
-  (table) => [
-    uniqueIndex('jobs_idempotency_key_idx').on(table.name, table.idempotencyKey),
-    index('jobs_due_idx').on(table.status, table.runAt),
-  ],
+  (table) => [uniqueIndex('jobs_idempotency_key_idx').on(table.name, table.idempotencyKey), index('jobs_due_idx').on(table.status, table.runAt)],
 )
 
 /** One row per (schedule, period): whoever inserts it first enqueues that period's run. */

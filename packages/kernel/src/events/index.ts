@@ -28,24 +28,18 @@ export interface EventBusOptions {
 }
 
 export async function createEventBus<Events extends Record<string, unknown>>(options: EventBusOptions): Promise<EventBus<Events>> {
-  const emitter: MQEmitter = options.redisUrl
-    ? (mqemitterRedis({ connectionString: options.redisUrl }) as unknown as MQEmitter)
-    : mqemitter()
+  const emitter: MQEmitter = options.redisUrl ? (mqemitterRedis({ connectionString: options.redisUrl }) as unknown as MQEmitter) : mqemitter()
   if (options.redisUrl) await waitForRedisEmitter(emitter)
   const topic = (name: string) => `${options.namespace}/${name}`
   const reportSubscriberError =
     options.onSubscriberError ??
-    ((error: unknown, failedTopic: string) =>
-      process.emitWarning(`an event subscriber for ${failedTopic} failed: ${(error as Error)?.message ?? String(error)}`, 'HearthEventWarning'))
+    ((error: unknown, failedTopic: string) => process.emitWarning(`an event subscriber for ${failedTopic} failed: ${(error as Error)?.message ?? String(error)}`, 'HearthEventWarning'))
   let closed = false
   return {
     emitter,
     distributed: options.redisUrl !== undefined,
     topic,
-    publish: (name, payload) =>
-      new Promise((resolve, reject) =>
-        emitter.emit({ topic: topic(name), payload }, (error?: Error) => (error ? reject(error) : resolve())),
-      ),
+    publish: (name, payload) => new Promise((resolve, reject) => emitter.emit({ topic: topic(name), payload }, (error?: Error) => (error ? reject(error) : resolve()))),
     subscribe: (name, handler) =>
       new Promise((resolve) => {
         const listener = (message: Record<string, unknown>, done: () => void) => {
@@ -57,9 +51,7 @@ export async function createEventBus<Events extends Record<string, unknown>>(opt
             done()
           }
         }
-        emitter.on(topic(name), listener, () =>
-          resolve(() => new Promise<void>((done) => emitter.removeListener(topic(name), listener, () => done()))),
-        )
+        emitter.on(topic(name), listener, () => resolve(() => new Promise<void>((done) => emitter.removeListener(topic(name), listener, () => done()))))
       }),
     close: () =>
       new Promise<void>((resolve) => {

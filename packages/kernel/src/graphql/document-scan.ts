@@ -12,10 +12,7 @@ export interface DocumentLimits {
   maxNesting: number
 }
 
-export type DocumentProblem =
-  | { reason: 'DOCUMENT_TOO_LONG'; message: string }
-  | { reason: 'TOO_MANY_TOKENS'; message: string }
-  | { reason: 'NESTED_TOO_DEEPLY'; message: string }
+export type DocumentProblem = { reason: 'DOCUMENT_TOO_LONG'; message: string } | { reason: 'TOO_MANY_TOKENS'; message: string } | { reason: 'NESTED_TOO_DEEPLY'; message: string }
 
 const enum Char {
   Tab = 9,

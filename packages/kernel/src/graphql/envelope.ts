@@ -5,14 +5,7 @@
  */
 
 export type GraphqlRequestReason =
-  | 'MALFORMED_REQUEST'
-  | 'DOCUMENT_TOO_LONG'
-  | 'TOO_MANY_TOKENS'
-  | 'NESTED_TOO_DEEPLY'
-  | 'UNKNOWN_OPERATION'
-  | 'OPERATION_NAME_REQUIRED'
-  | 'NO_OPERATION'
-  | 'SUBSCRIPTION_OVER_HTTP'
+  'MALFORMED_REQUEST' | 'DOCUMENT_TOO_LONG' | 'TOO_MANY_TOKENS' | 'NESTED_TOO_DEEPLY' | 'UNKNOWN_OPERATION' | 'OPERATION_NAME_REQUIRED' | 'NO_OPERATION' | 'SUBSCRIPTION_OVER_HTTP'
 
 /**
  * A request refused before GraphQL runs: a transport or envelope mistake. `status` is what

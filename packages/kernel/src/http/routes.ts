@@ -53,10 +53,11 @@ export function recordRoutes(app: FastifyInstance, onMethod: (method: string) =>
       }
     }
   })
-  if (options.refuseInsecure) app.addHook('onReady', async () => {
-    const problems = insecureRoutes(routes)
-    if (problems.length > 0) throw new Error(`Refusing to start ${problems.length === 1 ? 'a route' : `${problems.length} routes`} that are not secure by default:\n  ${problems.join('\n  ')}`)
-  })
+  if (options.refuseInsecure)
+    app.addHook('onReady', async () => {
+      const problems = insecureRoutes(routes)
+      if (problems.length > 0) throw new Error(`Refusing to start ${problems.length === 1 ? 'a route' : `${problems.length} routes`} that are not secure by default:\n  ${problems.join('\n  ')}`)
+    })
 }
 
 /** Routes that break the kernel's rules, one line each (empty when all is well). */

@@ -20,7 +20,24 @@ type Schema = Record<string, unknown>
  * business, and a stored value that predates a rule must still be readable. The check is about what
  * fast-json-stringify would misrepresent: types, nulls and missing required fields.
  */
-const inputRules = new Set(['pattern', 'format', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'enum', 'const'])
+const inputRules = new Set([
+  'pattern',
+  'format',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'minProperties',
+  'maxProperties',
+  'enum',
+  'const',
+])
 
 /** A deep copy for checking: types and nulls only, no `additionalProperties: false`, no nested `$id` (Ajv refuses duplicates). */
 function forChecking(schema: unknown, root = true): unknown {

@@ -37,11 +37,7 @@ export function clientErrorOf(error: NodeJS.ErrnoException): HearthError {
  * (the request cannot be trusted to have ended). A socket that already has a response on its way,
  * or that is gone, is just destroyed.
  */
-export function answerClientError(
-  error: NodeJS.ErrnoException,
-  socket: Socket,
-  render: (error: HearthError) => { status: number; payload: string; headers?: Record<string, string> },
-): void {
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket, render: (error: HearthError) => { status: number; payload: string; headers?: Record<string, string> }): void {
   if (error.code === 'ECONNRESET' || !socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
     socket.destroy()
     return

@@ -99,7 +99,6 @@ function buildValidatorFactory(): BuildValidator {
   return factory as BuildValidator
 }
 
-
 /** Fastify's `schemaController` option for every Hearth app. */
 export function hearthSchemaController(serializers: ReturnType<typeof import('./serialization.ts').buildSerializerFactory>): FastifyServerOptions['schemaController'] {
   return { compilersFactory: { buildValidator: buildValidatorFactory(), buildSerializer: serializers } }

@@ -107,7 +107,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
         name,
         payload: payload as never,
         idempotencyKey: enqueueOptions.idempotencyKey ?? null,
-        runAt: enqueueOptions.runAt ?? sql`now()` as never,
+        runAt: enqueueOptions.runAt ?? (sql`now()` as never),
         maxAttempts: enqueueOptions.maxAttempts ?? 5,
       })
       .onConflictDoNothing()
@@ -155,9 +155,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
 
   function track(promise: Promise<void>) {
     inFlight.add(promise)
-    void promise
-      .catch((error) => options.log?.error({ err: error }, 'job bookkeeping failed'))
-      .finally(() => inFlight.delete(promise))
+    void promise.catch((error) => options.log?.error({ err: error }, 'job bookkeeping failed')).finally(() => inFlight.delete(promise))
   }
 
   let polling: Promise<void> | undefined
@@ -187,11 +185,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
       const slot = cron.previousRuns(1, new Date(now.getTime() + 1))[0]
       if (!slot || now.getTime() - slot.getTime() > catchUpMs) continue
       const won = await database.transaction(async (tx) => {
-        const rows = await tx
-          .insert(jobScheduleSlots)
-          .values({ schedule: schedule.name, slot, claimedBy: workerId })
-          .onConflictDoNothing()
-          .returning({ schedule: jobScheduleSlots.schedule })
+        const rows = await tx.insert(jobScheduleSlots).values({ schedule: schedule.name, slot, claimedBy: workerId }).onConflictDoNothing().returning({ schedule: jobScheduleSlots.schedule })
         if (rows.length === 0) return false
         await enqueue(tx, schedule.job, schedule.payload(slot) as never, { idempotencyKey: `${schedule.name}@${slot.toISOString()}` })
         return true

@@ -42,7 +42,10 @@ export interface Mailer {
 
 /** The characters a display name may keep; the rest become spaces (so headers cannot be injected). */
 export function safeDisplayName(name: string): string {
-  return name.replace(/[^\p{L}\p{N} ]+/gu, ' ').replace(/\s+/g, ' ').trim()
+  return name
+    .replace(/[^\p{L}\p{N} ]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 /**
@@ -50,9 +53,7 @@ export function safeDisplayName(name: string): string {
  * written to the log so a developer can read it.
  */
 export function createMailer(settings: MailSettings, log?: { info(object: unknown, message: string): void }): Mailer {
-  const transport: Transporter = settings.smtpUrl
-    ? nodemailer.createTransport(settings.smtpUrl)
-    : nodemailer.createTransport({ jsonTransport: true })
+  const transport: Transporter = settings.smtpUrl ? nodemailer.createTransport(settings.smtpUrl) : nodemailer.createTransport({ jsonTransport: true })
   return {
     delivering: settings.smtpUrl !== undefined,
     async send(message) {

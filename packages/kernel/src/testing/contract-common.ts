@@ -26,4 +26,3 @@ export function prng(seed: number) {
   }
   return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!, int: (below: number) => Math.floor(next() * below) }
 }
-

@@ -50,4 +50,3 @@ async function migratedDump(schema: string, sources: MigrationSource[]): Promise
   renameSync(partial, file) // atomic: parallel test files never read a half-written dump
   return blob
 }
-

@@ -138,7 +138,10 @@ interface Case {
 export function toJson(value: unknown): string {
   if (value instanceof RawValue) return value.json
   if (Array.isArray(value)) return `[${value.map(toJson).join(',')}]`
-  if (typeof value === 'object' && value !== null) return `{${Object.entries(value).map(([key, entry]) => `${JSON.stringify(key)}:${toJson(entry)}`).join(',')}}`
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.entries(value)
+      .map(([key, entry]) => `${JSON.stringify(key)}:${toJson(entry)}`)
+      .join(',')}}`
   if (typeof value === 'bigint') return value.toString()
   return JSON.stringify(value) ?? 'null'
 }
@@ -231,7 +234,10 @@ export class GraphqlContract {
     }
     const declarations = names.map((name) => `$${name}: ${variableTypes[name] ?? String(field.field.args.find((argument) => argument.name === name)!.type)}`)
     const args = names.map((name) => `${name}: $${name}`)
-    return { query: `${field.operation} Contract(${declarations.join(', ')}) { ${field.name}(${args.join(', ')})${selection} }`, variables: Object.fromEntries(names.map((name) => [name, values[name]])) }
+    return {
+      query: `${field.operation} Contract(${declarations.join(', ')}) { ${field.name}(${args.join(', ')})${selection} }`,
+      variables: Object.fromEntries(names.map((name) => [name, values[name]])),
+    }
   }
 
   /** Every argument and every input field reachable from them (list items at index 0), each input type expanded once per branch. */
@@ -253,7 +259,12 @@ export class GraphqlContract {
     return found
   }
 
-  async send(request: { method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS' | 'HEAD'; url?: string; headers?: ContractHeaders; payload?: string | Buffer }): Promise<ContractResponse | undefined> {
+  async send(request: {
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'OPTIONS' | 'HEAD'
+    url?: string
+    headers?: ContractHeaders
+    payload?: string | Buffer
+  }): Promise<ContractResponse | undefined> {
     let response
     try {
       response = await this.options.app.inject({ method: request.method, url: request.url ?? this.path, headers: request.headers, payload: request.payload })
@@ -395,7 +406,14 @@ export class GraphqlContract {
         document = this.document(field, values, delivery === 'literals' ? 'literals' : 'variables')
       }
       const invalid = kind === 'NUL or lone surrogate' || kind === 'deep value'
-      cases.push({ label: `${caller}, ${kind} at ${renderPath(position.path)} (${delivery})`, query: document.query, variables: document.variables, method: delivery === 'GET' ? 'GET' : 'POST', headers, invalid })
+      cases.push({
+        label: `${caller}, ${kind} at ${renderPath(position.path)} (${delivery})`,
+        query: document.query,
+        variables: document.variables,
+        method: delivery === 'GET' ? 'GET' : 'POST',
+        headers,
+        invalid,
+      })
     }
     return cases
   }
@@ -500,7 +518,24 @@ export class GraphqlContract {
       ['HEAD', { method: 'HEAD' }],
     ]
     // hostile headers
-    for (const authorization of ['Bearer', 'Bearer ', 'Basic Og==', 'Self', 'Self ', 'Foreign', 'Foreign  x', `Bearer ${'a'.repeat(8000)}`, `Self ${'a.'.repeat(3000)}`, 'Self eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', '\t', 'ÿþ', ' '.repeat(100), 'null', 'undefined', '{}']) {
+    for (const authorization of [
+      'Bearer',
+      'Bearer ',
+      'Basic Og==',
+      'Self',
+      'Self ',
+      'Foreign',
+      'Foreign  x',
+      `Bearer ${'a'.repeat(8000)}`,
+      `Self ${'a.'.repeat(3000)}`,
+      'Self eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+      '\t',
+      'ÿþ',
+      ' '.repeat(100),
+      'null',
+      'undefined',
+      '{}',
+    ]) {
       cases.push([`Authorization ${JSON.stringify(authorization.slice(0, 30))}`, post(JSON.stringify({ query: `{ ${leaf} }` }), { ...json, authorization })])
     }
     for (const [name, value] of [
@@ -525,7 +560,10 @@ export class GraphqlContract {
       ['deep inline fragments', body({ query: `{ ${'... on Query { '.repeat(2000)}__typename${' }'.repeat(2000)} }` }), true],
       ['wide: 1,000 aliases', body({ query: `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: ${leaf}`).join(' ')} }` })],
       ['wide: 3,000 same-name fields', body({ query: `{ ${'__typename '.repeat(3000)}}` })],
-      ['wide: 500 fragments', body({ query: `{ ${Array.from({ length: 500 }, (_, i) => `...F${i}`).join(' ')} } ${Array.from({ length: 500 }, (_, i) => `fragment F${i} on Query { __typename }`).join(' ')}` })],
+      [
+        'wide: 500 fragments',
+        body({ query: `{ ${Array.from({ length: 500 }, (_, i) => `...F${i}`).join(' ')} } ${Array.from({ length: 500 }, (_, i) => `fragment F${i} on Query { __typename }`).join(' ')}` }),
+      ],
       ['wide: 500 operations', body({ query: Array.from({ length: 500 }, (_, i) => `query Q${i} { __typename }`).join(' '), operationName: 'Q499' })],
       ['wide: 1,000 variables', body({ query: `query (${Array.from({ length: 1000 }, (_, i) => `$v${i}: Int`).join(', ')}) { __typename }` })],
       ['wide: 1,000 directives', body({ query: `{ __typename ${'@skip(if: false) '.repeat(1000)}}` })],
@@ -536,7 +574,42 @@ export class GraphqlContract {
       ['fragment cycle', body({ query: '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }' })],
       ['introspection', body({ query: '{ __schema { types { name fields { name args { name type { name ofType { name ofType { name } } } } } } } }' })],
     )
-    const tokens = ['{', '}', '(', ')', '[', ']', ':', '...', '$', '@', '!', '=', '"x"', '"""', '0', '-1', '1e999', 'query', 'mutation', 'subscription', 'fragment', 'on', '__typename', '__schema', 'null', 'true', '#', '\n', '\u0000', '\uD800', '😀', '\\', ',', ...this.rootFields().map((field) => field.name)]
+    const tokens = [
+      '{',
+      '}',
+      '(',
+      ')',
+      '[',
+      ']',
+      ':',
+      '...',
+      '$',
+      '@',
+      '!',
+      '=',
+      '"x"',
+      '"""',
+      '0',
+      '-1',
+      '1e999',
+      'query',
+      'mutation',
+      'subscription',
+      'fragment',
+      'on',
+      '__typename',
+      '__schema',
+      'null',
+      'true',
+      '#',
+      '\n',
+      '\u0000',
+      '\uD800',
+      '😀',
+      '\\',
+      ',',
+      ...this.rootFields().map((field) => field.name),
+    ]
     for (let index = 0; index < 40; index++) {
       const query = Array.from({ length: 1 + random.int(40) }, () => random.pick(tokens)).join(' ')
       cases.push([`random document ${index}`, body({ query })])
@@ -619,21 +692,40 @@ function describe(response: ContractResponse | undefined): string {
 export function graphqlContractTests(options: () => GraphqlContractOptions): void {
   let contract: GraphqlContract | undefined
   const current = () => (contract ??= new GraphqlContract(options()))
-  const perField = (check: (contract: GraphqlContract, field: RootField) => Promise<ContractReport>, minimumCases: (field: RootField) => number) => async (context: import('node:test').TestContext) => {
-    const fields = current().rootFields()
-    assert.ok(fields.length > 0, 'the schema has root fields')
-    for (const field of fields) {
-      await context.test(`${field.operation} ${field.name}`, async () => {
-        const report = await check(current(), field)
-        assert.deepEqual(report.failures, [])
-        assert.ok(report.cases >= minimumCases(field), `${report.cases} cases`)
-      })
+  const perField =
+    (check: (contract: GraphqlContract, field: RootField) => Promise<ContractReport>, minimumCases: (field: RootField) => number) => async (context: import('node:test').TestContext) => {
+      const fields = current().rootFields()
+      assert.ok(fields.length > 0, 'the schema has root fields')
+      for (const field of fields) {
+        await context.test(`${field.operation} ${field.name}`, async () => {
+          const report = await check(current(), field)
+          assert.deepEqual(report.failures, [])
+          assert.ok(report.cases >= minimumCases(field), `${report.cases} cases`)
+        })
+      }
     }
-  }
   const requirementOf = (field: RootField) => current().options.requirement(field)
-  test('every guarded root field refuses an anonymous caller and a caller lacking its requirement, in the documented shape', perField((contract, field) => contract.checkRefusals(field), (field) => (requirementOf(field) === undefined ? 0 : 2)))
-  test('every nullable argument and input field accepts null', perField((contract, field) => contract.checkNullAcceptance(field), () => 0))
-  test('hostile values for every root field: no 5xx, no answer outside the documented shape, no leaked internals', perField((contract, field) => contract.fuzz(field), () => 1))
+  test(
+    'every guarded root field refuses an anonymous caller and a caller lacking its requirement, in the documented shape',
+    perField(
+      (contract, field) => contract.checkRefusals(field),
+      (field) => (requirementOf(field) === undefined ? 0 : 2),
+    ),
+  )
+  test(
+    'every nullable argument and input field accepts null',
+    perField(
+      (contract, field) => contract.checkNullAcceptance(field),
+      () => 0,
+    ),
+  )
+  test(
+    'hostile values for every root field: no 5xx, no answer outside the documented shape, no leaked internals',
+    perField(
+      (contract, field) => contract.fuzz(field),
+      () => 1,
+    ),
+  )
   test('hostile requests: no 5xx, no answer outside the documented shape, no leaked internals, and the app keeps answering', async () => {
     const report = await current().fuzzRequests()
     assert.deepEqual(report.failures, [])

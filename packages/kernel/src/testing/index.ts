@@ -8,7 +8,19 @@ import type { Database } from '../db/index.ts'
 import { createTestDatabase, testRedisUrl } from './database.ts'
 
 export { createTestDatabase, testDatabaseUrl, testRedisUrl } from './database.ts'
-export { GraphqlContract, graphqlContractTests, RawValue, toJson, toLiteral, type ContractCaller, type ContractHeaders, type ContractReport, type ContractResponse, type GraphqlContractOptions, type RootField } from './graphql-contract.ts'
+export {
+  GraphqlContract,
+  graphqlContractTests,
+  RawValue,
+  toJson,
+  toLiteral,
+  type ContractCaller,
+  type ContractHeaders,
+  type ContractReport,
+  type ContractResponse,
+  type GraphqlContractOptions,
+  type RootField,
+} from './graphql-contract.ts'
 export { startJwksServer, JwksServer, type JwksServerOptions, type JwksSignOptions, type JwksAlgorithm } from './jwks-server.ts'
 
 export interface TestApp<Config extends BaseConfig> {

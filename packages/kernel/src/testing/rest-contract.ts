@@ -173,7 +173,17 @@ export class RestContract {
         return null
       case 'string': {
         if (typeof node.format === 'string' && formats[node.format]) return formats[node.format]
-        const candidates = ['sample', SAMPLE_ULID, 'ada@example.com', 'a', '1', '2026-01-02', '2026-01-02T03:04:05.000Z', 'https://example.com/a', 'x'.repeat(Math.max(1, (node.minLength as number | undefined) ?? 1))]
+        const candidates = [
+          'sample',
+          SAMPLE_ULID,
+          'ada@example.com',
+          'a',
+          '1',
+          '2026-01-02',
+          '2026-01-02T03:04:05.000Z',
+          'https://example.com/a',
+          'x'.repeat(Math.max(1, (node.minLength as number | undefined) ?? 1)),
+        ]
         const check = this.ajv.compile(stripIds(node, false) as Schema)
         return candidates.find((candidate) => check(candidate)) ?? 'sample'
       }
@@ -285,10 +295,13 @@ export class RestContract {
     const header = (name: string) => String(response.headers[name] ?? '')
     if (response.status < 200 || response.status >= 300) failures.push(`status ${response.status}`)
     if (![origin, '*'].includes(header('access-control-allow-origin'))) failures.push(`allow-origin "${header('access-control-allow-origin')}"`)
-    const methods = header('access-control-allow-methods').split(/,\s*/).map((method) => method.toUpperCase())
+    const methods = header('access-control-allow-methods')
+      .split(/,\s*/)
+      .map((method) => method.toUpperCase())
     if (!methods.includes(route.method) && !methods.includes('*')) failures.push(`allow-methods "${header('access-control-allow-methods')}" lacks ${route.method}`)
     const allowed = header('access-control-allow-headers').toLowerCase().split(/,\s*/)
-    for (const name of requested.toLowerCase().split(/,\s*/)) if (!allowed.includes(name) && !allowed.includes('*')) failures.push(`allow-headers "${header('access-control-allow-headers')}" lacks ${name}`)
+    for (const name of requested.toLowerCase().split(/,\s*/))
+      if (!allowed.includes(name) && !allowed.includes('*')) failures.push(`allow-headers "${header('access-control-allow-headers')}" lacks ${name}`)
     return failures.map((failure) => `${route.key} preflight: ${failure}`)
   }
 
@@ -332,9 +345,21 @@ export class RestContract {
 
     // Bodies: every property with each kind of wrong value.
     const hostileValues: [string, string][] = [
-      ['a numeric string', '"2500"'], ['true', 'true'], ['null', 'null'], ['an object', '{"$gt":""}'], ['an array', '[1,2]'],
-      ['1e308', '1e308'], ['2^63', '9223372036854775808'], ['-2^63', '-9223372036854775809'], ['a fraction', '1.5'], ['-0', '-0'], ['-1', '-1'],
-      ['a NUL byte', '"a\\u0000b"'], ['a lone surrogate', '"x\\ud800"'], ['100k characters', JSON.stringify('x'.repeat(100_000))], ['an empty string', '""'],
+      ['a numeric string', '"2500"'],
+      ['true', 'true'],
+      ['null', 'null'],
+      ['an object', '{"$gt":""}'],
+      ['an array', '[1,2]'],
+      ['1e308', '1e308'],
+      ['2^63', '9223372036854775808'],
+      ['-2^63', '-9223372036854775809'],
+      ['a fraction', '1.5'],
+      ['-0', '-0'],
+      ['-1', '-1'],
+      ['a NUL byte', '"a\\u0000b"'],
+      ['a lone surrogate', '"x\\ud800"'],
+      ['100k characters', JSON.stringify('x'.repeat(100_000))],
+      ['an empty string', '""'],
       ['a 2,000-deep array', `${'['.repeat(2000)}${']'.repeat(2000)}`],
     ]
     if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
@@ -347,7 +372,14 @@ export class RestContract {
       add('unknown property', { payload: JSON.stringify({ ...(body as object), unexpected__: 1 }) })
       add('__proto__ property', { payload: JSON.stringify(body).replace(/^\{/, '{"__proto__":{"admin":true},') })
     }
-    for (const [label, payload] of [['malformed JSON', '{"a":'], ['a JSON string', '"text"'], ['a JSON array', '[]'], ['JSON null', 'null'], ['a 100,000-deep array', '['.repeat(100_000)], ['a NUL key', '{"\\u0000":1}']] as const) {
+    for (const [label, payload] of [
+      ['malformed JSON', '{"a":'],
+      ['a JSON string', '"text"'],
+      ['a JSON array', '[]'],
+      ['JSON null', 'null'],
+      ['a 100,000-deep array', '['.repeat(100_000)],
+      ['a NUL key', '{"\\u0000":1}'],
+    ] as const) {
       add(`body: ${label}`, { payload })
     }
     if (route.method !== 'GET' && route.method !== 'DELETE') {
@@ -451,7 +483,11 @@ function toRoute(record: RouteRecord): Route {
 function stripIds(schema: unknown, root: boolean): unknown {
   if (Array.isArray(schema)) return schema.map((item) => stripIds(item, false))
   if (schema === null || typeof schema !== 'object') return schema
-  return Object.fromEntries(Object.entries(schema).filter(([key]) => root || key !== '$id').map(([key, value]) => [key, stripIds(value, false)]))
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([key]) => root || key !== '$id')
+      .map(([key, value]) => [key, stripIds(value, false)]),
+  )
 }
 
 function setAt(target: unknown, path: string[], value: unknown): void {
@@ -482,10 +518,22 @@ export function restContractTests(options: () => RestContractOptions): void {
     }
   }
   test('every request field is bounded within what the database can hold', () => assert.deepEqual(current().checkLimits(), []))
-  test('every route with a permission refuses an anonymous caller and a caller lacking it, in the app shape', perRoute((contract, route) => contract.checkRefusals(route)))
-  test('a browser preflight succeeds for every route and method', perRoute((contract, route) => contract.checkPreflight(route)))
-  test('every nullable request field stays null through validation, every nullable response field is written as null', perRoute((contract, route) => contract.checkNulls(route)))
-  test('hostile requests to every route: no 5xx, nothing outside the error shape, no leaked internals', perRoute(async (contract, route, index) => (await contract.fuzz(route, 7919 * (index + 1))).failures))
+  test(
+    'every route with a permission refuses an anonymous caller and a caller lacking it, in the app shape',
+    perRoute((contract, route) => contract.checkRefusals(route)),
+  )
+  test(
+    'a browser preflight succeeds for every route and method',
+    perRoute((contract, route) => contract.checkPreflight(route)),
+  )
+  test(
+    'every nullable request field stays null through validation, every nullable response field is written as null',
+    perRoute((contract, route) => contract.checkNulls(route)),
+  )
+  test(
+    'hostile requests to every route: no 5xx, nothing outside the error shape, no leaked internals',
+    perRoute(async (contract, route, index) => (await contract.fuzz(route, 7919 * (index + 1))).failures),
+  )
   test('transport failures answer in the app shape, and the app keeps answering', async () => {
     assert.deepEqual(await current().transportFailures(), [])
     const health = await current().send({ method: 'GET', url: '/health' })

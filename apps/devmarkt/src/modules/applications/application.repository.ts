@@ -130,7 +130,10 @@ export const applicationRepository = {
   },
 
   async updateAnswerText(db: Db, applicationId: number, number: number, text: string): Promise<void> {
-    await db.update(answers).set({ answer: text }).where(and(eq(answers.applicationId, applicationId), eq(answers.number, number)))
+    await db
+      .update(answers)
+      .set({ answer: text })
+      .where(and(eq(answers.applicationId, applicationId), eq(answers.number, number)))
   },
 
   /** Sets the status and the processing time, only when the status changes. */

@@ -8,7 +8,8 @@ const questions: RuleQuestion[] = [
   { number: 2, question: 'Why me?', minAnswerLength: 10 },
 ]
 const a = (number: number, answer: string) => ({ number, answer })
-const codes = (errors: { code: string; data: unknown }[]) => errors.map((error) => `${error.code}${error.data && 'number' in (error.data as object) ? `:${(error.data as { number: number }).number}` : ''}`)
+const codes = (errors: { code: string; data: unknown }[]) =>
+  errors.map((error) => `${error.code}${error.data && 'number' in (error.data as object) ? `:${(error.data as { number: number }).number}` : ''}`)
 
 describe('applicationSize', () => {
   test('name + questions + answers in UTF-16 code units', () => {

@@ -76,12 +76,7 @@ export function validateNewApplication(templateName: string, questions: readonly
  * limit to updates too, in the same place as on create), then the per-answer checks; a partial
  * list is fine, so nothing is reported unanswered.
  */
-export function validateAnswerUpdate(
-  templateName: string,
-  questions: readonly RuleQuestion[],
-  stored: readonly RuleAnswer[],
-  updated: readonly RuleAnswer[],
-): FailureError[] {
+export function validateAnswerUpdate(templateName: string, questions: readonly RuleQuestion[], stored: readonly RuleAnswer[], updated: readonly RuleAnswer[]): FailureError[] {
   const errors = sizeErrors(applicationSize(templateName, questions, mergeAnswers(stored, updated)))
   errors.push(...checkAnswers(questions, updated).errors)
   return errors

@@ -22,7 +22,13 @@ describe('applyUpdateActions', () => {
   })
 
   test('skips entries without an action and non-APPEND entries past the end', () => {
-    const result = applyUpdateActions(devSearched, [update(null, 0, 'no action'), update(undefined, 1, 'no action'), update('REPLACE', 4, 'past'), update('DELETE', 9, 'past'), update('INSERT', 4, 'past')])
+    const result = applyUpdateActions(devSearched, [
+      update(null, 0, 'no action'),
+      update(undefined, 1, 'no action'),
+      update('REPLACE', 4, 'past'),
+      update('DELETE', 9, 'past'),
+      update('INSERT', 4, 'past'),
+    ])
     assert.deepEqual(texts(result), texts(devSearched))
   })
 

@@ -6,12 +6,34 @@ import type { Container } from '../../container.ts'
 
 export function auditLogRoutes(app: FastifyInstance, { auditLogService }: Container) {
   const r = typed(app)
-  r.get('/admin/audit-logs/by-object/:objectId', {
-    schema: { operationId: 'auditLogsByObject', summary: 'Audit entries about one object, newest first (National)', tags: ['audit'], security, params: params('objectId'), response: { 200: Type.Array(AuditLog), ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'auditLog.read' },
-  }, (request) => auditLogService.byObject(request.params.objectId))
-  r.get('/admin/audit-logs/by-subject/:subjectId', {
-    schema: { operationId: 'auditLogsBySubject', summary: 'Audit entries by one subject, latest first (National)', tags: ['audit'], security, params: params('subjectId'), response: { 200: Type.Array(AuditLog), ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'auditLog.read' },
-  }, (request) => auditLogService.bySubject(request.params.subjectId))
+  r.get(
+    '/admin/audit-logs/by-object/:objectId',
+    {
+      schema: {
+        operationId: 'auditLogsByObject',
+        summary: 'Audit entries about one object, newest first (National)',
+        tags: ['audit'],
+        security,
+        params: params('objectId'),
+        response: { 200: Type.Array(AuditLog), ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'auditLog.read' },
+    },
+    (request) => auditLogService.byObject(request.params.objectId),
+  )
+  r.get(
+    '/admin/audit-logs/by-subject/:subjectId',
+    {
+      schema: {
+        operationId: 'auditLogsBySubject',
+        summary: 'Audit entries by one subject, latest first (National)',
+        tags: ['audit'],
+        security,
+        params: params('subjectId'),
+        response: { 200: Type.Array(AuditLog), ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'auditLog.read' },
+    },
+    (request) => auditLogService.bySubject(request.params.subjectId),
+  )
 }

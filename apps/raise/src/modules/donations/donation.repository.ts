@@ -38,13 +38,16 @@ const PUBLIC_DONATIONS_SQL = `
    ORDER BY id DESC`
 
 export const donationRepository = {
-  listByFundraiser: (db: Db, fundraiserId: string): Promise<DonationRow[]> =>
-    db.select().from(donations).where(eq(donations.fundraiserId, fundraiserId)).orderBy(desc(donations.id)),
+  listByFundraiser: (db: Db, fundraiserId: string): Promise<DonationRow[]> => db.select().from(donations).where(eq(donations.fundraiserId, fundraiserId)).orderBy(desc(donations.id)),
   /** The fundraiser's public (overallPublic and counted) donations, newest first, with only the columns §2.4 may show. */
-  listPublicByFundraiser: (database: Pick<Database, 'query'>, fundraiserId: string): Promise<PublicDonationRow[]> =>
-    database.query<PublicDonationRow>(PUBLIC_DONATIONS_SQL, [fundraiserId]),
+  listPublicByFundraiser: (database: Pick<Database, 'query'>, fundraiserId: string): Promise<PublicDonationRow[]> => database.query<PublicDonationRow>(PUBLIC_DONATIONS_SQL, [fundraiserId]),
   async get(db: Db, fundraiserId: string, id: string): Promise<DonationRow | undefined> {
-    return (await db.select().from(donations).where(and(eq(donations.fundraiserId, fundraiserId), eq(donations.id, id))))[0]
+    return (
+      await db
+        .select()
+        .from(donations)
+        .where(and(eq(donations.fundraiserId, fundraiserId), eq(donations.id, id)))
+    )[0]
   },
   async insert(db: Db, row: DonationRow): Promise<void> {
     await db.insert(donations).values(row)

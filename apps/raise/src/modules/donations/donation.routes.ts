@@ -6,21 +6,56 @@ import type { Container } from '../../container.ts'
 
 export function donationRoutes(app: FastifyInstance, { donationService }: Container) {
   const r = typed(app)
-  r.get('/admin/fundraisers/:fundraiserId/donations', {
-    schema: { operationId: 'listDonations', summary: "A fundraiser's donations, newest first", tags: ['donations'], security, params: params('fundraiserId'), response: { 200: Type.Array(Donation), ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'fundraiser.access' },
-  }, (request) => donationService.list(request.raiseCaller!, request.params.fundraiserId) as never)
+  r.get(
+    '/admin/fundraisers/:fundraiserId/donations',
+    {
+      schema: {
+        operationId: 'listDonations',
+        summary: "A fundraiser's donations, newest first",
+        tags: ['donations'],
+        security,
+        params: params('fundraiserId'),
+        response: { 200: Type.Array(Donation), ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'fundraiser.access' },
+    },
+    (request) => donationService.list(request.raiseCaller!, request.params.fundraiserId) as never,
+  )
 
-  r.post('/admin/fundraisers/:fundraiserId/donations', {
-    schema: { operationId: 'createDonation', summary: 'Record a donation (Stripe ids need NationalTech)', tags: ['donations'], security, params: params('fundraiserId'), body: DonationCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'fundraiser.access' },
-  }, (request, reply) => sendId(reply, donationService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.body)))
+  r.post(
+    '/admin/fundraisers/:fundraiserId/donations',
+    {
+      schema: {
+        operationId: 'createDonation',
+        summary: 'Record a donation (Stripe ids need NationalTech)',
+        tags: ['donations'],
+        security,
+        params: params('fundraiserId'),
+        body: DonationCreation,
+        response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'fundraiser.access' },
+    },
+    (request, reply) => sendId(reply, donationService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.body)),
+  )
 
-  r.patch('/admin/fundraisers/:fundraiserId/donations/:donationId', {
-    schema: { operationId: 'editDonation', summary: 'Edit a donation (amount totals and Stripe ids need NationalTech)', tags: ['donations'], security, params: params('fundraiserId', 'donationId'), body: DonationEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'fundraiser.access' },
-  }, async (request, reply) => {
-    await donationService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.body)
-    return reply.status(204).send(null)
-  })
+  r.patch(
+    '/admin/fundraisers/:fundraiserId/donations/:donationId',
+    {
+      schema: {
+        operationId: 'editDonation',
+        summary: 'Edit a donation (amount totals and Stripe ids need NationalTech)',
+        tags: ['donations'],
+        security,
+        params: params('fundraiserId', 'donationId'),
+        body: DonationEdits,
+        response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'fundraiser.access' },
+    },
+    async (request, reply) => {
+      await donationService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.body)
+      return reply.status(204).send(null)
+    },
+  )
 }

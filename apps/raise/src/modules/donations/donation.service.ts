@@ -99,14 +99,7 @@ export function createDonationService(database: Database, fundraiserService: Fun
         await updateWhere(tx, donations, donationId, edits, conditions, 'donation')
         await auditWrite(tx, context, 'edit', donationId, { tableName: 'donation', data: edits })
         if (giftAidDelta !== 0 || countDelta !== 0) {
-          await updateWhere(
-            tx,
-            fundraisers,
-            fundraiserId,
-            { donationsCount: plus(fundraisers.donationsCount, countDelta), totalRaised: plus(fundraisers.totalRaised, giftAidDelta) },
-            [],
-            'fundraiser',
-          )
+          await updateWhere(tx, fundraisers, fundraiserId, { donationsCount: plus(fundraisers.donationsCount, countDelta), totalRaised: plus(fundraisers.totalRaised, giftAidDelta) }, [], 'fundraiser')
           await auditWrite(tx, context, 'plus', fundraiserId, { tableName: 'fundraiser', data: { donationsCount: countDelta, totalRaised: giftAidDelta } })
         }
       })

@@ -6,25 +6,48 @@ import type { Container } from '../../container.ts'
 
 export function fundraiserRoutes(app: FastifyInstance, { fundraiserService }: Container) {
   const r = typed(app)
-  r.get('/admin/fundraisers', {
-    schema: { operationId: 'listFundraisers', summary: 'All fundraisers', tags: ['fundraisers'], security, response: { 200: Type.Array(Fundraiser), ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'fundraiser.list' },
-  }, () => fundraiserService.list() as never)
-
-  r.post('/admin/fundraisers', {
-    schema: { operationId: 'createFundraiser', summary: 'Create a fundraiser (National)', tags: ['fundraisers'], security, body: FundraiserCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'fundraiser.create' },
-  }, (request, reply) => sendId(reply, fundraiserService.create(request.raiseAudit, request.raiseCaller!, request.body)))
-
-  r.patch('/admin/fundraisers/:fundraiserId', {
-    schema: {
-      operationId: 'editFundraiser',
-      summary: 'Edit a fundraiser (its team or National; currency, pot and groups need National; totals need NationalTech)',
-      tags: ['fundraisers'], security, params: params('fundraiserId'), body: FundraiserEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
+  r.get(
+    '/admin/fundraisers',
+    {
+      schema: { operationId: 'listFundraisers', summary: 'All fundraisers', tags: ['fundraisers'], security, response: { 200: Type.Array(Fundraiser), ...errorResponses(...ADMIN_ERRORS) } },
+      config: { permission: 'fundraiser.list' },
     },
-    config: { permission: 'fundraiser.access' },
-  }, async (request, reply) => {
-    await fundraiserService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.body)
-    return reply.status(204).send(null)
-  })
+    () => fundraiserService.list() as never,
+  )
+
+  r.post(
+    '/admin/fundraisers',
+    {
+      schema: {
+        operationId: 'createFundraiser',
+        summary: 'Create a fundraiser (National)',
+        tags: ['fundraisers'],
+        security,
+        body: FundraiserCreation,
+        response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'fundraiser.create' },
+    },
+    (request, reply) => sendId(reply, fundraiserService.create(request.raiseAudit, request.raiseCaller!, request.body)),
+  )
+
+  r.patch(
+    '/admin/fundraisers/:fundraiserId',
+    {
+      schema: {
+        operationId: 'editFundraiser',
+        summary: 'Edit a fundraiser (its team or National; currency, pot and groups need National; totals need NationalTech)',
+        tags: ['fundraisers'],
+        security,
+        params: params('fundraiserId'),
+        body: FundraiserEdits,
+        response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'fundraiser.access' },
+    },
+    async (request, reply) => {
+      await fundraiserService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.body)
+      return reply.status(204).send(null)
+    },
+  )
 }

@@ -60,9 +60,7 @@ export function createFundraiserService(database: Database) {
         throw errors.badRequest('Cannot edit currency on fundraiser with donations')
       }
       const { previous = {}, ...edits } = body
-      const conditions = (Object.keys(previous) as (keyof typeof previous)[])
-        .filter((key) => key in edits)
-        .map((key) => unchanged(fundraisers[key], previous[key]))
+      const conditions = (Object.keys(previous) as (keyof typeof previous)[]).filter((key) => key in edits).map((key) => unchanged(fundraisers[key], previous[key]))
       await transaction(database, async (tx) => {
         await updateWhere(tx, fundraisers, id, edits, conditions, 'fundraiser')
         await auditWrite(tx, context, 'edit', id, { tableName: 'fundraiser', data: edits })

@@ -6,19 +6,39 @@ import type { Container } from '../../container.ts'
 
 export function groupRoutes(app: FastifyInstance, { groupService }: Container) {
   const r = typed(app)
-  r.get('/admin/groups', {
-    schema: { operationId: 'listGroups', summary: 'All groups', tags: ['groups'], security, response: { 200: Type.Array(Group), ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'group.list' },
-  }, () => groupService.list())
-  r.post('/admin/groups', {
-    schema: { operationId: 'createGroup', summary: 'Create a group (National)', tags: ['groups'], security, body: GroupCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'group.manage' },
-  }, (request, reply) => sendId(reply, groupService.create(request.raiseAudit, request.body)))
-  r.patch('/admin/groups/:groupId', {
-    schema: { operationId: 'editGroup', summary: 'Rename a group (National)', tags: ['groups'], security, params: params('groupId'), body: GroupEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'group.manage' },
-  }, async (request, reply) => {
-    await groupService.edit(request.raiseAudit, request.params.groupId, request.body)
-    return reply.status(204).send(null)
-  })
+  r.get(
+    '/admin/groups',
+    {
+      schema: { operationId: 'listGroups', summary: 'All groups', tags: ['groups'], security, response: { 200: Type.Array(Group), ...errorResponses(...ADMIN_ERRORS) } },
+      config: { permission: 'group.list' },
+    },
+    () => groupService.list(),
+  )
+  r.post(
+    '/admin/groups',
+    {
+      schema: { operationId: 'createGroup', summary: 'Create a group (National)', tags: ['groups'], security, body: GroupCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
+      config: { permission: 'group.manage' },
+    },
+    (request, reply) => sendId(reply, groupService.create(request.raiseAudit, request.body)),
+  )
+  r.patch(
+    '/admin/groups/:groupId',
+    {
+      schema: {
+        operationId: 'editGroup',
+        summary: 'Rename a group (National)',
+        tags: ['groups'],
+        security,
+        params: params('groupId'),
+        body: GroupEdits,
+        response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'group.manage' },
+    },
+    async (request, reply) => {
+      await groupService.edit(request.raiseAudit, request.params.groupId, request.body)
+      return reply.status(204).send(null)
+    },
+  )
 }

@@ -6,23 +6,45 @@ import type { Container } from '../../container.ts'
 export function loginRoutes(app: FastifyInstance, { loginService }: Container) {
   const r = typed(app)
   const errors = errorResponses(400, 401, 403, 415, 422, 500)
-  r.post('/admin/login/google', {
-    config: { public: true },
-    schema: { operationId: 'loginGoogle', summary: 'Trade a Google ID token for Raise tokens', tags: ['login'], body: GoogleLoginRequest, response: { 200: LoginResponse, ...errors } },
-  }, (request) => loginService.google(request.raiseAudit, request.body.idToken))
-  r.post('/admin/login/impersonation', {
-    config: { public: true },
-    schema: { operationId: 'loginImpersonation', summary: 'Log in as any allowlisted email (development and QA only)', tags: ['login'], body: ImpersonationLoginRequest, response: { 200: LoginResponse, ...errors } },
-  }, (request) => loginService.impersonation(request.raiseAudit, request.body.email))
-  r.post('/admin/login/refresh', {
-    config: { public: true },
-    schema: { operationId: 'loginRefresh', summary: 'A new access token for a refresh token', tags: ['login'], body: RefreshRequest, response: { 200: LoginResponse, ...errors } },
-  }, (request) => loginService.refresh(request.raiseAudit, request.body.refreshToken))
-  r.get('/admin/login', {
-    schema: { operationId: 'profile', summary: 'Who the access token belongs to', tags: ['login'], security, response: { 200: Profile, ...errors } },
-    config: { permission: 'profile.read' },
-  }, (request) => {
-    const caller = request.raiseCaller!
-    return { email: caller.subject, groups: caller.groups, issuedAt: caller.iat, expiresAt: caller.exp, sourceIp: request.ip }
-  })
+  r.post(
+    '/admin/login/google',
+    {
+      config: { public: true },
+      schema: { operationId: 'loginGoogle', summary: 'Trade a Google ID token for Raise tokens', tags: ['login'], body: GoogleLoginRequest, response: { 200: LoginResponse, ...errors } },
+    },
+    (request) => loginService.google(request.raiseAudit, request.body.idToken),
+  )
+  r.post(
+    '/admin/login/impersonation',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'loginImpersonation',
+        summary: 'Log in as any allowlisted email (development and QA only)',
+        tags: ['login'],
+        body: ImpersonationLoginRequest,
+        response: { 200: LoginResponse, ...errors },
+      },
+    },
+    (request) => loginService.impersonation(request.raiseAudit, request.body.email),
+  )
+  r.post(
+    '/admin/login/refresh',
+    {
+      config: { public: true },
+      schema: { operationId: 'loginRefresh', summary: 'A new access token for a refresh token', tags: ['login'], body: RefreshRequest, response: { 200: LoginResponse, ...errors } },
+    },
+    (request) => loginService.refresh(request.raiseAudit, request.body.refreshToken),
+  )
+  r.get(
+    '/admin/login',
+    {
+      schema: { operationId: 'profile', summary: 'Who the access token belongs to', tags: ['login'], security, response: { 200: Profile, ...errors } },
+      config: { permission: 'profile.read' },
+    },
+    (request) => {
+      const caller = request.raiseCaller!
+      return { email: caller.subject, groups: caller.groups, issuedAt: caller.iat, expiresAt: caller.exp, sourceIp: request.ip }
+    },
+  )
 }

@@ -7,21 +7,56 @@ import type { Container } from '../../container.ts'
 export function paymentRoutes(app: FastifyInstance, { paymentService }: Container) {
   const r = typed(app)
   const base = '/admin/fundraisers/:fundraiserId/donations/:donationId/payments'
-  r.get(base, {
-    schema: { operationId: 'listPayments', summary: "A donation's payments, newest first", tags: ['payments'], security, params: params('fundraiserId', 'donationId'), response: { 200: Type.Array(Payment), ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'fundraiser.access' },
-  }, (request) => paymentService.list(request.raiseCaller!, request.params.fundraiserId, request.params.donationId) as never)
+  r.get(
+    base,
+    {
+      schema: {
+        operationId: 'listPayments',
+        summary: "A donation's payments, newest first",
+        tags: ['payments'],
+        security,
+        params: params('fundraiserId', 'donationId'),
+        response: { 200: Type.Array(Payment), ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'fundraiser.access' },
+    },
+    (request) => paymentService.list(request.raiseCaller!, request.params.fundraiserId, request.params.donationId) as never,
+  )
 
-  r.post(base, {
-    schema: { operationId: 'createPayment', summary: 'A manual payment or refund (card payments need National)', tags: ['payments'], security, params: params('fundraiserId', 'donationId'), body: PaymentCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'fundraiser.access' },
-  }, (request, reply) => sendId(reply, paymentService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.body)))
+  r.post(
+    base,
+    {
+      schema: {
+        operationId: 'createPayment',
+        summary: 'A manual payment or refund (card payments need National)',
+        tags: ['payments'],
+        security,
+        params: params('fundraiserId', 'donationId'),
+        body: PaymentCreation,
+        response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'fundraiser.access' },
+    },
+    (request, reply) => sendId(reply, paymentService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.body)),
+  )
 
-  r.patch(`${base}/:paymentId`, {
-    schema: { operationId: 'editPayment', summary: 'Edit one property of a payment, or cancel it (National)', tags: ['payments'], security, params: params('fundraiserId', 'donationId', 'paymentId'), body: PaymentPropertyEdits, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'payment.edit' },
-  }, async (request, reply) => {
-    await paymentService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.params.paymentId, request.body)
-    return reply.status(204).send(null)
-  })
+  r.patch(
+    `${base}/:paymentId`,
+    {
+      schema: {
+        operationId: 'editPayment',
+        summary: 'Edit one property of a payment, or cancel it (National)',
+        tags: ['payments'],
+        security,
+        params: params('fundraiserId', 'donationId', 'paymentId'),
+        body: PaymentPropertyEdits,
+        response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'payment.edit' },
+    },
+    async (request, reply) => {
+      await paymentService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.params.paymentId, request.body)
+      return reply.status(204).send(null)
+    },
+  )
 }

@@ -37,9 +37,7 @@ export function createPaymentService(database: Database, fundraiserService: Fund
       if (body.method === 'card') assertHasGroup(caller, NATIONAL)
       const donationAmount = body.donationAmount ?? 0
       const contributionAmount = body.contributionAmount ?? 0
-      const matchFundingAdded =
-        body.matchFundingAmount ??
-        calcMatchFunding({ donationAmount, alreadyMatchFunded: donation.matchFundingAmount, ...fundraiser })
+      const matchFundingAdded = body.matchFundingAmount ?? calcMatchFunding({ donationAmount, alreadyMatchFunded: donation.matchFundingAmount, ...fundraiser })
       if (donation.donationAmount + donationAmount < 0) throw errors.badRequest('This payment would cause the donation to have a negative donation amount')
       if (donation.contributionAmount + contributionAmount < 0) throw errors.badRequest('This payment would cause the donation to have a negative contribution amount')
       if (donation.matchFundingAmount + matchFundingAdded < 0) throw errors.badRequest('This payment would cause the donation to have a negative match funding amount')

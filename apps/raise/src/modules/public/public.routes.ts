@@ -5,23 +5,43 @@ import type { Container } from '../../container.ts'
 
 export function publicRoutes(app: FastifyInstance, { publicService }: Container) {
   const r = typed(app)
-  r.get('/public/status', {
-    config: { public: true },
-    schema: { operationId: 'status', summary: 'Whether the service is online', tags: ['public'], response: { 200: Status, ...errorResponses(400, 401, 500) } },
-  }, async () => ({ message: 'Service online' }))
-
-  r.get('/public/fundraisers/:fundraiserId', {
-    config: { public: true },
-    schema: { operationId: 'getPublicFundraiser', summary: 'A fundraiser and its public donations', tags: ['public'], params: params('fundraiserId'), response: { 200: PublicFundraiser, ...errorResponses(400, 401, 404, 500) } },
-  }, (request) => publicService.getFundraiser(request.params.fundraiserId))
-
-  r.post('/public/fundraisers/:fundraiserId/donation', {
-    config: { public: true },
-    schema: {
-      operationId: 'createPublicDonation',
-      summary: 'Start a donation: a Stripe PaymentIntent for the first payment and the schedule of the rest',
-      tags: ['public'], params: params('fundraiserId'), body: PublicDonationRequest,
-      response: { 200: PublicPaymentIntentResponse, ...errorResponses(400, 401, 404, 415, 422, 500) },
+  r.get(
+    '/public/status',
+    {
+      config: { public: true },
+      schema: { operationId: 'status', summary: 'Whether the service is online', tags: ['public'], response: { 200: Status, ...errorResponses(400, 401, 500) } },
     },
-  }, (request) => publicService.createDonation(request.raiseAudit, request.params.fundraiserId, request.body))
+    async () => ({ message: 'Service online' }),
+  )
+
+  r.get(
+    '/public/fundraisers/:fundraiserId',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'getPublicFundraiser',
+        summary: 'A fundraiser and its public donations',
+        tags: ['public'],
+        params: params('fundraiserId'),
+        response: { 200: PublicFundraiser, ...errorResponses(400, 401, 404, 500) },
+      },
+    },
+    (request) => publicService.getFundraiser(request.params.fundraiserId),
+  )
+
+  r.post(
+    '/public/fundraisers/:fundraiserId/donation',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'createPublicDonation',
+        summary: 'Start a donation: a Stripe PaymentIntent for the first payment and the schedule of the rest',
+        tags: ['public'],
+        params: params('fundraiserId'),
+        body: PublicDonationRequest,
+        response: { 200: PublicPaymentIntentResponse, ...errorResponses(400, 401, 404, 415, 422, 500) },
+      },
+    },
+    (request) => publicService.createDonation(request.raiseAudit, request.params.fundraiserId, request.body),
+  )
 }

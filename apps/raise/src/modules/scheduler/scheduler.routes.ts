@@ -3,11 +3,21 @@ import { typed, errorResponses, ADMIN_ERRORS, noContent, security } from '../../
 import type { Container } from '../../container.ts'
 
 export function schedulerRoutes(app: FastifyInstance, { collectionService }: Container) {
-  typed(app).post('/scheduler/collect-payments', {
-    schema: { operationId: 'collectPayments', summary: 'Charge every due scheduled card payment (scheduler token)', tags: ['scheduler'], security, response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'scheduler.collect' },
-  }, async (request, reply) => {
-    await collectionService.collect(request.raiseAudit)
-    return reply.status(204).send(null)
-  })
+  typed(app).post(
+    '/scheduler/collect-payments',
+    {
+      schema: {
+        operationId: 'collectPayments',
+        summary: 'Charge every due scheduled card payment (scheduler token)',
+        tags: ['scheduler'],
+        security,
+        response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'scheduler.collect' },
+    },
+    async (request, reply) => {
+      await collectionService.collect(request.raiseAudit)
+      return reply.status(204).send(null)
+    },
+  )
 }

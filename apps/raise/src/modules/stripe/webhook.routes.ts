@@ -8,19 +8,24 @@ import type { Container } from '../../container.ts'
 export async function webhookRoutes(app: FastifyInstance, { webhookService }: Container) {
   await app.register(async (scope) => {
     registerRawJsonBody(scope, ['application/json', /^application\/.+\+json$/])
-    typed(scope).post('/stripe/webhook', {
-      // Stripe's signature is the credential (checked in the service).
-      config: { public: true },
-      schema: {
-        operationId: 'stripeWebhook',
-        summary: 'Stripe `payment_intent.succeeded` events (signed with STRIPE_WEBHOOK_SECRET)',
-        tags: ['stripe'], body: StripeWebhookRequest,
-        response: { 204: noContent, ...errorResponses(400, 401, 404, 409, 415, 422, 500) },
+    typed(scope).post(
+      '/stripe/webhook',
+      {
+        // Stripe's signature is the credential (checked in the service).
+        config: { public: true },
+        schema: {
+          operationId: 'stripeWebhook',
+          summary: 'Stripe `payment_intent.succeeded` events (signed with STRIPE_WEBHOOK_SECRET)',
+          tags: ['stripe'],
+          body: StripeWebhookRequest,
+          response: { 204: noContent, ...errorResponses(400, 401, 404, 409, 415, 422, 500) },
+        },
       },
-    }, async (request, reply) => {
-      const signature = request.headers['stripe-signature']
-      await webhookService.handle(request.raiseAudit, request.rawBody, typeof signature === 'string' ? signature : undefined, request.body)
-      return reply.status(204).send(null)
-    })
+      async (request, reply) => {
+        const signature = request.headers['stripe-signature']
+        await webhookService.handle(request.raiseAudit, request.rawBody, typeof signature === 'string' ? signature : undefined, request.body)
+        return reply.status(204).send(null)
+      },
+    )
   })
 }

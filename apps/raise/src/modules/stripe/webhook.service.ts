@@ -56,10 +56,7 @@ export function createWebhookService(deps: WebhookDeps) {
       if (payment.reference && payment.reference !== intent.id && !isCollectionClaim(payment.reference)) throw errors.badRequest('payment intent id does not match reference on payment')
       if (!['pending', 'scheduled', 'paid'].includes(payment.status)) throw errors.badRequest(`payment in invalid state '${payment.status}' to be confirmed`)
 
-      const matchFundingAdded =
-        payment.matchFundingAmount === null
-          ? calcMatchFunding({ donationAmount: payment.donationAmount, alreadyMatchFunded: donation.matchFundingAmount, ...fundraiser })
-          : 0
+      const matchFundingAdded = payment.matchFundingAmount === null ? calcMatchFunding({ donationAmount: payment.donationAmount, alreadyMatchFunded: donation.matchFundingAmount, ...fundraiser }) : 0
       const matchFundingOnPayment = payment.matchFundingAmount ?? matchFundingAdded
       const giftAid = giftAidAdded(donation.donationAmount, payment.donationAmount, donation.giftAid)
 

@@ -6,15 +6,36 @@ import type { Container } from '../../container.ts'
 
 export function taskRoutes(app: FastifyInstance, { taskService }: Container) {
   const r = typed(app)
-  r.get('/admin/tasks', {
-    schema: { operationId: 'listTasks', summary: "The maintenance tasks the caller's groups may run", tags: ['tasks'], security, response: { 200: Type.Array(Task), ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'task.list' },
-  }, (request) => taskService.list(request.raiseCaller!))
-  r.post('/admin/tasks/:taskId', {
-    schema: { operationId: 'runTask', summary: 'Run a task (audited before the group check)', tags: ['tasks'], security, params: params('taskId'), response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) } },
-    config: { permission: 'task.run' },
-  }, async (request, reply) => {
-    await taskService.run(request.raiseAudit, request.raiseCaller!, request.params.taskId)
-    return reply.status(204).send(null)
-  })
+  r.get(
+    '/admin/tasks',
+    {
+      schema: {
+        operationId: 'listTasks',
+        summary: "The maintenance tasks the caller's groups may run",
+        tags: ['tasks'],
+        security,
+        response: { 200: Type.Array(Task), ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'task.list' },
+    },
+    (request) => taskService.list(request.raiseCaller!),
+  )
+  r.post(
+    '/admin/tasks/:taskId',
+    {
+      schema: {
+        operationId: 'runTask',
+        summary: 'Run a task (audited before the group check)',
+        tags: ['tasks'],
+        security,
+        params: params('taskId'),
+        response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
+      },
+      config: { permission: 'task.run' },
+    },
+    async (request, reply) => {
+      await taskService.run(request.raiseAudit, request.raiseCaller!, request.params.taskId)
+      return reply.status(204).send(null)
+    },
+  )
 }

@@ -67,18 +67,50 @@ export function createTaskService(deps: {
           ...(await sampleFundraiser()),
         }
         const donation = {
-          id: '01H6HYB3Q2YAF3KJ0S0AC3YP4T', fundraiserId: fundraiser.id, donorName: 'Raise Demo', donorEmail: SAMPLE_EMAIL_RECIPIENT,
-          emailConsentInformational: false, emailConsentMarketing: false, createdAt: now, addressLine1: 'Raise Demo Street', addressLine2: null,
-          addressLine3: null, addressPostcode: 'SW1A 1AA', addressCountry: 'United Kingdom', giftAid: true, comment: null, donationAmount: 0,
-          matchFundingAmount: 0, contributionAmount: 0, recurringAmount: 900, recurrenceFrequency: 'WEEKLY', stripeCustomerId: null,
-          stripePaymentMethodId: null, charity: 'AMF', overallPublic: false, namePublic: false, donationAmountPublic: false, donationCounted: true,
+          id: '01H6HYB3Q2YAF3KJ0S0AC3YP4T',
+          fundraiserId: fundraiser.id,
+          donorName: 'Raise Demo',
+          donorEmail: SAMPLE_EMAIL_RECIPIENT,
+          emailConsentInformational: false,
+          emailConsentMarketing: false,
+          createdAt: now,
+          addressLine1: 'Raise Demo Street',
+          addressLine2: null,
+          addressLine3: null,
+          addressPostcode: 'SW1A 1AA',
+          addressCountry: 'United Kingdom',
+          giftAid: true,
+          comment: null,
+          donationAmount: 0,
+          matchFundingAmount: 0,
+          contributionAmount: 0,
+          recurringAmount: 900,
+          recurrenceFrequency: 'WEEKLY',
+          stripeCustomerId: null,
+          stripePaymentMethodId: null,
+          charity: 'AMF',
+          overallPublic: false,
+          namePublic: false,
+          donationAmountPublic: false,
+          donationCounted: true,
         }
         const payment = (index: number, at: number, contribution: number) => ({
-          id: `01H6HYB3Q2YAF3KJ0S0AC3YP5${index}`, donationId: donation.id, fundraiserId: fundraiser.id, at, donationAmount: 900,
-          contributionAmount: contribution, matchFundingAmount: 900, method: 'card', reference: null, status: index === 0 ? 'paid' : 'scheduled',
+          id: `01H6HYB3Q2YAF3KJ0S0AC3YP5${index}`,
+          donationId: donation.id,
+          fundraiserId: fundraiser.id,
+          at,
+          donationAmount: 900,
+          contributionAmount: contribution,
+          matchFundingAmount: 900,
+          method: 'card',
+          reference: null,
+          status: index === 0 ? 'paid' : 'scheduled',
         })
         const message = confirmationEmail({
-          fundraiser, donation, payments: [payment(0, now, 1000), payment(1, now + 604800, 0), payment(2, now + 2 * 604800, 0)], ...deps.email,
+          fundraiser,
+          donation,
+          payments: [payment(0, now, 1000), payment(1, now + 604800, 0), payment(2, now + 2 * 604800, 0)],
+          ...deps.email,
         })
         await deps.jobs.enqueue(database.db, 'mail.send', message)
       },
@@ -88,11 +120,7 @@ export function createTaskService(deps: {
       name: 'Send test user email',
       groups: [NATIONAL],
       run: async () => {
-        await deps.jobs.enqueue(
-          database.db,
-          'mail.send',
-          newUserEmail({ name: 'Raise Demo', email: SAMPLE_EMAIL_RECIPIENT, senderName: 'The Raise National Team', ...deps.email }),
-        )
+        await deps.jobs.enqueue(database.db, 'mail.send', newUserEmail({ name: 'Raise Demo', email: SAMPLE_EMAIL_RECIPIENT, senderName: 'The Raise National Team', ...deps.email }))
       },
     },
     {
@@ -117,10 +145,28 @@ export function createTaskService(deps: {
 
   async function sampleFundraiser() {
     return {
-      id: '01FGNSHH6X6X878ZNBZKY44JQA', internalName: 'Raise Demo', publicName: 'Raise Demo', activeFrom: 0, activeTo: 0, recurringDonationsTo: 0,
-      paused: false, currency: 'gbp', goal: 100000, totalRaised: 0, donationsCount: 0, matchFundingRate: 100, matchFundingPerDonationLimit: 15000,
-      matchFundingRemaining: null, minimumDonationAmount: null, suggestedDonationAmountOneOff: 15000, suggestedDonationAmountWeekly: 900,
-      suggestedContributionAmount: 1000, eventLink: 'https://example.com/event', moreInvolvedLink: 'https://example.com/involved', archived: false, groupsWithAccess: [],
+      id: '01FGNSHH6X6X878ZNBZKY44JQA',
+      internalName: 'Raise Demo',
+      publicName: 'Raise Demo',
+      activeFrom: 0,
+      activeTo: 0,
+      recurringDonationsTo: 0,
+      paused: false,
+      currency: 'gbp',
+      goal: 100000,
+      totalRaised: 0,
+      donationsCount: 0,
+      matchFundingRate: 100,
+      matchFundingPerDonationLimit: 15000,
+      matchFundingRemaining: null,
+      minimumDonationAmount: null,
+      suggestedDonationAmountOneOff: 15000,
+      suggestedDonationAmountWeekly: 900,
+      suggestedContributionAmount: 1000,
+      eventLink: 'https://example.com/event',
+      moreInvolvedLink: 'https://example.com/involved',
+      archived: false,
+      groupsWithAccess: [],
     }
   }
 

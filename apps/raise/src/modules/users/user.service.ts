@@ -8,11 +8,7 @@ import type { RaiseJobs } from '../../jobs.ts'
 import { newUserEmail } from '../../emails/new-user.ts'
 import { userRepository } from './user.repository.ts'
 
-export function createUserService(deps: {
-  database: Database
-  jobs: Pick<JobRunner<RaiseJobs>, 'enqueue'>
-  email: { production: boolean; fromAddress: string; loginUrl: string }
-}) {
+export function createUserService(deps: { database: Database; jobs: Pick<JobRunner<RaiseJobs>, 'enqueue'>; email: { production: boolean; fromAddress: string; loginUrl: string } }) {
   const { database } = deps
   return {
     list: () => userRepository.list(database.db),

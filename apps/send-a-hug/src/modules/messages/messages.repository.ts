@@ -20,8 +20,7 @@ const messageColumns = {
 }
 
 /** A message is visible to a user who received it and has not hidden it, or sent it and has not. */
-const visibleTo = (userId: number) =>
-  or(and(eq(messages.forId, userId), eq(messages.forDeleted, false)), and(eq(messages.fromId, userId), eq(messages.fromDeleted, false)))!
+const visibleTo = (userId: number) => or(and(eq(messages.forId, userId), eq(messages.forDeleted, false)), and(eq(messages.fromId, userId), eq(messages.fromDeleted, false)))!
 
 export type Mailbox = 'inbox' | 'outbox'
 
@@ -73,8 +72,15 @@ export class MessagesRepository {
 
   private async page(db: Db, where: ReturnType<typeof and>, limit: number, offset: number) {
     const [rows, [counted]] = await Promise.all([
-      this.selectMessages(db).where(where).orderBy(sql`${messages.date} desc nulls last`, sql`${messages.id} desc`).limit(limit).offset(offset),
-      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(messages).where(where),
+      this.selectMessages(db)
+        .where(where)
+        .orderBy(sql`${messages.date} desc nulls last`, sql`${messages.id} desc`)
+        .limit(limit)
+        .offset(offset),
+      db
+        .select({ total: sql<number>`count(*)`.mapWith(Number) })
+        .from(messages)
+        .where(where),
     ])
     return { rows, total: counted?.total ?? 0 }
   }
@@ -85,10 +91,7 @@ export class MessagesRepository {
 
   /** The caller's threads that still show a message on their side, by thread id. */
   async threadsOf(db: Db, userId: number, limit: number, offset: number): Promise<{ rows: ThreadRow[]; total: number }> {
-    const mine = and(
-      or(eq(threads.user1Id, userId), eq(threads.user2Id, userId)),
-      sql`exists (select 1 from ${messages} where ${messages.thread} = ${threads.id} and ${visibleTo(userId)})`,
-    )
+    const mine = and(or(eq(threads.user1Id, userId), eq(threads.user2Id, userId)), sql`exists (select 1 from ${messages} where ${messages.thread} = ${threads.id} and ${visibleTo(userId)})`)
     const [rows, [counted]] = await Promise.all([
       db
         .select({
@@ -107,7 +110,10 @@ export class MessagesRepository {
         .orderBy(threads.id)
         .limit(limit)
         .offset(offset),
-      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(threads).where(mine),
+      db
+        .select({ total: sql<number>`count(*)`.mapWith(Number) })
+        .from(threads)
+        .where(mine),
     ])
     return { rows, total: counted?.total ?? 0 }
   }
@@ -132,8 +138,14 @@ export class MessagesRepository {
   /** Hides, for `userId`, every message of the given threads (all of theirs when `threadIds` is undefined). */
   async hideFor(db: Db, userId: number, threadIds?: number[]): Promise<void> {
     const inThreads = threadIds ? inArray(messages.thread, threadIds) : undefined
-    await db.update(messages).set({ forDeleted: true }).where(and(eq(messages.forId, userId), eq(messages.forDeleted, false), inThreads))
-    await db.update(messages).set({ fromDeleted: true }).where(and(eq(messages.fromId, userId), eq(messages.fromDeleted, false), inThreads))
+    await db
+      .update(messages)
+      .set({ forDeleted: true })
+      .where(and(eq(messages.forId, userId), eq(messages.forDeleted, false), inThreads))
+    await db
+      .update(messages)
+      .set({ fromDeleted: true })
+      .where(and(eq(messages.fromId, userId), eq(messages.fromDeleted, false), inThreads))
   }
 
   /** Physically removes messages both sides have hidden (in the given threads, or all of `userId`'s). */
@@ -145,7 +157,14 @@ export class MessagesRepository {
   /** Messages of the thread that at least one side still sees. */
   async countVisibleInThread(db: Db, threadId: number): Promise<number> {
     const seen = sql`not (${messages.fromDeleted} and ${messages.forDeleted})`
-    return (await db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(messages).where(and(eq(messages.thread, threadId), seen)))[0]?.total ?? 0
+    return (
+      (
+        await db
+          .select({ total: sql<number>`count(*)`.mapWith(Number) })
+          .from(messages)
+          .where(and(eq(messages.thread, threadId), seen))
+      )[0]?.total ?? 0
+    )
   }
 
   async deleteThread(db: Db, id: number): Promise<void> {
@@ -154,14 +173,19 @@ export class MessagesRepository {
 
   /** Removes the user's threads that have no message left. */
   async deleteEmptyThreadsOf(db: Db, userId: number): Promise<void> {
-    await db
-      .delete(threads)
-      .where(and(or(eq(threads.user1Id, userId), eq(threads.user2Id, userId)), sql`not exists (select 1 from ${messages} where ${messages.thread} = ${threads.id})`))
+    await db.delete(threads).where(and(or(eq(threads.user1Id, userId), eq(threads.user2Id, userId)), sql`not exists (select 1 from ${messages} where ${messages.thread} = ${threads.id})`))
   }
 
   async countAll(db: Db, userId: number, box: Mailbox): Promise<number> {
     const where = box === 'inbox' ? eq(messages.forId, userId) : eq(messages.fromId, userId)
-    return (await db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(messages).where(where))[0]?.total ?? 0
+    return (
+      (
+        await db
+          .select({ total: sql<number>`count(*)`.mapWith(Number) })
+          .from(messages)
+          .where(where)
+      )[0]?.total ?? 0
+    )
   }
 
   /** Clears a mailbox: messages the other side already hid are removed, the rest hidden for `userId`. */

@@ -49,12 +49,14 @@ export class MessagesService {
     const date = clientDate(input.date)
     const problem = textProblem(input.messageText, 'message', await this.filters.terms(this.database.db))
     if (problem) throw validationError(problem)
-    const id = await integrityAs422(this.database.transaction(async (tx) => {
-      const thread = await this.messages.findOrCreateThread(tx, caller.id, input.forId)
-      const messageId = await this.messages.createMessage(tx, { fromId: caller.id, forId: input.forId, text: input.messageText, date, thread })
-      await this.notifications.create(tx, { forId: input.forId, fromId: caller.id, type: 'message', text: 'You have a new message', date })
-      return messageId
-    }))
+    const id = await integrityAs422(
+      this.database.transaction(async (tx) => {
+        const thread = await this.messages.findOrCreateThread(tx, caller.id, input.forId)
+        const messageId = await this.messages.createMessage(tx, { fromId: caller.id, forId: input.forId, text: input.messageText, date, thread })
+        await this.notifications.create(tx, { forId: input.forId, fromId: caller.id, type: 'message', text: 'You have a new message', date })
+        return messageId
+      }),
+    )
     this.notifier.push(input.forId, { title: 'New message', body: `${caller.displayName} sent you a message` })
     return toMessageView((await this.messages.messageView(this.database.db, id))!)
   }

@@ -42,8 +42,14 @@ export class NotificationsRepository {
         .orderBy(sql`${notifications.date} desc`, sql`${notifications.id} desc`)
         .limit(limit)
         .offset(offset),
-      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(notifications).where(where),
-      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(notifications).where(and(eq(notifications.forId, forId), eq(notifications.read, false))),
+      db
+        .select({ total: sql<number>`count(*)`.mapWith(Number) })
+        .from(notifications)
+        .where(where),
+      db
+        .select({ total: sql<number>`count(*)`.mapWith(Number) })
+        .from(notifications)
+        .where(and(eq(notifications.forId, forId), eq(notifications.read, false))),
     ])
     return { rows, total: counted?.total ?? 0, unread: unread?.total ?? 0 }
   }
@@ -54,11 +60,21 @@ export class NotificationsRepository {
 
   /** How many of `ids` exist and belong to `forId`. */
   async countOwned(db: Db, forId: number, ids: number[]): Promise<number> {
-    return (await db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(notifications).where(and(eq(notifications.forId, forId), inArray(notifications.id, ids))))[0]?.total ?? 0
+    return (
+      (
+        await db
+          .select({ total: sql<number>`count(*)`.mapWith(Number) })
+          .from(notifications)
+          .where(and(eq(notifications.forId, forId), inArray(notifications.id, ids)))
+      )[0]?.total ?? 0
+    )
   }
 
   async mark(db: Db, forId: number, ids: number[], read: boolean): Promise<void> {
-    await db.update(notifications).set({ read }).where(and(eq(notifications.forId, forId), inArray(notifications.id, ids)))
+    await db
+      .update(notifications)
+      .set({ read })
+      .where(and(eq(notifications.forId, forId), inArray(notifications.id, ids)))
   }
 }
 

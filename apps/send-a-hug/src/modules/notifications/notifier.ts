@@ -31,7 +31,11 @@ export class Notifier {
       })
       if (targets.length === 0) return
       const outcome = await this.sender.send(targets, message)
-      if (outcome.dead.length > 0) await this.subscriptions.deleteIds(this.database.db, outcome.dead.map((target) => target.id))
+      if (outcome.dead.length > 0)
+        await this.subscriptions.deleteIds(
+          this.database.db,
+          outcome.dead.map((target) => target.id),
+        )
       for (const failure of outcome.failed) this.log.warn({ subscription: failure.target.id, error: failure.error }, 'push delivery failed')
     })
   }

@@ -65,7 +65,11 @@ export class PostsRepository {
           union all
           (select 'suggested' as list, row_number() over (order by ${publicOrder.suggested}) as position, ${publicColumns} ${visibleFrom} order by ${publicOrder.suggested} limit ${limit})`,
     )
-    const list = (name: string) => rows.filter((row) => row.list === name).sort((a, b) => Number(a.position) - Number(b.position)).map(toPostRow)
+    const list = (name: string) =>
+      rows
+        .filter((row) => row.list === name)
+        .sort((a, b) => Number(a.position) - Number(b.position))
+        .map(toPostRow)
     return { recent: list('recent'), suggested: list('suggested') }
   }
 
@@ -83,16 +87,30 @@ export class PostsRepository {
   async search(db: Db, query: string, limit: number, offset: number): Promise<{ rows: PostRow[]; total: number }> {
     const where = and(eq(posts.openReports, 0), sql`${posts.text} ilike ${`%${escapeLike(query)}%`}`)
     const [rows, [counted]] = await Promise.all([
-      this.select(db).where(where).orderBy(...newestFirst).limit(limit).offset(offset),
-      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(posts).where(where),
+      this.select(db)
+        .where(where)
+        .orderBy(...newestFirst)
+        .limit(limit)
+        .offset(offset),
+      db
+        .select({ total: sql<number>`count(*)`.mapWith(Number) })
+        .from(posts)
+        .where(where),
     ])
     return { rows, total: counted?.total ?? 0 }
   }
 
   async byUser(db: Db, userId: number, limit: number, offset: number): Promise<{ rows: PostRow[]; total: number }> {
     const [rows, [counted]] = await Promise.all([
-      this.select(db).where(eq(posts.userId, userId)).orderBy(sql`${posts.date} asc nulls last`, asc(posts.id)).limit(limit).offset(offset),
-      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(posts).where(eq(posts.userId, userId)),
+      this.select(db)
+        .where(eq(posts.userId, userId))
+        .orderBy(sql`${posts.date} asc nulls last`, asc(posts.id))
+        .limit(limit)
+        .offset(offset),
+      db
+        .select({ total: sql<number>`count(*)`.mapWith(Number) })
+        .from(posts)
+        .where(eq(posts.userId, userId)),
     ])
     return { rows, total: counted?.total ?? 0 }
   }
@@ -106,7 +124,12 @@ export class PostsRepository {
   }
 
   async create(db: Db, values: { userId: number; text: string; date: Date }): Promise<number> {
-    return (await db.insert(posts).values({ ...values, givenHugs: 0, sentHugs: [] }).returning({ id: posts.id }))[0]!.id
+    return (
+      await db
+        .insert(posts)
+        .values({ ...values, givenHugs: 0, sentHugs: [] })
+        .returning({ id: posts.id })
+    )[0]!.id
   }
 
   async updateText(db: Db, id: number, text: string): Promise<void> {

@@ -74,7 +74,7 @@ export class PostsService {
     const post = await this.posts.find(this.database.db, postId)
     if (!post) throw notFound()
     if (text === post.text) return toPostView(post) // unchanged text is a no-op, as in the original
-    if (!policies.mayEditPost(caller, post.userId)) throw forbidden("Forbidden. You do not have permission to edit this post.")
+    if (!policies.mayEditPost(caller, post.userId)) throw forbidden('Forbidden. You do not have permission to edit this post.')
     await this.checkText(text, 'post')
     await this.posts.updateText(this.database.db, postId, text)
     return toPostView({ ...post, text })
@@ -106,7 +106,7 @@ export class PostsService {
   async remove(caller: Caller, postId: number) {
     const authorId = await this.posts.authorOf(this.database.db, postId)
     if (authorId === undefined) throw notFound()
-    if (!policies.mayDeletePostsOf(caller, authorId)) throw forbidden("Forbidden. You do not have permission to delete this post.")
+    if (!policies.mayDeletePostsOf(caller, authorId)) throw forbidden('Forbidden. You do not have permission to delete this post.')
     await this.posts.delete(this.database.db, postId)
     return postId
   }

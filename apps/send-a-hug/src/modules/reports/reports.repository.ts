@@ -25,8 +25,15 @@ export class ReportsRepository {
   async open(db: Db, type: 'User' | 'Post', limit: number, offset: number): Promise<{ rows: ReportRow[]; total: number }> {
     const where = and(eq(reports.closed, false), eq(reports.type, type))
     const [rows, [counted]] = await Promise.all([
-      this.select(db).where(where).orderBy(sql`${reports.date} asc nulls last`, asc(reports.id)).limit(limit).offset(offset),
-      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(reports).where(where),
+      this.select(db)
+        .where(where)
+        .orderBy(sql`${reports.date} asc nulls last`, asc(reports.id))
+        .limit(limit)
+        .offset(offset),
+      db
+        .select({ total: sql<number>`count(*)`.mapWith(Number) })
+        .from(reports)
+        .where(where),
     ])
     return { rows, total: counted?.total ?? 0 }
   }

@@ -57,8 +57,15 @@ export class UsersRepository {
   async blocked(db: Db, limit: number, offset: number): Promise<{ rows: UserRow[]; total: number }> {
     const where = eq(users.roleId, ROLE.blocked)
     const [rows, [counted]] = await Promise.all([
-      this.select(db).where(where).orderBy(sql`${users.releaseDate} asc nulls last`, asc(users.id)).limit(limit).offset(offset),
-      db.select({ total: sql<number>`count(*)`.mapWith(Number) }).from(users).where(where),
+      this.select(db)
+        .where(where)
+        .orderBy(sql`${users.releaseDate} asc nulls last`, asc(users.id))
+        .limit(limit)
+        .offset(offset),
+      db
+        .select({ total: sql<number>`count(*)`.mapWith(Number) })
+        .from(users)
+        .where(where),
     ])
     return { rows, total: counted?.total ?? 0 }
   }
@@ -73,17 +80,29 @@ export class UsersRepository {
 
   /** Lifts every expired block (role 5 only — the original also demoted admins with a stale date). */
   async liftExpiredBlocks(db: Db, now: Date): Promise<void> {
-    await db.update(users).set({ roleId: ROLE.user, releaseDate: null }).where(and(eq(users.roleId, ROLE.blocked), lt(users.releaseDate, now)))
+    await db
+      .update(users)
+      .set({ roleId: ROLE.user, releaseDate: null })
+      .where(and(eq(users.roleId, ROLE.blocked), lt(users.releaseDate, now)))
   }
 
   /** Lifts one user's block if it is still in place and expired (a no-op when someone got there first). */
   async liftBlockIfExpired(db: Db, id: number, now: Date): Promise<void> {
-    await db.update(users).set({ roleId: ROLE.user, releaseDate: null }).where(and(eq(users.id, id), eq(users.roleId, ROLE.blocked), lt(users.releaseDate, now)))
+    await db
+      .update(users)
+      .set({ roleId: ROLE.user, releaseDate: null })
+      .where(and(eq(users.id, id), eq(users.roleId, ROLE.blocked), lt(users.releaseDate, now)))
   }
 
   async addHugs(db: Db, changes: { giverId: number; receiverId: number }): Promise<void> {
-    await db.update(users).set({ givenHugs: sql`${users.givenHugs} + 1` }).where(eq(users.id, changes.giverId))
-    await db.update(users).set({ receivedHugs: sql`${users.receivedHugs} + 1` }).where(eq(users.id, changes.receiverId))
+    await db
+      .update(users)
+      .set({ givenHugs: sql`${users.givenHugs} + 1` })
+      .where(eq(users.id, changes.giverId))
+    await db
+      .update(users)
+      .set({ receivedHugs: sql`${users.receivedHugs} + 1` })
+      .where(eq(users.id, changes.receiverId))
   }
 }
 

@@ -89,25 +89,27 @@ export class UsersService {
   async create(token: FirebaseToken, input: { firebaseId: string; displayName: string }) {
     if (input.firebaseId !== token.uid) throw unprocessable("The Firebase ID in the request doesn't match the token.")
     checkDisplayName(input.displayName)
-    const id = await this.database.transaction(async (tx) => {
-      if (await this.users.findByFirebaseId(tx, input.firebaseId)) throw conflict('A user with this Firebase ID already exists')
-      return this.users.create(tx, {
-        displayName: input.displayName,
-        firebaseId: input.firebaseId,
-        loginCount: 0,
-        autoRefresh: false,
-        refreshRate: MIN_REFRESH_RATE,
-        pushEnabled: false,
-        selectedCharacter: 'kitty',
-        roleId: ROLE.newUser,
-        lastNotificationsRead: new Date(),
-        emailVerified: false,
+    const id = await this.database
+      .transaction(async (tx) => {
+        if (await this.users.findByFirebaseId(tx, input.firebaseId)) throw conflict('A user with this Firebase ID already exists')
+        return this.users.create(tx, {
+          displayName: input.displayName,
+          firebaseId: input.firebaseId,
+          loginCount: 0,
+          autoRefresh: false,
+          refreshRate: MIN_REFRESH_RATE,
+          pushEnabled: false,
+          selectedCharacter: 'kitty',
+          roleId: ROLE.newUser,
+          lastNotificationsRead: new Date(),
+          emailVerified: false,
+        })
       })
-    }).catch((error: unknown) => {
-      // Two sign-ups racing for one Firebase id: the unique index decides.
-      if (isDatabaseFailure(error, 'unique')) throw conflict('A user with this Firebase ID already exists')
-      throw error
-    })
+      .catch((error: unknown) => {
+        // Two sign-ups racing for one Firebase id: the unique index decides.
+        if (isDatabaseFailure(error, 'unique')) throw conflict('A user with this Firebase ID already exists')
+        throw error
+      })
     return toUserView((await this.users.findById(this.database.db, id))!, id)
   }
 

@@ -196,7 +196,12 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     }
     const reference = params.payment_method ?? pi.payment_method
     if (!reference) {
-      return stripeError(400, { type: 'invalid_request_error', code: 'payment_intent_unexpected_state', message: 'You cannot confirm this PaymentIntent because it\'s missing a payment method.', payment_intent: pi })
+      return stripeError(400, {
+        type: 'invalid_request_error',
+        code: 'payment_intent_unexpected_state',
+        message: "You cannot confirm this PaymentIntent because it's missing a payment method.",
+        payment_intent: pi,
+      })
     }
     const pm = resolvePaymentMethod(reference)
     if (!pm) return noSuch('PaymentMethod', reference)
@@ -206,7 +211,12 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
     if (behaviour !== 'succeed' && !(behaviour === 'authentication_required' && !offSession)) {
       const code = behaviour === 'authentication_required' ? 'authentication_required' : 'card_declined'
       const declineCode = behaviour === 'authentication_required' ? 'authentication_required' : behaviour
-      const message = behaviour === 'insufficient_funds' ? 'Your card has insufficient funds.' : behaviour === 'authentication_required' ? 'Your card was declined. This transaction requires authentication.' : 'Your card was declined.'
+      const message =
+        behaviour === 'insufficient_funds'
+          ? 'Your card has insufficient funds.'
+          : behaviour === 'authentication_required'
+            ? 'Your card was declined. This transaction requires authentication.'
+            : 'Your card was declined.'
       const error = { type: 'card_error', code, decline_code: declineCode, message, payment_method: pm, charge: id('ch') }
       pi.status = 'requires_payment_method'
       pi.last_payment_error = error
