@@ -10,9 +10,12 @@ export interface ContractResponse {
   body: unknown
 }
 
-/** Stack frames, file paths, JavaScript error names and messages, and names of the libraries underneath. */
+/**
+ * Stack frames, file paths, JavaScript error names and messages, and names of the libraries
+ * underneath (as whole words: a random id such as `01M8XD2MFNVACEAJVW2K8CTC6G` is no leak).
+ */
 export const LEAKS =
-  /\bat [^\s()]+ \(|\bat (?:file|node):|node:internal|node_modules|\/work\/|\.[cm]?[jt]s:\d+|Maximum call stack|Cannot read propert|Cannot set propert|undefined is not|is not a function|is not iterable|\b(?:TypeError|RangeError|ReferenceError|SyntaxError|EvalError|URIError|AggregateError)\b|mercurius|graphql-jit|\bFST_|MER_ERR|fastify|ajv|pglite|postgres|drizzle|ECONNREFUSED/i
+  /\bat [^\s()]+ \(|\bat (?:file|node):|node:internal|node_modules|\/work\/|\.[cm]?[jt]s:\d+|Maximum call stack|Cannot read propert|Cannot set propert|undefined is not|is not a function|is not iterable|\b(?:TypeError|RangeError|ReferenceError|SyntaxError|EvalError|URIError|AggregateError)\b|\bFST_|\bMER_ERR|\b(?:mercurius|graphql-jit|fastify|ajv|pglite|postgres|drizzle|ECONNREFUSED)\b/i
 
 /** mulberry32: small, fast, and the same sequence for a seed on every machine. */
 export function prng(seed: number) {
