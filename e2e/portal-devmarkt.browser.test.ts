@@ -5,27 +5,13 @@
 // is missing locally; never skipped in CI (`CI` set), where a missing browser fails.
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, type TestApp } from '@hearth/kernel/testing'
 import devmarkt from '../apps/devmarkt/src/app.ts'
 import portal, { type PortalEntry } from '../apps/portal/src/app.ts'
 import { browserSkip, launchChromium } from '@hearth/kernel/testing/browser'
-
-async function standIn(): Promise<{ url: string; server: Server }> {
-  const server = createServer((request, response) => {
-    response.writeHead(request.url === '/health' ? 200 : 404, { 'content-type': 'application/json' })
-    response.end('{"status":"UP"}')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
-}
-
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-}
+import { listen, standIn } from '../apps/portal/test/servers.ts'
 
 /** GraphiQL 3's editors are CodeMirror 5 instances; their API is on the wrapper element. */
 type CodeMirrorElement = Element & { CodeMirror: { setValue(text: string): void; getValue(): string } }

@@ -4,25 +4,11 @@
 // is missing locally; never skipped in CI (`CI` set), where a missing browser fails.
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import portal, { type PortalEntry } from '../src/app.ts'
 import { browserSkip, launchChromium } from '@hearth/kernel/testing/browser'
-
-async function standIn(): Promise<{ url: string; server: Server }> {
-  const server = createServer((request, response) => {
-    response.writeHead(request.url === '/health' ? 200 : 404, { 'content-type': 'application/json' })
-    response.end('{"status":"UP"}')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
-}
-
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ host: '127.0.0.1', port: 0 })
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-}
+import { listen, standIn } from './servers.ts'
 
 describe('the portal in Chromium', { skip: browserSkip() }, () => {
   let browser: Awaited<ReturnType<typeof launchChromium>>
