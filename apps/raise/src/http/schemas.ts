@@ -100,7 +100,7 @@ const fundraiserFields = {
   eventLink: Nullable(Type.String({ maxLength: LIMITS.urlLength })),
   moreInvolvedLink: Nullable(Type.String({ maxLength: LIMITS.urlLength })),
   archived: Type.Boolean(),
-  // Group ids, not necessarily ULIDs (the original's TODO).
+  // Group ids: the original never checked they were ULIDs, so any bounded string is accepted.
   groupsWithAccess: Type.Array(ShortText(), { maxItems: LIMITS.groups }),
 }
 export const Fundraiser = withoutLimits(Type.Object({ id: Ulid, ...fundraiserFields }, { ...strict, $id: 'Fundraiser' }))
