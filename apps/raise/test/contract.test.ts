@@ -3,7 +3,7 @@
 // origin), nulls kept, and a seeded fuzz of every route and of the transport.
 import { after, before } from 'node:test'
 import { restContractTests } from '@hearth/kernel/testing'
-import { permissions } from '../src/permissions.ts'
+import { permissions, type Permission } from '../src/permissions.ts'
 import { NATIONAL, NATIONAL_TECH, startRaise, type RaiseTestContext } from './helpers.ts'
 
 let ctx: RaiseTestContext
@@ -26,10 +26,10 @@ function isRaiseError(body: unknown): boolean {
 
 restContractTests(() => ({
   app: ctx.app,
-  headersHolding: (permission) => (permission === 'scheduler.collect' ? scheduler : everything),
+  headersHolding: (required) => (required?.includes('scheduler.collect') ? scheduler : everything),
   // Every signed-in caller is an `admin`; what `admin` grants has no lacking caller (row-level rules
   // for those are in policies.ts and tested in admin.test.ts).
-  headersLacking: (permission) => (permissions.allows(['admin'], permission as never) ? undefined : plainAdmin),
+  headersLacking: (required) => (required.some((permission) => permissions.allows(['admin'], permission as Permission)) ? undefined : plainAdmin),
   refusalStatuses: { anonymous: [401], lacking: [403] },
   isErrorBody: isRaiseError,
   corsOrigin: 'https://admin.raise.example',

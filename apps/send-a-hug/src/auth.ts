@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { errors, registerPermissionHook } from '@hearth/kernel'
 import { KeyFetchError, TokenInvalidError, type FirebaseToken, type FirebaseVerifier } from '@hearth/kernel/identity'
 import { authError } from './errors.ts'
-import { satisfiedRequirements } from './permissions.ts'
 
 /** Who is calling, as the original's `requires_auth` handed it to handlers (spec §3.1 step 6). */
 export interface Caller {
@@ -50,8 +49,8 @@ export async function verifyBearer(request: FastifyRequest, verify: FirebaseVeri
 /**
  * Authentication and permissions for every route. Runs before validation, as the original checked
  * the token before looking at the request. The caller's role and permissions are read with the user
- * row (reference data in the database); "a or b" route requirements are matched by
- * `satisfiedRequirements`.
+ * row (reference data in the database) and are the principal's direct grants; an "a or b" route
+ * requirement is a list, which the kernel's hook reads as "any of".
  */
 export function registerAuth(app: FastifyInstance, options: { verify: FirebaseVerifier; users: CallerLookup }): void {
   app.decorateRequest('caller', undefined)
@@ -61,14 +60,13 @@ export function registerAuth(app: FastifyInstance, options: { verify: FirebaseVe
   })
   registerPermissionHook(app, {
     stage: 'preValidation',
-    permissions: { allows: () => false },
     async authenticate(request) {
       const token = await verifyBearer(request, options.verify)
       const user = await options.users.findCaller(token.uid)
       if (!user) throw authError(401, 'Unauthorised. User not found.')
       request.token = token
       request.caller = { ...user, emailVerified: token.email_verified === true }
-      return { roles: [], permissions: satisfiedRequirements(user.permissions) }
+      return { roles: [], permissions: user.permissions }
     },
     forbidden: () => authError(403, 'Forbidden. You do not have permission to perform this action.'),
   })

@@ -36,9 +36,9 @@ export const roles = definePermissions({
 })
 
 /** A route that accepts either of two permissions (the original's `requires_auth(['a', 'b'])`). */
-const anyOf = (a: Permission, b: Permission) => `${a} or ${b}` as const
+const anyOf = (a: Permission, b: Permission) => [a, b] as const
 
-/** What each route demands (`config.permission`); the kernel's hook enforces it. */
+/** What each route demands (`config.permission`; a list means "any of"); the kernel's hook enforces it. */
 export const requires = {
   blockUser: 'block:user',
   readAdminBoard: 'read:admin-board',
@@ -52,14 +52,3 @@ export const requires = {
   deletePost: anyOf('delete:my-post', 'delete:any-post'),
   editUser: anyOf('patch:user', 'patch:any-user'),
 } as const
-
-const compound = Object.values(requires).filter((requirement) => requirement.includes(' or '))
-
-/**
- * The requirement strings a caller holding `permissions` satisfies: the permissions themselves plus
- * every "a or b" requirement one of them meets. The kernel hook matches `config.permission` against it.
- */
-export function satisfiedRequirements(permissions: readonly string[]): string[] {
-  const held = new Set(permissions)
-  return [...held, ...compound.filter((requirement) => requirement.split(' or ').some((permission) => held.has(permission)))]
-}

@@ -250,6 +250,9 @@ describe('the permission hook', () => {
       roles: request.principal?.roles,
     }))
     kernel.app.delete('/widgets/1', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { permission: 'widget.edit' } }, async () => ({ deleted: true }))
+    kernel.app.patch('/widgets/1', { schema: { response: { 200: { type: 'object', additionalProperties: true } } }, config: { permission: ['widget.edit', 'widget.own'] } }, async () => ({
+      patched: true,
+    }))
     await kernel.app.ready()
   })
   after(() => kernel.app.close())
@@ -291,6 +294,16 @@ describe('the permission hook', () => {
   test('a permission granted directly (a token scope) is enough', async () => {
     const response = await kernel.app.inject({ method: 'DELETE', url: '/widgets/1', headers: await bearer({ roles: [], permissions: ['widget.edit'] }) })
     assert.equal(response.statusCode, 200)
+  })
+
+  test('a list of permissions means any of them', async () => {
+    const reader = await kernel.app.inject({ method: 'PATCH', url: '/widgets/1', headers: await bearer({ roles: ['reader'] }) })
+    assert.equal(reader.statusCode, 403)
+    assert.deepEqual(reader.json(), { errors: [{ message: 'Missing permission widget.edit or widget.own', extensions: { code: 'FORBIDDEN' } }] })
+    const owner = await kernel.app.inject({ method: 'PATCH', url: '/widgets/1', headers: await bearer({ roles: [], permissions: ['widget.own'] }) })
+    assert.equal(owner.statusCode, 200)
+    const editor = await kernel.app.inject({ method: 'PATCH', url: '/widgets/1', headers: await bearer({ roles: ['editor'] }) })
+    assert.equal(editor.statusCode, 200)
   })
 
   test('definePermissions answers who may do what', () => {
@@ -345,5 +358,57 @@ describe('QA routes', () => {
         await kernel.app.close()
       }
     }
+  })
+})
+
+describe('the permission hook, authenticating early', () => {
+  let kernel: KernelApp
+  const seen: string[] = []
+
+  before(async () => {
+    kernel = await buildKernelApp()
+    registerPermissionHook(kernel.app, {
+      permissions: definePermissions({ member: ['widget.make'] }),
+      authenticateAt: 'onRequest',
+      authenticatePublic: (request) => request.headers.authorization !== undefined,
+      async authenticate(request) {
+        const header = request.headers.authorization
+        if (header === undefined) return undefined
+        if (header !== 'Bearer member') throw errors.unauthorized('Bad token')
+        seen.push(request.url)
+        return { roles: ['member'] }
+      },
+      unauthorized: () => errors.unauthorized('Sign in first'),
+    })
+    const body = { type: 'object', properties: { size: { type: 'integer' } }, required: ['size'] }
+    const ok = { response: { 200: { type: 'object', additionalProperties: true } } }
+    kernel.app.post('/widgets', { schema: { body, ...ok }, config: { permission: 'widget.make' } }, async () => ({ made: true }))
+    kernel.app.get('/open', { schema: ok, config: { public: true } }, async (request) => ({ principal: request.principal?.roles ?? null }))
+    await kernel.app.ready()
+  })
+  after(() => kernel.app.close())
+
+  test('an anonymous caller is refused before the body is validated', async () => {
+    const response = await kernel.app.inject({ method: 'POST', url: '/widgets', payload: { size: 'not a number' } })
+    assert.equal(response.statusCode, 401)
+    assert.equal(response.json().errors[0].message, 'Sign in first')
+  })
+
+  test('a signed-in caller with a bad body gets the validation error', async () => {
+    const response = await kernel.app.inject({ method: 'POST', url: '/widgets', headers: { authorization: 'Bearer member' }, payload: { size: 'x' } })
+    assert.equal(response.statusCode, 400)
+  })
+
+  test('a credential presented on a public route is verified: a bad one is refused, a good one is known', async () => {
+    assert.equal((await kernel.app.inject({ method: 'GET', url: '/open', headers: { authorization: 'Bearer forged' } })).statusCode, 401)
+    const known = await kernel.app.inject({ method: 'GET', url: '/open', headers: { authorization: 'Bearer member' } })
+    assert.deepEqual(known.json(), { principal: ['member'] })
+    assert.deepEqual((await kernel.app.inject({ method: 'GET', url: '/open' })).json(), { principal: null })
+  })
+
+  test('authenticating after the check is a programming error caught at registration', async () => {
+    const other = await buildKernelApp()
+    assert.throws(() => registerPermissionHook(other.app, { authenticate: async () => undefined, authenticateAt: 'preHandler', stage: 'onRequest' }), /must not come after/)
+    await other.app.close()
   })
 })

@@ -34,46 +34,89 @@ export interface Principal {
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The permission a caller needs for this route; enforced by the kernel's permission hook. */
-    permission?: string
+    /**
+     * The permission a caller needs for this route, or a list meaning "any of these"; enforced by
+     * the kernel's permission hook.
+     */
+    permission?: string | readonly string[]
     /** Route is public: no identity is required. */
     public?: boolean
   }
 }
 
-export interface PermissionHookOptions<Permission extends string> {
-  permissions: { allows(roles: readonly string[], permission: Permission): boolean }
+type HookStage = 'onRequest' | 'preValidation' | 'preHandler'
+
+export interface PermissionHookOptions<Permission extends string, P extends Principal = Principal> {
   /**
-   * Establishes who is calling (reads and verifies the token). Returns undefined for an anonymous
-   * caller; throws a HearthError for a presented-but-invalid credential.
+   * What each role grants (`definePermissions`). Omit when every grant comes with the principal
+   * itself (`principal.permissions`, e.g. read from the caller's role in the database).
    */
-  authenticate(request: FastifyRequest): Promise<Principal | undefined>
+  permissions?: { allows(roles: readonly string[], permission: Permission): boolean }
+  /**
+   * Establishes who is calling (reads and verifies the credential). Returns undefined for an
+   * anonymous caller; throws a HearthError for a presented-but-invalid credential.
+   */
+  authenticate(request: FastifyRequest): Promise<P | undefined>
   /** The app's wording for "no credentials" and "not allowed". */
-  unauthorized?: () => Error
-  forbidden?: (permission: string) => Error
+  unauthorized?: (request: FastifyRequest) => Error
+  forbidden?: (permission: string, principal: P, request: FastifyRequest) => Error
   /**
-   * When the check runs: `preHandler` (default, after schema validation) or `preValidation`, for
-   * originals that answer 401/403 before they look at malformed input.
+   * When the permission is checked: `preHandler` (default, after schema validation) or
+   * `preValidation`, for originals that answer 403 before they look at malformed input.
    */
-  stage?: 'preHandler' | 'preValidation'
+  stage?: HookStage
+  /**
+   * When the caller is authenticated, if earlier than the check: `onRequest` for originals that
+   * answer 401 before anything else (content type, body) is looked at. Defaults to `stage`.
+   */
+  authenticateAt?: HookStage
+  /**
+   * Also authenticate on routes without a permission (public ones) when a credential is presented,
+   * so a bad one is refused there too and a good one is known (audit subjects). The caller decides
+   * whether one was presented.
+   */
+  authenticatePublic?: (request: FastifyRequest) => boolean
+}
+
+const ORDER: Record<HookStage, number> = { onRequest: 0, preValidation: 1, preHandler: 2 }
+
+/** The permissions a route requires, as a list ("any of"); empty when the route requires none. */
+export function requiredPermissions(request: FastifyRequest): readonly string[] {
+  const permission = request.routeOptions.config?.permission
+  return permission === undefined ? [] : typeof permission === 'string' ? [permission] : permission
 }
 
 /**
  * Enforces `config.permission` on every route registered after it in this scope: authenticate, then
- * check the declared permission. The principal is kept on `request.principal`.
+ * check that the caller holds the permission (or, for a list, one of them) through a role or a
+ * direct grant. The principal is kept on `request.principal`.
  */
-export function registerPermissionHook<Permission extends string>(app: FastifyInstance, options: PermissionHookOptions<Permission>): void {
+export function registerPermissionHook<Permission extends string, P extends Principal = Principal>(app: FastifyInstance, options: PermissionHookOptions<Permission, P>): void {
+  const checkAt = options.stage ?? 'preHandler'
+  const authenticateAt = options.authenticateAt ?? checkAt
+  if (ORDER[authenticateAt] > ORDER[checkAt]) throw new Error(`registerPermissionHook: authenticateAt (${authenticateAt}) must not come after stage (${checkAt})`)
+  const unauthorized = options.unauthorized ?? (() => errors.unauthorized())
+  const forbidden = options.forbidden ?? (() => errors.forbidden())
   app.decorateRequest('principal', undefined)
-  app.addHook(options.stage ?? 'preHandler', async (request) => {
-    const permission = request.routeOptions.config?.permission as Permission | undefined
-    if (permission === undefined) return
+
+  app.addHook(authenticateAt, async (request) => {
+    const required = requiredPermissions(request)
+    if (required.length === 0 && !(options.authenticatePublic?.(request) ?? false)) return
     const principal = await options.authenticate(request)
-    if (principal === undefined) throw (options.unauthorized ?? (() => errors.unauthorized()))()
-    request.principal = principal
-    const direct = principal.permissions?.includes(permission) ?? false
-    if (!direct && !options.permissions.allows(principal.roles, permission)) {
-      throw (options.forbidden ?? (() => errors.forbidden()))(permission)
+    if (principal === undefined) {
+      if (required.length > 0) throw unauthorized(request)
+      return
     }
+    request.principal = principal
+  })
+
+  app.addHook(checkAt, async (request) => {
+    const required = requiredPermissions(request) as readonly Permission[]
+    if (required.length === 0) return
+    const principal = request.principal as P | undefined
+    if (principal === undefined) throw unauthorized(request)
+    const granted = required.some((permission) => (principal.permissions?.includes(permission) ?? false) || (options.permissions?.allows(principal.roles, permission) ?? false))
+    if (!granted) throw forbidden(required.join(' or '), principal, request)
   })
 }
 

@@ -6,9 +6,11 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import { EmbeddedHost, quoteIdentifier } from './embedded.ts'
 import { applyMigrations, readMigrations, type MigrationSource, type SqlRunner } from './migrate.ts'
+import { registerStatementRunner } from './statements.ts'
 
 export { EmbeddedHost, DataDirectoryLockedError, lockDataDirectory, quoteIdentifier } from './embedded.ts'
 export { readMigrations, applyMigrations, type MigrationSource, type Migration } from './migrate.ts'
+export { defineStatement, runStatement, type Statement } from './statements.ts'
 export { decodeDatabaseError, isDatabaseFailure, type DatabaseFailure, type DecodedDatabaseError } from './errors.ts'
 export { sql, eq, and, or, not, asc, desc, inArray, isNull, isNotNull, gt, gte, lt, lte, ne, like, count } from 'drizzle-orm'
 
@@ -71,6 +73,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 function embeddedDatabase(client: PGliteInterface, schema: string, close: () => Promise<void>, dumpEmbedded: (() => Promise<Blob>) | undefined): Database {
   const db = drizzlePglite(client as PGlite) as unknown as Db
+  registerStatementRunner(db, async (statement, params) => (await client.query(statement.text, params)).rows)
   const inTransaction = <T>(fn: (runner: SqlRunner) => Promise<T>) =>
     client.transaction((tx) => fn({ query: (text, params) => tx.query(text, params) as Promise<{ rows: Record<string, unknown>[] }> }))
   return databaseFrom({
@@ -107,6 +110,7 @@ async function openServer(url: string, schema: string, poolSize = 10): Promise<D
     setup.release()
   }
   const db = drizzlePg(pool) as unknown as Db
+  registerStatementRunner(db, async (statement, params) => (await pool.query({ name: statement.name, text: statement.text, values: params })).rows)
   const inTransaction = async <T>(fn: (runner: SqlRunner) => Promise<T>): Promise<T> => {
     const client = await pool.connect()
     try {

@@ -26,8 +26,9 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
       tags: options.tags,
     },
     transform: ({ schema, url, route }) => {
-      const permission = route.config?.permission as string | undefined
-      if (!permission || !schema) return { schema, url }
+      const declared = route.config?.permission as string | readonly string[] | undefined
+      if (!declared || !schema) return { schema, url }
+      const permission = typeof declared === 'string' ? declared : declared.join(' or ')
       const described = schema as Record<string, unknown>
       return {
         schema: {

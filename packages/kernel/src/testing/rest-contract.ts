@@ -34,10 +34,13 @@ type Schema = Record<string, unknown>
 
 export interface RestContractOptions {
   app: FastifyInstance
-  /** Headers of a caller holding `permission` (the fuzz and the null checks call as them). */
-  headersHolding(permission: string | undefined): ContractHeaders | Promise<ContractHeaders>
-  /** Headers of an authenticated caller lacking `permission`; `undefined` when every signed-in caller holds it. */
-  headersLacking(permission: string): ContractHeaders | undefined | Promise<ContractHeaders | undefined>
+  /**
+   * Headers of a caller holding one of `permissions` (the route's `config.permission` as a list,
+   * "any of"; undefined for a public route). The fuzz and the null checks call as them.
+   */
+  headersHolding(permissions: readonly string[] | undefined): ContractHeaders | Promise<ContractHeaders>
+  /** Headers of an authenticated caller holding none of `permissions`; `undefined` when every signed-in caller holds one. */
+  headersLacking(permissions: readonly string[]): ContractHeaders | undefined | Promise<ContractHeaders | undefined>
   /** Statuses the app answers an anonymous caller and a caller lacking the permission (e.g. 401 and 403). */
   refusalStatuses: { anonymous: readonly number[]; lacking: readonly number[] }
   /** Whether a body is the app's documented error body. */
@@ -57,7 +60,8 @@ export interface RestContractOptions {
 interface Route {
   method: string
   url: string
-  permission: string | undefined
+  /** The route's `config.permission` as a list ("any of"); undefined for a public route. */
+  permission: readonly string[] | undefined
   schema: { body?: Schema; params?: Schema; querystring?: Schema; response?: Record<string, Schema> }
   key: string
 }
@@ -276,7 +280,7 @@ export class RestContract {
     if (lacking) {
       const refused = await this.send({ method: route.method, url, payload, headers: lacking })
       if (!this.options.refusalStatuses.lacking.includes(refused.status) || !this.options.isErrorBody(refused.body, refused.status)) {
-        failures.push(`${route.key} without ${route.permission} → ${refused.status} ${refused.text.slice(0, 200)}`)
+        failures.push(`${route.key} without ${route.permission.join(' or ')} → ${refused.status} ${refused.text.slice(0, 200)}`)
       }
     }
     return failures
@@ -476,8 +480,9 @@ function isContractRoute(record: RouteRecord): boolean {
 }
 
 function toRoute(record: RouteRecord): Route {
-  const options = record.options as { schema?: Route['schema']; config?: { permission?: string } }
-  return { method: record.method, url: record.url, permission: options.config?.permission, schema: options.schema ?? {}, key: `${record.method} ${record.url}` }
+  const options = record.options as { schema?: Route['schema']; config?: { permission?: string | readonly string[] } }
+  const permission = options.config?.permission
+  return { method: record.method, url: record.url, permission: typeof permission === 'string' ? [permission] : permission, schema: options.schema ?? {}, key: `${record.method} ${record.url}` }
 }
 
 function stripIds(schema: unknown, root: boolean): unknown {

@@ -1,6 +1,6 @@
-import { and, eq, ne, type Db } from '@hearth/kernel'
+import { and, eq, ne, type Db, defineStatement, runStatement } from '@hearth/kernel'
 import { answers, applications } from '../../db/schema.ts'
-import { query, toDate } from '../shared/rows.ts'
+import { toDate } from '../shared/rows.ts'
 import type { ApplicationStatus } from '../../events.ts'
 import type { QuestionRow } from '../templates/template.repository.ts'
 
@@ -46,10 +46,10 @@ const toApplication = (row: ApplicationRecord): ApplicationRow => ({
 
 const selectApplications = 'SELECT id, process_time, status::text AS status, user_id, template_id FROM applications'
 const statements = {
-  byIds: { name: 'devmarkt_applications_by_ids', text: `${selectApplications} WHERE id = ANY($1::int[])` },
-  byIdForUpdate: { name: 'devmarkt_application_for_update', text: `${selectApplications} WHERE id = $1 FOR UPDATE` },
-  lockUser: { name: 'devmarkt_user_lock', text: 'SELECT id FROM users WHERE id = $1 FOR UPDATE' },
-  unprocessedOfUsers: { name: 'devmarkt_applications_unprocessed', text: `${selectApplications} WHERE user_id = ANY($1::int[]) AND status = 'UNPROCESSED' ORDER BY id` },
+  byIds: defineStatement('devmarkt_applications_by_ids', `${selectApplications} WHERE id = ANY($1::int[])`),
+  byIdForUpdate: defineStatement('devmarkt_application_for_update', `${selectApplications} WHERE id = $1 FOR UPDATE`),
+  lockUser: defineStatement('devmarkt_user_lock', 'SELECT id FROM users WHERE id = $1 FOR UPDATE'),
+  unprocessedOfUsers: defineStatement('devmarkt_applications_unprocessed', `${selectApplications} WHERE user_id = ANY($1::int[]) AND status = 'UNPROCESSED' ORDER BY id`),
   ofUsers: {
     name: 'devmarkt_applications_of_users',
     text: `${selectApplications} a WHERE user_id = ANY($1::int[])
@@ -67,21 +67,21 @@ const statements = {
 
 export const applicationRepository = {
   async byIds(db: Db, ids: readonly number[]): Promise<ApplicationRow[]> {
-    return (await query<ApplicationRecord>(db, statements.byIds, [ids])).map(toApplication)
+    return (await runStatement<ApplicationRecord>(db, statements.byIds, [ids])).map(toApplication)
   },
 
   async byIdForUpdate(db: Db, id: number): Promise<ApplicationRow | undefined> {
-    const [row] = await query<ApplicationRecord>(db, statements.byIdForUpdate, [id])
+    const [row] = await runStatement<ApplicationRecord>(db, statements.byIdForUpdate, [id])
     return row && toApplication(row)
   },
 
   /** Serialises a user's writes (one UNPROCESSED application at a time, even under concurrency). */
   async lockUser(db: Db, userId: number): Promise<boolean> {
-    return (await query(db, statements.lockUser, [userId])).length > 0
+    return (await runStatement(db, statements.lockUser, [userId])).length > 0
   },
 
   async unprocessedOfUsers(db: Db, userIds: readonly number[]): Promise<ApplicationRow[]> {
-    return (await query<ApplicationRecord>(db, statements.unprocessedOfUsers, [userIds])).map(toApplication)
+    return (await runStatement<ApplicationRecord>(db, statements.unprocessedOfUsers, [userIds])).map(toApplication)
   },
 
   /**
@@ -90,12 +90,12 @@ export const applicationRepository = {
    * the original's fixtures show.
    */
   async ofUsers(db: Db, userIds: readonly number[]): Promise<ApplicationRow[]> {
-    return (await query<ApplicationRecord>(db, statements.ofUsers, [userIds])).map(toApplication)
+    return (await runStatement<ApplicationRecord>(db, statements.ofUsers, [userIds])).map(toApplication)
   },
 
   /** Answers of the given applications with the exact question rows they answer, by number. */
   async answersOf(db: Db, applicationIds: readonly number[]): Promise<AnswerRecord[]> {
-    const list = await query<{
+    const list = await runStatement<{
       id: number
       number: number
       answer: string

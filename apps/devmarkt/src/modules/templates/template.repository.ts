@@ -1,7 +1,6 @@
-import { and, eq, type Db } from '@hearth/kernel'
+import { and, eq, type Db, defineStatement, runStatement } from '@hearth/kernel'
 import { questions, templates } from '../../db/schema.ts'
 import type { QuestionDraft } from './template.rules.ts'
-import { query } from '../shared/rows.ts'
 
 export interface QuestionRow extends QuestionDraft {
   id: number
@@ -39,10 +38,10 @@ interface JoinedRow {
 const joined = `SELECT t.id, t.name, q.id AS question_id, q.number, q.question, q.multiline, q.min_answer_length
   FROM templates t LEFT JOIN questions q ON q.template_id = t.id`
 const statements = {
-  enabledWithQuestions: { name: 'devmarkt_templates_enabled', text: `${joined} WHERE t.enabled ORDER BY t.id, q.number` },
-  lockEnabledByName: { name: 'devmarkt_template_lock_by_name', text: 'SELECT id FROM templates WHERE enabled AND name = $1 FOR UPDATE' },
-  enabledByName: { name: 'devmarkt_template_by_name', text: `${joined} WHERE t.enabled AND t.name = $1 ORDER BY t.id, q.number` },
-  byIds: { name: 'devmarkt_templates_by_ids', text: `${joined} WHERE t.id = ANY($1::int[]) ORDER BY t.id, q.number` },
+  enabledWithQuestions: defineStatement('devmarkt_templates_enabled', `${joined} WHERE t.enabled ORDER BY t.id, q.number`),
+  lockEnabledByName: defineStatement('devmarkt_template_lock_by_name', 'SELECT id FROM templates WHERE enabled AND name = $1 FOR UPDATE'),
+  enabledByName: defineStatement('devmarkt_template_by_name', `${joined} WHERE t.enabled AND t.name = $1 ORDER BY t.id, q.number`),
+  byIds: defineStatement('devmarkt_templates_by_ids', `${joined} WHERE t.id = ANY($1::int[]) ORDER BY t.id, q.number`),
 }
 
 /** Rows of `templates LEFT JOIN questions` (ordered by template, then question number) folded into records. */
@@ -69,17 +68,17 @@ function fold(list: JoinedRow[]): TemplateRecord[] {
 export const templateRepository = {
   /** Every enabled template with its questions, in one query. */
   async enabledWithQuestions(db: Db): Promise<TemplateRecord[]> {
-    return fold(await query<JoinedRow>(db, statements.enabledWithQuestions, [])).sort(byName)
+    return fold(await runStatement<JoinedRow>(db, statements.enabledWithQuestions, [])).sort(byName)
   },
 
   async enabledByName(db: Db, name: string, options: { forUpdate?: boolean } = {}): Promise<TemplateRecord | undefined> {
-    if (options.forUpdate) await query(db, statements.lockEnabledByName, [name])
-    return fold(await query<JoinedRow>(db, statements.enabledByName, [name]))[0]
+    if (options.forUpdate) await runStatement(db, statements.lockEnabledByName, [name])
+    return fold(await runStatement<JoinedRow>(db, statements.enabledByName, [name]))[0]
   },
 
   /** Templates by id, enabled or not (an application keeps the version it was written against). */
   async byIds(db: Db, ids: readonly number[]): Promise<TemplateRecord[]> {
-    return fold(await query<JoinedRow>(db, statements.byIds, [ids]))
+    return fold(await runStatement<JoinedRow>(db, statements.byIds, [ids]))
   },
 
   async disableEnabledByName(db: Db, name: string): Promise<boolean> {

@@ -1,7 +1,6 @@
-import { and, eq, type Db } from '@hearth/kernel'
+import { and, eq, type Db, defineStatement, runStatement } from '@hearth/kernel'
 import { users } from '../../db/schema.ts'
 import type { Role } from '../../permissions.ts'
-import { query } from '../shared/rows.ts'
 
 export interface UserRow {
   id: number
@@ -24,20 +23,20 @@ interface UserRecord {
   role: Role
 }
 const statements = {
-  byPublicId: { name: 'devmarkt_user_by_public_id', text: 'SELECT id, id_type, user_id, role::text AS role FROM users WHERE id_type = $1 AND user_id = $2 LIMIT 1' },
-  byIds: { name: 'devmarkt_users_by_ids', text: 'SELECT id, id_type, user_id, role::text AS role FROM users WHERE id = ANY($1::int[])' },
+  byPublicId: defineStatement('devmarkt_user_by_public_id', 'SELECT id, id_type, user_id, role::text AS role FROM users WHERE id_type = $1 AND user_id = $2 LIMIT 1'),
+  byIds: defineStatement('devmarkt_users_by_ids', 'SELECT id, id_type, user_id, role::text AS role FROM users WHERE id = ANY($1::int[])'),
 }
 const toUser = (row: UserRecord): UserRow => ({ id: Number(row.id), idType: row.id_type, userId: BigInt(row.user_id), role: row.role })
 
 export const userRepository = {
   /** The per-request lookup behind every credential (unique index on id_type, user_id). */
   async findByPublicId(db: Db, id: PublicUserId): Promise<UserRow | undefined> {
-    const [row] = await query<UserRecord>(db, statements.byPublicId, [id.type, id.number.toString()])
+    const [row] = await runStatement<UserRecord>(db, statements.byPublicId, [id.type, id.number.toString()])
     return row && toUser(row)
   },
 
   async byIds(db: Db, ids: readonly number[]): Promise<UserRow[]> {
-    return (await query<UserRecord>(db, statements.byIds, [ids])).map(toUser)
+    return (await runStatement<UserRecord>(db, statements.byIds, [ids])).map(toUser)
   },
 
   /** Inserts the user unless the public id exists; undefined when it did. */
