@@ -52,7 +52,7 @@ const importBoundaries = {
 }
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/', 'data/', 'bench/.work/', 'bench/peers/', '**/.cache/'] },
+  { ignores: ['**/node_modules/', 'data/', 'dist/', 'bench/.work/', 'bench/peers/', '**/.cache/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
