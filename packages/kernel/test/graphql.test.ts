@@ -2,7 +2,7 @@
 // and unsafe strings, without an app. Apps wire it in front of their executor (Devmarkt: mercurius).
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildSchema, GraphQLError, parse, validate, specifiedRules } from 'graphql'
+import { buildSchema, graphql, GraphQLError, parse, subscribe, validate, specifiedRules } from 'graphql'
 import {
   findUnsafeString,
   GraphqlRequestError,
@@ -16,7 +16,9 @@ import {
   selectOperation,
   summarizeOperations,
   unsafeVariablesError,
+  guardResolvers,
 } from '../src/graphql/index.ts'
+import { definePermissions, type Principal } from '../src/auth/index.ts'
 
 const limits = { maxDocumentLength: 50_000, maxTokens: 10_000, maxNesting: 64 }
 const JS_ERROR_TEXT = /Maximum call stack|Cannot read properties|TypeError|undefined is not|is not iterable|SyntaxError|Unexpected token/
@@ -265,5 +267,52 @@ describe('unsafe strings', () => {
     assert.deepEqual(errorsOf('{ f(s: """a\u0000b""") }'), [refused])
     assert.throws(() => parse('{ f(s: "\\uD800") }'), /Invalid Unicode escape sequence/)
     assert.throws(() => parse('{ f(s: "\uD800") }'), /Invalid character within String/)
+  })
+})
+
+describe('guardResolvers', () => {
+  const schema = buildSchema('type Query { open: String, notes: String, admin: String } type Subscription { ticks: String }')
+  const fields = schema.getQueryType()!.getFields()
+  fields.open!.resolve = () => 'open'
+  fields.notes!.resolve = () => 'notes'
+  fields.admin!.resolve = () => 'admin'
+  schema.getSubscriptionType()!.getFields().ticks!.subscribe = async function* () {
+    yield { ticks: 'tick' }
+  }
+  const roles = definePermissions({ reader: ['notes.read'], admin: ['notes.read', 'admin.read'] })
+  guardResolvers<{ roles?: string[] }, Principal>(
+    schema,
+    { 'Query.notes': 'notes.read', 'Query.admin': ['admin.read', 'root'], 'Subscription.ticks': 'notes.read' },
+    {
+      permissions: roles,
+      principalOf: (context) => (context.roles ? { roles: context.roles } : undefined),
+      unauthorized: () => new Error('sign in'),
+      forbidden: (permission, _principal, info) => new Error(`${info.fieldName} needs ${permission}`),
+    },
+  )
+  const run = async (source: string, roles?: string[]) => JSON.parse(JSON.stringify(await graphql({ schema, source, contextValue: { roles } })))
+
+  test('an unguarded field is open; a guarded one refuses the anonymous caller', async () => {
+    assert.deepEqual(await run('{ open }'), { data: { open: 'open' } })
+    const anonymous = await run('{ notes }')
+    assert.equal(anonymous.errors[0].message, 'sign in')
+  })
+
+  test('a role granting the permission passes; lacking it is refused naming what is needed ("any of")', async () => {
+    assert.deepEqual(await run('{ notes }', ['reader']), { data: { notes: 'notes' } })
+    assert.equal((await run('{ admin }', ['reader'])).errors[0].message, 'admin needs admin.read or root')
+    assert.deepEqual(await run('{ admin }', ['admin']), { data: { admin: 'admin' } })
+  })
+
+  test("a subscription's subscribe is guarded", async () => {
+    const refused = await subscribe({ schema, document: parse('subscription { ticks }'), contextValue: {} })
+    assert.ok('errors' in refused)
+    assert.equal(refused.errors?.[0]?.message, 'sign in')
+    const allowed = (await subscribe({ schema, document: parse('subscription { ticks }'), contextValue: { roles: ['reader'] } })) as AsyncIterableIterator<unknown>
+    assert.deepEqual(JSON.parse(JSON.stringify((await allowed.next()).value)), { data: { ticks: 'tick' } })
+  })
+
+  test('a table naming no field of the schema is refused', () => {
+    assert.throws(() => guardResolvers(schema, { 'Query.nothing': 'x' }, { principalOf: () => undefined, unauthorized: () => new Error(), forbidden: () => new Error() }), /not a field/)
   })
 })

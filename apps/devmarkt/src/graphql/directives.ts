@@ -14,6 +14,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql'
+import { guardResolver } from '@hearth/kernel/graphql'
 import { permissionForAuthRole, permissions, type Permission } from '../permissions.ts'
 import { failure } from '../modules/shared/failure.ts'
 import { forbidden, unauthorized, ValidationFailure, type Violation } from './errors.ts'
@@ -53,13 +54,17 @@ function stringArgument(node: DirectiveNode, name: string): string {
   return argument.value.value
 }
 
+/** `@Auth`: the kernel's resolver guard, with Devmarkt's caller and wording. */
 function withAuth(inner: Resolver, permission: Permission): Resolver {
-  return async (source, args, context, info) => {
-    const caller = await context.caller()
-    if (!caller) throw unauthorized()
-    if (!permissions.allows(caller.role, permission)) throw forbidden(info.parentType.name, info.fieldName)
-    return inner(source, args, context, info)
-  }
+  return guardResolver(inner, permission, {
+    permissions,
+    principalOf: async (context: DevmarktContext) => {
+      const caller = await context.caller()
+      return caller && { roles: [caller.role] }
+    },
+    unauthorized: () => unauthorized(),
+    forbidden: (_permission, _principal, info) => forbidden(info.parentType.name, info.fieldName),
+  })
 }
 
 /** Admins pass; others only for an application they own. "Not yours" reads as "not there". */

@@ -78,6 +78,15 @@ export interface PermissionHookOptions<Permission extends string, P extends Prin
   authenticatePublic?: (request: FastifyRequest) => boolean
 }
 
+/**
+ * True when the principal holds one of `required` ("any of"): granted directly
+ * (`principal.permissions`) or through one of its roles. REST's hook and GraphQL's
+ * `guardResolvers` decide with this one function.
+ */
+export function holdsPermission(principal: Principal, required: readonly string[], permissions?: { allows(roles: readonly string[], permission: never): boolean }): boolean {
+  return required.some((permission) => (principal.permissions?.includes(permission) ?? false) || (permissions?.allows(principal.roles, permission as never) ?? false))
+}
+
 const ORDER: Record<HookStage, number> = { onRequest: 0, preValidation: 1, preHandler: 2 }
 
 /** The permissions a route requires, as a list ("any of"); empty when the route requires none. */
@@ -111,12 +120,11 @@ export function registerPermissionHook<Permission extends string, P extends Prin
   })
 
   app.addHook(checkAt, async (request) => {
-    const required = requiredPermissions(request) as readonly Permission[]
+    const required = requiredPermissions(request)
     if (required.length === 0) return
     const principal = request.principal as P | undefined
     if (principal === undefined) throw unauthorized(request)
-    const granted = required.some((permission) => (principal.permissions?.includes(permission) ?? false) || (options.permissions?.allows(principal.roles, permission) ?? false))
-    if (!granted) throw forbidden(required.join(' or '), principal, request)
+    if (!holdsPermission(principal, required, options.permissions)) throw forbidden(required.join(' or '), principal, request)
   })
 }
 

@@ -3,3 +3,4 @@ export { GraphqlRequestError, readGraphqlEnvelope, type GraphqlEnvelope, type Gr
 export { OperationIndex, selectOperation, summarizeOperations, type OperationSummary, type OperationType } from './operation.ts'
 export { GraphqlRequestGuard, type CheckedGraphqlRequest, type CheckOptions, type GraphqlRequestGuardOptions } from './request-guard.ts'
 export { findUnsafeString, isUnsafeString, safeStringLiteralsRule, unsafeVariablesError, UNSAFE_STRING_RULE } from './safe-strings.ts'
+export { guardResolver, guardResolvers, type FieldRequirement, type ResolverGuardOptions } from './permissions.ts'
