@@ -74,7 +74,7 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
       api.addHook('onRoute', (route) => {
         if (route.config?.permission || route.config?.tokenOnly) route.schema = { ...route.schema, security: [{ bearer: [] }] }
       })
-      registerAuth(api, { verify: identity.verify, users: { findCaller: (firebaseId) => container.services.users.caller(firebaseId) } })
+      await registerAuth(api, { verify: identity.verify, users: { findCaller: (firebaseId) => container.services.users.caller(firebaseId) } })
       const { services } = container
       postsRoutes(api, services.posts)
       usersRoutes(api, services.users, services.posts)

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { errors, registerPermissionHook } from '@hearth/kernel'
+import { errors, hearthPermissions } from '@hearth/kernel'
 import { KeyFetchError, TokenInvalidError, type FirebaseToken, type FirebaseVerifier } from '@hearth/kernel/identity'
 import { authError } from './errors.ts'
 
@@ -52,13 +52,13 @@ export async function verifyBearer(request: FastifyRequest, verify: FirebaseVeri
  * row (reference data in the database) and are the principal's direct grants; an "a or b" route
  * requirement is a list, which the kernel's hook reads as "any of".
  */
-export function registerAuth(app: FastifyInstance, options: { verify: FirebaseVerifier; users: CallerLookup }): void {
+export async function registerAuth(app: FastifyInstance, options: { verify: FirebaseVerifier; users: CallerLookup }): Promise<void> {
   app.decorateRequest('caller', undefined)
   app.decorateRequest('token', undefined)
   app.addHook('preValidation', async (request) => {
     if (request.routeOptions.config?.tokenOnly) request.token = await verifyBearer(request, options.verify)
   })
-  registerPermissionHook(app, {
+  await app.register(hearthPermissions, {
     stage: 'preValidation',
     async authenticate(request) {
       const token = await verifyBearer(request, options.verify)

@@ -2,7 +2,20 @@
 // the operational routes, request ids, metrics, log redaction, the permission hook and QA routes.
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { definePermissions, errors, HearthError, registerPermissionHook, registerQaRoutes, signHs256, createJwtVerifier, TokenInvalidError, type ErrorFormatter } from '../src/index.ts'
+import Fastify from 'fastify'
+import {
+  definePermissions,
+  errors,
+  HearthError,
+  hearthPermissions,
+  PLUGIN,
+  registerPermissionHook,
+  registerQaRoutes,
+  signHs256,
+  createJwtVerifier,
+  TokenInvalidError,
+  type ErrorFormatter,
+} from '../src/index.ts'
 import { buildKernelApp as buildKernelAppIn, type KernelApp } from './kernel-app.ts'
 
 /** A wire format unlike the default, to show every error goes through the app's formatter. */
@@ -410,5 +423,24 @@ describe('the permission hook, authenticating early', () => {
     const other = await buildKernelApp()
     assert.throws(() => registerPermissionHook(other.app, { authenticate: async () => undefined, authenticateAt: 'preHandler', stage: 'onRequest' }), /must not come after/)
     await other.app.close()
+  })
+})
+
+describe('kernel plugins', () => {
+  test('the permission plugin declares that it needs the hearth context: without it the app refuses to start, naming both', async () => {
+    const bare = Fastify()
+    bare.register(hearthPermissions, { authenticate: async () => undefined })
+    await assert.rejects(async () => {
+      await bare.ready()
+    }, /'hearth' required by 'hearth-permissions'|hearth-context/)
+    await bare.close()
+  })
+
+  test('on a kernel app it registers, and app.hearth was there before it', async () => {
+    const kernel = await buildKernelApp()
+    assert.ok(kernel.app.hasPlugin(PLUGIN.context) && kernel.app.hasPlugin(PLUGIN.routes))
+    await kernel.app.register(hearthPermissions, { authenticate: async () => undefined })
+    assert.ok(kernel.app.hasPlugin(PLUGIN.permissions))
+    await kernel.app.close()
   })
 })

@@ -11,7 +11,7 @@ import { createMetrics, type AppMetrics } from '../metrics/index.ts'
 import { defaultErrorFormatter, errors, HearthError, toHearthError, type ErrorFormatter } from '../http/errors.ts'
 import { hearthSchemaController } from '../http/validation.ts'
 import { buildSerializerFactory } from '../http/serialization.ts'
-import { recordRoutes } from '../http/routes.ts'
+import { hearthContextPlugin, hearthRoutesPlugin } from './plugins.ts'
 import { answerClientError, transportLimits } from '../http/transport.ts'
 
 /** What every Hearth app has at hand, as the `hearth` decorator. */
@@ -119,8 +119,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ ap
     ...options.fastify,
   })
   const metrics = createMetrics(options.name)
-  recordRoutes(app, (method) => {
-    if (method !== 'OPTIONS') corsMethods.push(method)
+  await app.register(hearthRoutesPlugin, {
+    onMethod: (method) => {
+      if (method !== 'OPTIONS') corsMethods.push(method)
+    },
   })
   if (options.errorSchema) {
     const errorSchema = options.errorSchema
@@ -206,31 +208,6 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
     headersTimeoutMs: config.headersTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
   })
-  app.decorate('hearth', { config, database, events, redis, metrics } satisfies HearthContext)
-
-  app.get('/ready', { schema: { hide: true }, config: { public: true } }, async (_request, reply) => {
-    const checks: Record<string, () => Promise<unknown>> = {
-      database: () => database.ping(),
-      ...(redis ? { redis: () => redis.ping() } : {}),
-      ...options.readinessChecks,
-    }
-    const results: Record<string, string> = {}
-    let ready = true
-    for (const [name, check] of Object.entries(checks)) {
-      try {
-        await check()
-        results[name] = 'UP'
-      } catch {
-        results[name] = 'DOWN'
-        ready = false
-      }
-    }
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'UP' : 'DOWN', checks: results })
-  })
-  app.addHook('onClose', async () => {
-    await events.close()
-    if (redis) redis.disconnect()
-    await database.close()
-  })
+  await app.register(hearthContextPlugin, { context: { config, database, events, redis, metrics } satisfies HearthContext, readinessChecks: options.readinessChecks })
   return app
 }
