@@ -27,12 +27,12 @@ const devmarkt: HearthAppModule<DevmarktConfig> = {
     const app = await createApp({ config, ...resources, formatError, cors: false })
     try {
       const bus = resources.events as DevmarktEventBus
-      const { services, callers, caches } = createContainer(config, resources.database, bus)
+      const { services, repositories, callers, caches } = createContainer(config, resources.database, bus)
       await caches.listen(bus)
       if (config.seed !== 'none' && (await isEmpty(resources.database))) {
         await (config.seed === 'qa' ? seedQa : seedDemo)(resources.database)
       }
-      await registerGraphql(app, { config, database: resources.database, callers, services, bus })
+      await registerGraphql(app, { config, database: resources.database, callers, services, repositories, bus })
       registerQaRoutes(app, config, {
         // The original drops and re-creates the schema, then seeds; ids start at 1 again.
         seedDatabase: async () => {

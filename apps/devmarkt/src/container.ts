@@ -3,8 +3,11 @@ import { CallerService } from './auth/caller.service.ts'
 import { DevmarktCaches } from './cache/caches.ts'
 import type { DevmarktConfig } from './config.ts'
 import type { EventPublisher } from './events.ts'
+import { ApplicationRepository } from './modules/applications/application.repository.ts'
 import { ApplicationService } from './modules/applications/application.service.ts'
+import { TemplateRepository } from './modules/templates/template.repository.ts'
 import { TemplateService } from './modules/templates/template.service.ts'
+import { UserRepository } from './modules/users/user.repository.ts'
 import { UserService } from './modules/users/user.service.ts'
 
 export interface Services {
@@ -13,13 +16,20 @@ export interface Services {
   users: UserService
 }
 
-/** Explicit wiring: repositories are plain modules over `Db`; services get what they use. */
+export interface Repositories {
+  templates: TemplateRepository
+  applications: ApplicationRepository
+  users: UserRepository
+}
+
+/** Explicit wiring: the repositories, then the services with what they use. */
 export function createContainer(config: DevmarktConfig, database: Database, events: EventPublisher) {
   const caches = new DevmarktCaches(events, config.cacheTtlMs)
+  const repositories: Repositories = { templates: new TemplateRepository(), applications: new ApplicationRepository(), users: new UserRepository() }
   const services: Services = {
-    templates: new TemplateService(database, caches),
-    applications: new ApplicationService(database, events),
-    users: new UserService(database, caches),
+    templates: new TemplateService(database, repositories.templates, caches),
+    applications: new ApplicationService(database, repositories.applications, repositories.templates, events),
+    users: new UserService(database, repositories.users, caches),
   }
-  return { services, caches, callers: new CallerService(database, config.jwtSecret, caches) }
+  return { repositories, services, caches, callers: new CallerService(database, repositories.users, config.jwtSecret, caches) }
 }

@@ -1,7 +1,7 @@
 import { createJwtVerifier, TokenInvalidError, type Database, type JwtVerifier } from '@hearth/kernel'
 import type { Role } from '../permissions.ts'
 import { userKey, type DevmarktCaches } from '../cache/caches.ts'
-import { userRepository, type PublicUserId, type UserRow } from '../modules/users/user.repository.ts'
+import type { PublicUserId, UserRepository, UserRow } from '../modules/users/user.repository.ts'
 import { isReservedType, parsePublicUserId } from '../modules/users/user.rules.ts'
 import { parseAuthorizationHeader } from './authorization-header.ts'
 
@@ -35,6 +35,7 @@ export class CallerService {
 
   constructor(
     private readonly database: Database,
+    private readonly users: UserRepository,
     jwtSecret: string,
     private readonly caches: DevmarktCaches,
   ) {
@@ -57,12 +58,12 @@ export class CallerService {
     // the reserved type `internal` is never created this way. (Absence is never cached.)
     const existing = await this.user(userKey(parsed.target.type, parsed.target.number), parsed.target)
     if (!existing && isReservedType(parsed.target.type)) return undefined
-    const user = existing ?? (await userRepository.findOrCreate(this.database.db, parsed.target, 'USER'))
+    const user = existing ?? (await this.users.findOrCreate(this.database.db, parsed.target, 'USER'))
     return { user, role: user.role, actingAdminId: sudoer.id }
   }
 
   private user(key: string, id: PublicUserId): Promise<UserRow | undefined> {
-    return this.caches.users.getOrLoad(key, () => userRepository.findByPublicId(this.database.db, id))
+    return this.caches.users.getOrLoad(key, () => this.users.findByPublicId(this.database.db, id))
   }
 
   /** The token's subject when it is a valid HS256 token with a well-formed `sub` that has not expired. */

@@ -1,6 +1,6 @@
 import type { Database } from '@hearth/kernel'
 import type { Caller, CallerService } from '../auth/caller.service.ts'
-import type { Services } from '../container.ts'
+import type { Repositories, Services } from '../container.ts'
 import { createLoaders, type Loaders } from './loaders.ts'
 
 /** What every resolver sees: the caller (resolved lazily, once), request-scoped loaders, the services. */
@@ -16,6 +16,7 @@ interface ContextDependencies {
   database: Database
   callers: CallerService
   services: Services
+  repositories: Repositories
 }
 
 /**
@@ -36,7 +37,7 @@ class RequestContext implements DevmarktContext {
   }
 
   get loaders(): Loaders {
-    return (this.requestLoaders ??= createLoaders(this.deps.database.db))
+    return (this.requestLoaders ??= createLoaders(this.deps.database.db, this.deps.repositories))
   }
 
   get services(): Services {

@@ -16,6 +16,7 @@ import {
 } from 'graphql'
 import { guardResolver } from '@hearth/kernel/graphql'
 import { permissionForAuthRole, permissions, type Permission } from '../permissions.ts'
+import { policies } from '../policies.ts'
 import { failure } from '../modules/shared/failure.ts'
 import { forbidden, unauthorized, ValidationFailure, type Violation } from './errors.ts'
 import type { DevmarktContext } from './context.ts'
@@ -72,9 +73,9 @@ function withOwnership(inner: Resolver, idField: string, returnsBoolean: boolean
   return async (source, args, context, info) => {
     const caller = await context.caller()
     if (!caller) throw unauthorized()
-    if (permissions.allows(caller.role, 'applications.any')) return inner(source, args, context, info)
+    if (policies.mayAccessAnyApplication(caller)) return inner(source, args, context, info)
     const application = await context.loaders.application.load(args[idField] as number)
-    if (application && application.userId === caller.user.id) return inner(source, args, context, info)
+    if (application && policies.mayAccessApplication(caller, application)) return inner(source, args, context, info)
     return returnsBoolean ? false : failure('NOT_FOUND')
   }
 }

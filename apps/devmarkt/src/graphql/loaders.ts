@@ -1,7 +1,8 @@
 import type { Db } from '@hearth/kernel'
-import { applicationRepository, type AnswerRecord, type ApplicationRow } from '../modules/applications/application.repository.ts'
-import { templateRepository, type TemplateRecord } from '../modules/templates/template.repository.ts'
-import { userRepository, type UserRow } from '../modules/users/user.repository.ts'
+import type { Repositories } from '../container.ts'
+import type { AnswerRecord, ApplicationRow } from '../modules/applications/application.repository.ts'
+import type { TemplateRecord } from '../modules/templates/template.repository.ts'
+import type { UserRow } from '../modules/users/user.repository.ts'
 
 /**
  * Collects the keys asked for during one tick and loads them with one query; remembers results for
@@ -52,16 +53,16 @@ function groupBy<Row, Key>(keys: Key[], rows: Row[], key: (row: Row) => Key): Ma
   return groups
 }
 
-export function createLoaders(db: Db) {
+export function createLoaders(db: Db, { applications, users, templates }: Repositories) {
   return {
-    application: new BatchLoader<number, ApplicationRow>(async (ids) => byKey(await applicationRepository.byIds(db, ids), (row) => row.id)),
-    user: new BatchLoader<number, UserRow>(async (ids) => byKey(await userRepository.byIds(db, ids), (row) => row.id)),
-    template: new BatchLoader<number, TemplateRecord>(async (ids) => byKey(await templateRepository.byIds(db, ids), (row) => row.id)),
-    answers: new BatchLoader<number, AnswerRecord[]>(async (ids) => groupBy(ids, await applicationRepository.answersOf(db, ids), (row) => row.applicationId)),
-    applicationsOfUser: new BatchLoader<number, ApplicationRow[]>(async (ids) => groupBy(ids, await applicationRepository.ofUsers(db, ids), (row) => row.userId)),
+    application: new BatchLoader<number, ApplicationRow>(async (ids) => byKey(await applications.byIds(db, ids), (row) => row.id)),
+    user: new BatchLoader<number, UserRow>(async (ids) => byKey(await users.byIds(db, ids), (row) => row.id)),
+    template: new BatchLoader<number, TemplateRecord>(async (ids) => byKey(await templates.byIds(db, ids), (row) => row.id)),
+    answers: new BatchLoader<number, AnswerRecord[]>(async (ids) => groupBy(ids, await applications.answersOf(db, ids), (row) => row.applicationId)),
+    applicationsOfUser: new BatchLoader<number, ApplicationRow[]>(async (ids) => groupBy(ids, await applications.ofUsers(db, ids), (row) => row.userId)),
     currentApplication: new BatchLoader<number, ApplicationRow>(async (ids) => {
       const found = new Map<number, ApplicationRow>()
-      for (const row of await applicationRepository.unprocessedOfUsers(db, ids)) if (!found.has(row.userId)) found.set(row.userId, row)
+      for (const row of await applications.unprocessedOfUsers(db, ids)) if (!found.has(row.userId)) found.set(row.userId, row)
       return found
     }),
   }

@@ -5,7 +5,7 @@ import { getOperationAST, getVariableValues, isInputObjectType, Kind, type Docum
 import { declareRoutesPublic, type Database } from '@hearth/kernel'
 import { GraphqlRequestError, GraphqlRequestGuard, safeStringLiteralsRule, unsafeVariablesError } from '@hearth/kernel/graphql'
 import type { CallerService } from '../auth/caller.service.ts'
-import type { Services } from '../container.ts'
+import type { Repositories, Services } from '../container.ts'
 import type { DevmarktConfig } from '../config.ts'
 import type { DevmarktEventBus } from '../events.ts'
 import { createContext } from './context.ts'
@@ -21,6 +21,7 @@ export interface GraphqlDependencies {
   database: Database
   callers: CallerService
   services: Services
+  repositories: Repositories
   bus: DevmarktEventBus
 }
 

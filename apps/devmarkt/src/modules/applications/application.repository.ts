@@ -65,24 +65,25 @@ const statements = {
   },
 }
 
-export const applicationRepository = {
+/** Every SQL statement of the feature; each method runs on the `Db` it is given (the pool or a transaction). */
+export class ApplicationRepository {
   async byIds(db: Db, ids: readonly number[]): Promise<ApplicationRow[]> {
     return (await runStatement<ApplicationRecord>(db, statements.byIds, [ids])).map(toApplication)
-  },
+  }
 
   async byIdForUpdate(db: Db, id: number): Promise<ApplicationRow | undefined> {
     const [row] = await runStatement<ApplicationRecord>(db, statements.byIdForUpdate, [id])
     return row && toApplication(row)
-  },
+  }
 
   /** Serialises a user's writes (one UNPROCESSED application at a time, even under concurrency). */
   async lockUser(db: Db, userId: number): Promise<boolean> {
     return (await runStatement(db, statements.lockUser, [userId])).length > 0
-  },
+  }
 
   async unprocessedOfUsers(db: Db, userIds: readonly number[]): Promise<ApplicationRow[]> {
     return (await runStatement<ApplicationRecord>(db, statements.unprocessedOfUsers, [userIds])).map(toApplication)
-  },
+  }
 
   /**
    * A user's applications in a defined order (the original had none): those with answers first, by
@@ -91,7 +92,7 @@ export const applicationRepository = {
    */
   async ofUsers(db: Db, userIds: readonly number[]): Promise<ApplicationRow[]> {
     return (await runStatement<ApplicationRecord>(db, statements.ofUsers, [userIds])).map(toApplication)
-  },
+  }
 
   /** Answers of the given applications with the exact question rows they answer, by number. */
   async answersOf(db: Db, applicationIds: readonly number[]): Promise<AnswerRecord[]> {
@@ -121,20 +122,20 @@ export const applicationRepository = {
         minAnswerLength: Number(row.min_answer_length),
       },
     }))
-  },
+  }
 
   async insert(db: Db, userId: number, templateId: number, answerRows: { number: number; answer: string; questionId: number }[]): Promise<ApplicationRow> {
     const [row] = await db.insert(applications).values({ userId, templateId, status: 'UNPROCESSED' }).returning(applicationColumns)
     if (answerRows.length > 0) await db.insert(answers).values(answerRows.map((answer) => ({ ...answer, applicationId: row!.id })))
     return row!
-  },
+  }
 
   async updateAnswerText(db: Db, applicationId: number, number: number, text: string): Promise<void> {
     await db
       .update(answers)
       .set({ answer: text })
       .where(and(eq(answers.applicationId, applicationId), eq(answers.number, number)))
-  },
+  }
 
   /** Sets the status and the processing time, only when the status changes. */
   async process(db: Db, id: number, status: ApplicationStatus, at: Date): Promise<boolean> {
@@ -144,10 +145,10 @@ export const applicationRepository = {
       .where(and(eq(applications.id, id), ne(applications.status, status)))
       .returning({ id: applications.id })
     return rows.length > 0
-  },
+  }
 
   async delete(db: Db, id: number): Promise<boolean> {
     const rows = await db.delete(applications).where(eq(applications.id, id)).returning({ id: applications.id })
     return rows.length > 0
-  },
+  }
 }

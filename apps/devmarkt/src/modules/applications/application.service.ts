@@ -1,32 +1,34 @@
 import type { Database } from '@hearth/kernel'
 import type { ApplicationStatus, EventPublisher } from '../../events.ts'
 import { Failure, failure } from '../shared/failure.ts'
-import { templateRepository } from '../templates/template.repository.ts'
-import { applicationRepository, type ApplicationRow } from './application.repository.ts'
+import type { TemplateRepository } from '../templates/template.repository.ts'
+import type { ApplicationRepository, ApplicationRow } from './application.repository.ts'
 import { validateAnswerUpdate, validateNewApplication, type RuleAnswer } from './application.rules.ts'
 
 export class ApplicationService {
   constructor(
     private readonly database: Database,
+    private readonly applications: ApplicationRepository,
+    private readonly templates: TemplateRepository,
     private readonly events: EventPublisher,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   async byId(id: number): Promise<ApplicationRow | Failure> {
-    const [row] = await applicationRepository.byIds(this.database.db, [id])
+    const [row] = await this.applications.byIds(this.database.db, [id])
     return row ?? failure('NOT_FOUND')
   }
 
   /** Validates and stores a new application for `userId`, then announces it. */
   async create(userId: number, templateName: string, answers: RuleAnswer[]): Promise<ApplicationRow | Failure> {
     const result = await this.database.transaction(async (tx) => {
-      await applicationRepository.lockUser(tx, userId)
-      if ((await applicationRepository.unprocessedOfUsers(tx, [userId])).length > 0) return failure('HAS_UNPROCESSED_APPLICATION')
-      const template = await templateRepository.enabledByName(tx, templateName)
+      await this.applications.lockUser(tx, userId)
+      if ((await this.applications.unprocessedOfUsers(tx, [userId])).length > 0) return failure('HAS_UNPROCESSED_APPLICATION')
+      const template = await this.templates.enabledByName(tx, templateName)
       if (!template) return failure('TEMPLATE_NOT_FOUND')
       const errors = validateNewApplication(template.name, template.questions, answers)
       if (errors.length > 0) return new Failure(errors)
-      return applicationRepository.insert(
+      return this.applications.insert(
         tx,
         userId,
         template.id,
@@ -40,15 +42,15 @@ export class ApplicationService {
   /** Rewrites answer texts of an application that is not accepted yet; the status stays as it is. */
   async update(id: number, updated: RuleAnswer[]): Promise<ApplicationRow | Failure> {
     return this.database.transaction(async (tx) => {
-      const application = await applicationRepository.byIdForUpdate(tx, id)
+      const application = await this.applications.byIdForUpdate(tx, id)
       if (!application) return failure('NOT_FOUND')
       if (application.status === 'ACCEPTED') return failure('ALREADY_ACCEPTED')
-      const [template] = await templateRepository.byIds(tx, [application.templateId])
+      const [template] = await this.templates.byIds(tx, [application.templateId])
       if (!template) return failure('TEMPLATE_NOT_FOUND')
-      const stored = await applicationRepository.answersOf(tx, [id])
+      const stored = await this.applications.answersOf(tx, [id])
       const errors = validateAnswerUpdate(template.name, template.questions, stored, updated)
       if (errors.length > 0) return new Failure(errors)
-      for (const answer of updated) await applicationRepository.updateAnswerText(tx, id, answer.number, answer.answer)
+      for (const answer of updated) await this.applications.updateAnswerText(tx, id, answer.number, answer.answer)
       return application
     })
   }
@@ -56,13 +58,13 @@ export class ApplicationService {
   /** ACCEPTED or REJECTED (again, on purpose); false when nothing changed. */
   async process(id: number, status: ApplicationStatus): Promise<boolean> {
     if (status === 'UNPROCESSED') return false
-    const changed = await applicationRepository.process(this.database.db, id, status, this.now())
+    const changed = await this.applications.process(this.database.db, id, status, this.now())
     if (changed) await this.events.publish('applicationProcessed', { id, status })
     return changed
   }
 
   async delete(id: number): Promise<boolean> {
-    const deleted = await applicationRepository.delete(this.database.db, id)
+    const deleted = await this.applications.delete(this.database.db, id)
     if (deleted) await this.events.publish('applicationDeleted', { id })
     return deleted
   }

@@ -65,21 +65,22 @@ function fold(list: JoinedRow[]): TemplateRecord[] {
   return [...byId.values()]
 }
 
-export const templateRepository = {
+/** Every SQL statement of the feature; each method runs on the `Db` it is given (the pool or a transaction). */
+export class TemplateRepository {
   /** Every enabled template with its questions, in one query. */
   async enabledWithQuestions(db: Db): Promise<TemplateRecord[]> {
     return fold(await runStatement<JoinedRow>(db, statements.enabledWithQuestions, [])).sort(byName)
-  },
+  }
 
   async enabledByName(db: Db, name: string, options: { forUpdate?: boolean } = {}): Promise<TemplateRecord | undefined> {
     if (options.forUpdate) await runStatement(db, statements.lockEnabledByName, [name])
     return fold(await runStatement<JoinedRow>(db, statements.enabledByName, [name]))[0]
-  },
+  }
 
   /** Templates by id, enabled or not (an application keeps the version it was written against). */
   async byIds(db: Db, ids: readonly number[]): Promise<TemplateRecord[]> {
     return fold(await runStatement<JoinedRow>(db, statements.byIds, [ids]))
-  },
+  }
 
   async disableEnabledByName(db: Db, name: string): Promise<boolean> {
     const rows = await db
@@ -88,11 +89,11 @@ export const templateRepository = {
       .where(and(eq(templates.enabled, true), eq(templates.name, name)))
       .returning({ id: templates.id })
     return rows.length > 0
-  },
+  }
 
   async disable(db: Db, id: number): Promise<void> {
     await db.update(templates).set({ enabled: false }).where(eq(templates.id, id))
-  },
+  }
 
   async insert(db: Db, name: string, drafts: readonly QuestionDraft[]): Promise<TemplateRecord> {
     const [template] = await db.insert(templates).values({ name, enabled: true }).returning({ id: templates.id })
@@ -105,5 +106,5 @@ export const templateRepository = {
             .values(drafts.map((draft) => ({ templateId: id, number: draft.number, question: draft.question, multiline: draft.multiline, minAnswerLength: draft.minAnswerLength })))
             .returning(questionColumns)
     return { id, name, questions: rows.sort((a, b) => a.number - b.number) }
-  },
+  }
 }

@@ -1,7 +1,7 @@
 import { isDatabaseFailure, type Database } from '@hearth/kernel'
 import type { DevmarktCaches } from '../../cache/caches.ts'
 import { Failure, failure } from '../shared/failure.ts'
-import { templateRepository, type TemplateRecord } from './template.repository.ts'
+import type { TemplateRecord, TemplateRepository } from './template.repository.ts'
 import { ambiguousNumbers, applyUpdateActions, type QuestionDraft, type QuestionUpdate } from './template.rules.ts'
 
 export interface TemplateUpdate {
@@ -17,12 +17,13 @@ export interface TemplateUpdate {
 export class TemplateService {
   constructor(
     private readonly database: Database,
+    private readonly templates: TemplateRepository,
     private readonly caches: DevmarktCaches,
   ) {}
 
   /** Enabled templates by name, with their questions (shared, read-only records). */
   async list(): Promise<readonly TemplateRecord[]> {
-    return (await this.caches.templates.getOrLoad('enabled', () => templateRepository.enabledWithQuestions(this.database.db))) ?? []
+    return (await this.caches.templates.getOrLoad('enabled', () => this.templates.enabledWithQuestions(this.database.db))) ?? []
   }
 
   async byName(name: string): Promise<TemplateRecord | Failure> {
@@ -34,7 +35,7 @@ export class TemplateService {
   }
 
   async delete(name: string): Promise<boolean> {
-    const deleted = await templateRepository.disableEnabledByName(this.database.db, name)
+    const deleted = await this.templates.disableEnabledByName(this.database.db, name)
     if (deleted) await this.caches.templatesChanged()
     return deleted
   }
@@ -52,10 +53,10 @@ export class TemplateService {
   private async insert(name: string, questions: QuestionDraft[]): Promise<TemplateRecord | Failure> {
     try {
       return await this.database.transaction(async (tx) => {
-        if (await templateRepository.enabledByName(tx, name)) return failure('DUPLICATED')
+        if (await this.templates.enabledByName(tx, name)) return failure('DUPLICATED')
         const ambiguous = ambiguousNumbers(questions)
         if (ambiguous.length > 0) return new Failure(ambiguous)
-        return templateRepository.insert(tx, name, questions)
+        return this.templates.insert(tx, name, questions)
       })
     } catch (error) {
       if (isDatabaseFailure(error, 'unique')) return failure('DUPLICATED') // a concurrent create won the name
@@ -67,15 +68,15 @@ export class TemplateService {
   private async replace(name: string, update: TemplateUpdate): Promise<TemplateRecord | Failure> {
     try {
       return await this.database.transaction(async (tx) => {
-        const current = await templateRepository.enabledByName(tx, name, { forUpdate: true })
+        const current = await this.templates.enabledByName(tx, name, { forUpdate: true })
         if (!current) return failure('NOT_FOUND')
         const newName = update.name ?? current.name
-        if (newName !== current.name && (await templateRepository.enabledByName(tx, newName))) return failure('DUPLICATED')
+        if (newName !== current.name && (await this.templates.enabledByName(tx, newName))) return failure('DUPLICATED')
         const drafts = applyUpdateActions(current.questions, update.questions)
         const ambiguous = ambiguousNumbers(drafts)
         if (ambiguous.length > 0) return new Failure(ambiguous)
-        await templateRepository.disable(tx, current.id)
-        return templateRepository.insert(tx, newName, drafts)
+        await this.templates.disable(tx, current.id)
+        return this.templates.insert(tx, newName, drafts)
       })
     } catch (error) {
       if (isDatabaseFailure(error, 'unique')) return failure('DUPLICATED')
