@@ -1,4 +1,9 @@
 import type { Database } from '@hearth/kernel'
+import { FiltersRepository } from '../src/modules/filters/filters.repository.ts'
+import { MessagesRepository } from '../src/modules/messages/messages.repository.ts'
+import { NotificationsRepository } from '../src/modules/notifications/notifications.repository.ts'
+import { PostsRepository } from '../src/modules/posts/posts.repository.ts'
+import { UsersRepository } from '../src/modules/users/users.repository.ts'
 
 /** Demo accounts the start banner prints tokens for (development issuer). */
 export const demoAccounts = [
@@ -25,41 +30,36 @@ const posts: [number, string][] = [
   [2, 'Missing home a lot today.'],
 ]
 
-/** A small, friendly data set for `npm start`: five people, a few posts, hugs, a thread, a filter. */
+/**
+ * A small, friendly data set for `npm start`: five people, a few posts, hugs, a thread, a filter.
+ * Written through the app's repositories, in one transaction, so the demo data obeys the same
+ * rules and column defaults as data the API writes.
+ */
 export async function loadDemoSeed(database: Database): Promise<void> {
-  const q = <Row = Record<string, unknown>>(text: string, params?: unknown[]) => database.query<Row>(text, params)
-  const ids: number[] = []
-  for (const [name, firebaseId, role, icon] of users) {
-    const release = role === 5 ? new Date(Date.now() + 7 * 86_400_000).toISOString() : null
-    const [row] = await q<{ id: number }>(
-      `INSERT INTO users (display_name, firebase_id, role_id, selected_character, release_date, login_count, email_verified, last_notifications_read)
-       VALUES ($1, $2, $3, $4, $5, 1, $6, now()) RETURNING id`,
-      [name, firebaseId, role, icon, release, role !== 4],
-    )
-    ids.push(row!.id)
-  }
-  const userId = (index: number) => ids[index - 1]!
-  const start = Date.now() - posts.length * 3_600_000
-  const postIds: number[] = []
-  for (const [index, [author, text]] of posts.entries()) {
-    const [row] = await q<{ id: number }>('INSERT INTO posts (user_id, text, date) VALUES ($1, $2, $3) RETURNING id', [userId(author), text, new Date(start + index * 3_600_000).toISOString()])
-    postIds.push(row!.id)
-  }
-  // Robin and Sam hugged Alex's first post.
-  await q('UPDATE posts SET given_hugs = 2, sent_hugs = ARRAY[$2::integer, $3::integer] WHERE id = $1', [postIds[0], userId(1), userId(2)])
-  await q('UPDATE users SET received_hugs = 2 WHERE id = $1', [userId(3)])
-  await q('UPDATE users SET given_hugs = 1 WHERE id = ANY($1::integer[])', [[userId(1), userId(2)]])
-  for (const from of [1, 2]) {
-    await q("INSERT INTO notifications (for_id, from_id, type, text, date) VALUES ($1, $2, 'hug', 'You got a hug', now())", [userId(3), userId(from)])
-  }
-  const [thread] = await q<{ id: number }>('INSERT INTO threads (user_1_id, user_2_id) VALUES ($1, $2) RETURNING id', [userId(2), userId(3)])
-  await q("INSERT INTO messages (from_id, for_id, text, date, thread) VALUES ($1, $2, $3, now() - interval '1 hour', $4), ($2, $1, $5, now(), $4)", [
-    userId(2),
-    userId(3),
-    'Hang in there, the first week is always the hardest!',
-    thread!.id,
-    'Thank you, that means a lot.',
-  ])
-  await q("INSERT INTO notifications (for_id, from_id, type, text, date) VALUES ($1, $2, 'message', 'You have a new message', now())", [userId(3), userId(2)])
-  await q("INSERT INTO filters (filter) VALUES ('idiot')")
+  const usersRepository = new UsersRepository()
+  const postsRepository = new PostsRepository()
+  const notificationsRepository = new NotificationsRepository()
+  const messagesRepository = new MessagesRepository()
+  await database.transaction(async (tx) => {
+    const ids: number[] = []
+    for (const [displayName, firebaseId, roleId, selectedCharacter] of users) {
+      const releaseDate = roleId === 5 ? new Date(Date.now() + 7 * 86_400_000) : null
+      ids.push(await usersRepository.create(tx, { displayName, firebaseId, roleId, selectedCharacter, releaseDate, loginCount: 1, emailVerified: roleId !== 4, lastNotificationsRead: new Date() }))
+    }
+    const userId = (index: number) => ids[index - 1]!
+    const start = Date.now() - posts.length * 3_600_000
+    const postIds: number[] = []
+    for (const [index, [author, text]] of posts.entries()) postIds.push(await postsRepository.create(tx, { userId: userId(author), text, date: new Date(start + index * 3_600_000) }))
+    // Robin and Sam hugged Alex's first post.
+    for (const from of [1, 2]) {
+      await postsRepository.addHug(tx, postIds[0]!, userId(from))
+      await usersRepository.addHugs(tx, { giverId: userId(from), receiverId: userId(3) })
+      await notificationsRepository.create(tx, { forId: userId(3), fromId: userId(from), type: 'hug', text: 'You got a hug', date: new Date() })
+    }
+    const thread = await messagesRepository.findOrCreateThread(tx, userId(2), userId(3))
+    await messagesRepository.createMessage(tx, { fromId: userId(2), forId: userId(3), text: 'Hang in there, the first week is always the hardest!', date: new Date(Date.now() - 3_600_000), thread })
+    await messagesRepository.createMessage(tx, { fromId: userId(3), forId: userId(2), text: 'Thank you, that means a lot.', date: new Date(), thread })
+    await notificationsRepository.create(tx, { forId: userId(3), fromId: userId(2), type: 'message', text: 'You have a new message', date: new Date() })
+    await new FiltersRepository().create(tx, 'idiot')
+  })
 }

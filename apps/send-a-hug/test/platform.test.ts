@@ -5,6 +5,7 @@ import { buildTestApp } from '@hearth/kernel/testing'
 import { startKeyServer, type FakeKeyServer } from '@hearth/kernel/testing/key-server'
 import sendAHug, { DEVELOPMENT_JWKS_PATH } from '../src/app.ts'
 import { seededApp, type Harness } from './helpers.ts'
+import { factories } from './factories.ts'
 
 describe('headers, errors, docs and QA routes', () => {
   let h: Harness
@@ -103,6 +104,10 @@ test('the demo seed gives npm start friendly data and the banner ready-to-paste 
   try {
     const home = JSON.parse((await app.app.inject({ method: 'GET', url: '/' })).body)
     assert.equal(home.recent.length, 6)
+    // Written through the repositories: the two demo hugs count on the post.
+    const hugged = home.recent.find((post: { text: string }) => post.text.startsWith('First week'))
+    assert.equal(hugged.givenHugs, 2)
+    assert.equal(hugged.sentHugs.length, 2)
     const banner = await sendAHug.banner(app.config, app.app)
     assert.equal(banner.docsPath, '/docs')
     const [label, value] = Object.entries(banner.credentials)[0]!
@@ -124,7 +129,7 @@ describe('Firebase identity driven by configuration', () => {
   test("tokens signed with the configured project's published keys are accepted; others are not", async () => {
     const app = await buildTestApp(sendAHug, { env: { IDENTITY_PROVIDER: 'firebase', FIREBASE_PROJECT_ID: 'sah-test-project', FIREBASE_KEYS_URL: keys.url } })
     try {
-      await app.database.query("INSERT INTO users (display_name, firebase_id, role_id) VALUES ('fb', 'firebase-user', 3)")
+      await factories(app.database).user.create({ firebaseId: 'firebase-user' })
       const good = await keys.mint({ sub: 'firebase-user', email_verified: true })
       assert.equal((await app.app.inject({ method: 'GET', url: '/messages', headers: { authorization: `Bearer ${good}` } })).statusCode, 200)
       const otherProject = await keys.mint({ sub: 'firebase-user' }, { audience: 'another-project', issuer: 'https://securetoken.google.com/another-project' })
@@ -140,7 +145,7 @@ describe('Firebase identity driven by configuration', () => {
   test("with FIREBASE_AUTH_EMULATOR_HOST the emulator's unsigned tokens are accepted", async () => {
     const app = await buildTestApp(sendAHug, { env: { IDENTITY_PROVIDER: 'firebase', FIREBASE_PROJECT_ID: 'sah-emulated', FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' } })
     try {
-      await app.database.query("INSERT INTO users (display_name, firebase_id, role_id) VALUES ('emu', 'emulated-user', 3)")
+      await factories(app.database).user.create({ firebaseId: 'emulated-user' })
       const now = Math.floor(Date.now() / 1000)
       const unsigned = new UnsecuredJWT({ auth_time: now, email_verified: true })
         .setSubject('emulated-user')

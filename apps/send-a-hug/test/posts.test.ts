@@ -1,6 +1,7 @@
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { seededApp, type Harness } from './helpers.ts'
+import { factories } from './factories.ts'
 
 const date = '2024-05-01T10:00:00.000Z'
 
@@ -166,7 +167,7 @@ describe('home, search and posts', () => {
   })
 
   test('DELETE /posts/<id>: own posts for users, any for admins; reports keep existing', async () => {
-    await h.database.query("INSERT INTO reports (type, user_id, post_id, reporter, report_reason, date) VALUES ('Post', 4, 30, 1, 'spam', now())")
+    await factories(h.database).postReport.create({ userId: 4, postId: 30, reporter: 1, reportReason: 'spam' })
     assert.equal((await h.call('user', { method: 'DELETE', url: '/posts/30' })).statusCode, 403)
     assert.equal((await h.call('moderator', { method: 'DELETE', url: '/posts/30' })).statusCode, 403, 'moderators delete only their own')
     const removed = await h.call('admin', { method: 'DELETE', url: '/posts/30' })

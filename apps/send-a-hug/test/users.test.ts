@@ -1,6 +1,8 @@
 import { test, describe, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { seededApp, type Harness } from './helpers.ts'
+import { factories } from './factories.ts'
+import { ROLE } from '../src/permissions.ts'
 
 describe('users', () => {
   let h: Harness
@@ -67,9 +69,9 @@ describe('users', () => {
   })
 
   test('GET /users/blocked lifts expired blocks of blocked users only and lists the rest by release', async () => {
-    await h.database.query(
-      "INSERT INTO users (id, display_name, firebase_id, role_id, release_date) VALUES (30, 'expired', 'exp', 5, now() - interval '1 hour'), (31, 'soon', 'soon', 5, now() + interval '1 day')",
-    )
+    const blocked = factories(h.database).user
+    await blocked.create({ id: 30, roleId: ROLE.blocked, releaseDate: new Date(Date.now() - 3_600_000) })
+    await blocked.create({ id: 31, roleId: ROLE.blocked, releaseDate: new Date(Date.now() + 86_400_000) })
     const response = await h.call('admin', { method: 'GET', url: '/users/BLOCKED' })
     assert.equal(response.statusCode, 200)
     const body = h.json(response)

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { createApp, loadBaseConfig, openResources, registerQaRoutes, type BaseConfig, type HearthAppModule } from '../src/index.ts'
-import { buildTestApp, testRedisUrl } from '../src/testing/index.ts'
+import { buildTestApp, defineFactory, testRedisUrl } from '../src/testing/index.ts'
 
 const migrations = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
 
@@ -55,4 +55,25 @@ test('buildTestApp takes env overrides, and each call gets its own database', as
     await first.close()
     await second.close()
   }
+})
+
+test('defineFactory: defaults per sequence number, overrides per call, created through the given function', async () => {
+  const inserted: { name: string; size: number }[] = []
+  const widgets = defineFactory({
+    defaults: (n) => ({ name: `widget ${n}`, size: 1 }),
+    create: async (values) => {
+      inserted.push(values)
+      return inserted.length
+    },
+  })
+  assert.equal(await widgets.create(), 1)
+  assert.equal(await widgets.create({ size: 5 }), 2)
+  assert.deepEqual(await widgets.createMany(2, (index) => ({ size: 10 + index })), [3, 4])
+  assert.deepEqual(inserted, [
+    { name: 'widget 1', size: 1 },
+    { name: 'widget 2', size: 5 },
+    { name: 'widget 3', size: 10 },
+    { name: 'widget 4', size: 11 },
+  ])
+  assert.deepEqual(widgets.build({ name: 'named' }), { name: 'named', size: 1 })
 })

@@ -8,6 +8,7 @@ import type { Database } from '../db/index.ts'
 import { createTestDatabase, testRedisUrl } from './database.ts'
 
 export { createTestDatabase, testDatabaseUrl, testRedisUrl } from './database.ts'
+export { defineFactory, type Factory } from './factories.ts'
 export {
   GraphqlContract,
   graphqlContractTests,
