@@ -1,4 +1,4 @@
-import { and, asc, eq, sql, type Db } from '@hearth/kernel'
+import { and, asc, defineStatement, eq, runStatement, sql, type Db } from '@hearth/kernel'
 import { posts, users } from '../../db/schema.ts'
 import type { PostRow } from '../../mappers.ts'
 import { escapeLike } from '../users/users.repository.ts'
@@ -18,23 +18,41 @@ const newestFirst = [sql`${posts.date} desc nulls last`, sql`${posts.id} desc`]
 
 export type PublicOrder = 'new' | 'suggested'
 
-// The two hot public reads are written in SQL: each is one statement, read through the partial
-// indexes `posts_visible_new_idx` / `posts_visible_suggested_idx` (their ORDER BY must match them).
-const publicColumns = sql.raw('p.id, p.user_id, u.display_name, p.text, p.date, p.given_hugs, p.sent_hugs')
-const visibleFrom = sql.raw('from posts p join users u on u.id = p.user_id where p.open_reports = 0')
-const publicOrder: Record<PublicOrder, ReturnType<typeof sql.raw>> = {
-  new: sql.raw('p.date desc nulls last, p.id desc'),
-  suggested: sql.raw('p.given_hugs asc, p.date asc, p.id asc'),
+// The two hot public reads are named plain statements (prepared once per server connection): each is
+// one statement, read through the partial indexes `posts_visible_new_idx` /
+// `posts_visible_suggested_idx` (their ORDER BY must match them).
+// `date` is a `timestamp` (UTC wall-clock time): read as text, so no driver applies a time zone.
+const publicColumns = 'p.id, p.user_id, u.display_name, p.text, p.date::text as date, p.given_hugs, p.sent_hugs'
+const visibleFrom = 'from posts p join users u on u.id = p.user_id where p.open_reports = 0'
+const publicOrder: Record<PublicOrder, string> = {
+  new: 'p.date desc nulls last, p.id desc',
+  suggested: 'p.given_hugs asc, p.date asc, p.id asc',
+}
+
+const statements = {
+  /** `GET /`: both top-ten lists in one round trip; $1 = list length. */
+  home: defineStatement(
+    'send_a_hug_posts_home',
+    `(select 'recent' as list, row_number() over (order by ${publicOrder.new}) as position, ${publicColumns} ${visibleFrom} order by ${publicOrder.new} limit $1)
+     union all
+     (select 'suggested' as list, row_number() over (order by ${publicOrder.suggested}) as position, ${publicColumns} ${visibleFrom} order by ${publicOrder.suggested} limit $1)`,
+  ),
+  /** `GET /posts/<type>`: one page and the total (from `post_totals`); $1 = limit, $2 = offset. */
+  visiblePage: {
+    new: defineStatement('send_a_hug_posts_page_new', pageText(publicOrder.new)),
+    suggested: defineStatement('send_a_hug_posts_page_suggested', pageText(publicOrder.suggested)),
+  },
+}
+
+function pageText(order: string) {
+  return `select totals.visible as total, page.* from post_totals totals
+          left join lateral (select ${publicColumns} ${visibleFrom} order by ${order} limit $1 offset $2) page on true
+          where totals.id = 1`
 }
 
 type RawRow = Record<string, unknown>
 
-async function rawRows(db: Db, query: ReturnType<typeof sql>): Promise<RawRow[]> {
-  const result = (await db.execute(query)) as unknown as { rows: RawRow[] }
-  return result.rows
-}
-
-/** Both drivers hand `timestamp` columns to drizzle as text: UTC wall-clock time. */
+/** `timestamp` text (UTC wall-clock time) → the instant. */
 const fromTimestamp = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(`${String(value).replace(' ', 'T')}Z`))
 
 const toPostRow = (row: RawRow): PostRow => ({
@@ -59,12 +77,7 @@ export class PostsRepository {
 
   /** `GET /`: both top-ten lists in one round trip. */
   async home(db: Db, limit: number): Promise<{ recent: PostRow[]; suggested: PostRow[] }> {
-    const rows = await rawRows(
-      db,
-      sql`(select 'recent' as list, row_number() over (order by ${publicOrder.new}) as position, ${publicColumns} ${visibleFrom} order by ${publicOrder.new} limit ${limit})
-          union all
-          (select 'suggested' as list, row_number() over (order by ${publicOrder.suggested}) as position, ${publicColumns} ${visibleFrom} order by ${publicOrder.suggested} limit ${limit})`,
-    )
+    const rows = await runStatement<RawRow>(db, statements.home, [limit])
     const list = (name: string) =>
       rows
         .filter((row) => row.list === name)
@@ -75,12 +88,7 @@ export class PostsRepository {
 
   /** `GET /posts/<type>`: one page and the total in one round trip (the total from `post_totals`). */
   async visiblePage(db: Db, order: PublicOrder, limit: number, offset: number): Promise<{ rows: PostRow[]; total: number }> {
-    const rows = await rawRows(
-      db,
-      sql`select totals.visible as total, page.* from post_totals totals
-          left join lateral (select ${publicColumns} ${visibleFrom} order by ${publicOrder[order]} limit ${limit} offset ${offset}) page on true
-          where totals.id = 1`,
-    )
+    const rows = await runStatement<RawRow>(db, statements.visiblePage[order], [limit, offset])
     return { rows: rows.filter((row) => row.id !== null).map(toPostRow), total: Number(rows[0]?.total ?? 0) }
   }
 
