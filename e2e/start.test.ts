@@ -1,7 +1,6 @@
 // `npm start` end to end: scripts/start.ts in a child process runs every app and the portal on one
 // embedded database, prints the banner, the portal reports every app up, and SIGTERM stops it all
-// cleanly (exit 0, the embedded database's lock released). The same again from the compiled tree
-// (`npm run build`) with plain `node`: production loads no TypeScript tooling and no test kit.
+// cleanly (exit 0, the embedded database's lock released).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -9,33 +8,16 @@ import { once } from 'node:events'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { execFileSync } from 'node:child_process'
 import { loadAppModules } from '../scripts/apps.ts'
 
 const root = join(import.meta.dirname, '..')
 
-test('npm start serves every app and the portal, and stops cleanly on SIGTERM', () => startsAndStops(['--import', import.meta.resolve('tsx'), join(root, 'scripts', 'start.ts')]))
-
-test('the compiled tree starts with plain node (no tsx, no test kit) and stops cleanly', async () => {
-  const outDir = join(root, '.cache', 'build-e2e')
-  execFileSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'scripts', 'build.ts'), outDir], { stdio: 'pipe' })
-  try {
-    // The test kit is not part of the build, and the compiled kernel refuses to export it.
-    assert.ok(!existsSync(join(outDir, 'packages', 'kernel', 'src', 'testing')))
-    const probe = execFileSync(process.execPath, ['--input-type=module', '-e', "import('@hearth/kernel/testing').then(() => console.log('loaded'), (error) => console.log(error.code))"], { cwd: join(outDir, 'apps'), encoding: 'utf8' })
-    assert.equal(probe.trim(), 'ERR_PACKAGE_PATH_NOT_EXPORTED')
-    await startsAndStops([join(outDir, 'scripts', 'start.js')])
-  } finally {
-    rmSync(outDir, { recursive: true, force: true })
-  }
-})
-
-async function startsAndStops(args: string[]) {
+test('npm start serves every app and the portal, and stops cleanly on SIGTERM', async () => {
   const modules = await loadAppModules()
   const dataDir = mkdtempSync(join(tmpdir(), 'hearth-start-'))
   const workDir = mkdtempSync(join(tmpdir(), 'hearth-start-cwd-')) // no stray .env
   const ports = Object.fromEntries(modules.map((module) => [`${module.name.toUpperCase().replace(/-/g, '_')}_PORT`, '0']))
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'scripts', 'start.ts')], {
     cwd: workDir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORTAL_PORT: '0', ...ports },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,4 +59,4 @@ async function startsAndStops(args: string[]) {
     rmSync(dataDir, { recursive: true, force: true })
     rmSync(workDir, { recursive: true, force: true })
   }
-}
+})
