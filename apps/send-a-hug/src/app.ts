@@ -41,7 +41,9 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
     const app = await createApp({ config, ...resources, formatError, cors: [config.frontendOrigin], methodNotAllowed: true })
     const container = buildContainer(config, resources.database, app.log)
     app.decorate('sendAHug', { container, identity, config })
-    app.addHook('preClose', () => container.notifier.drain())
+    // Any process's worker delivers queued pushes; on close it finishes what it runs.
+    if (config.jobsEnabled) app.addHook('onReady', async () => container.jobs.start())
+    app.addHook('preClose', () => container.jobs.stop())
 
     acceptJsonBodies(app)
     absentBodyIsEmpty(app)

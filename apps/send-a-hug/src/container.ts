@@ -1,6 +1,7 @@
 import { Agent } from 'node:https'
 import type { Database } from '@hearth/kernel'
-import { createPushDispatcher, createPushSender } from '@hearth/kernel/push'
+import { createJobRunner, type JobRunner } from '@hearth/kernel/jobs'
+import { createPushSender } from '@hearth/kernel/push'
 import type { SendAHugConfig } from './config.ts'
 import { FiltersRepository } from './modules/filters/filters.repository.ts'
 import { FiltersService } from './modules/filters/filters.service.ts'
@@ -8,7 +9,7 @@ import { MessagesRepository } from './modules/messages/messages.repository.ts'
 import { MessagesService } from './modules/messages/messages.service.ts'
 import { NotificationsRepository, SubscriptionsRepository } from './modules/notifications/notifications.repository.ts'
 import { NotificationsService } from './modules/notifications/notifications.service.ts'
-import { Notifier } from './modules/notifications/notifier.ts'
+import { Notifier, type SendAHugJobs } from './modules/notifications/notifier.ts'
 import { PostsRepository } from './modules/posts/posts.repository.ts'
 import { PostsService } from './modules/posts/posts.service.ts'
 import { ReportsRepository } from './modules/reports/reports.repository.ts'
@@ -33,11 +34,15 @@ export function buildContainer(config: SendAHugConfig, database: Database, log: 
     vapid: config.vapid,
     ...(config.pushAllowInsecureTls ? { agent: new Agent({ rejectUnauthorized: false }) } : {}),
   })
-  const notifier = new Notifier(database, repositories.subscriptions, sender, createPushDispatcher({ logger: log }), log)
+  // The notifier enqueues into the runner whose one handler is the notifier's delivery.
+  let jobs: JobRunner<SendAHugJobs> | undefined
+  const notifier = new Notifier(database, repositories.subscriptions, sender, () => jobs!, log)
+  jobs = createJobRunner<SendAHugJobs>({ database, handlers: { 'push.notify': (payload) => notifier.deliver(payload) }, pollIntervalMs: config.jobPollIntervalMs, log })
   const { users, posts, filters, messages, notifications, subscriptions, reports } = repositories
   return {
     repositories,
     notifier,
+    jobs,
     services: {
       posts: new PostsService(database, posts, users, filters, messages, notifications, notifier),
       users: new UsersService(database, users, notifications, notifier),

@@ -23,9 +23,12 @@ export interface Harness extends TestApp<SendAHugConfig> {
   drainPush(): Promise<void>
 }
 
-/** A Send A Hug app on a fresh database, loaded with the QA seed. */
+/**
+ * A Send A Hug app on a fresh database, loaded with the QA seed. Its job worker is off unless the
+ * test turns it on, so queued pushes run when the test says (`drainPush`), not on a timer.
+ */
 export async function seededApp(options: { env?: Record<string, string>; seed?: boolean } = {}): Promise<Harness> {
-  const test = await buildTestApp(sendAHug, { env: options.env })
+  const test = await buildTestApp(sendAHug, { env: { JOBS_ENABLED: 'false', ...options.env } })
   if (options.seed !== false) await loadQaSeed(test.database)
   const issuer = test.app.sendAHug.identity.issuer!
   const token = (role: Role | { sub: string; email_verified?: boolean }) =>
@@ -39,6 +42,6 @@ export async function seededApp(options: { env?: Record<string, string>; seed?: 
       return test.app.inject({ ...request, headers })
     },
     json: (response) => JSON.parse(response.body),
-    drainPush: () => test.app.sendAHug.container.notifier.drain(),
+    drainPush: async () => void (await test.app.sendAHug.container.jobs.drain()),
   }
 }

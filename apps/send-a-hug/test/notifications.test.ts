@@ -130,6 +130,29 @@ describe('push subscriptions and Web Push delivery', () => {
     assert.deepEqual(received, [JSON.stringify({ title: 'New hug', body: 'user52 sent you a hug' }), JSON.stringify({ title: 'New message', body: 'shirb sent you a message' })])
   })
 
+  test('a push is queued with the hug in one transaction: none when the hug is refused', async () => {
+    const before = await h.database.query<{ count: number }>("SELECT count(*)::int AS count FROM jobs WHERE name = 'push.notify'")
+    assert.equal((await h.call('user', { method: 'POST', url: '/posts/44/hugs' })).statusCode, 409, 'already hugged')
+    const after = await h.database.query<{ count: number }>("SELECT count(*)::int AS count FROM jobs WHERE name = 'push.notify'")
+    assert.equal(after[0]!.count, before[0]!.count)
+  })
+
+  test('with the job worker on, a queued push is delivered without anyone draining it', async () => {
+    const worker = await seededApp({ env: { PUSH_ALLOW_INSECURE_TLS: 'true', JOBS_ENABLED: 'true', JOB_POLL_INTERVAL_MS: '20' } })
+    try {
+      const subscription = service.subscribe()
+      assert.equal((await worker.call('admin', { method: 'POST', url: '/push_subscriptions', payload: subscription })).statusCode, 200)
+      assert.equal((await worker.call('moderator', { method: 'POST', url: '/users/all/4/hugs' })).statusCode, 200)
+      for (let waited = 0; service.deliveredTo(subscription.endpoint).length === 0 && waited < 10_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20))
+      assert.deepEqual(
+        service.deliveredTo(subscription.endpoint).map((push) => push.payload),
+        [{ title: 'New hug', body: 'user52 sent you a hug' }],
+      )
+    } finally {
+      await worker.close()
+    }
+  })
+
   test('a failing push service never fails the request', async () => {
     const [subscription] = await h.database.query<{ endpoint: string }>('SELECT endpoint FROM subscriptions WHERE id = 4')
     service.answer(subscription!.endpoint, 500)

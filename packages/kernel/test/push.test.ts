@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import webpush from 'web-push'
 import { loadBaseConfig, ConfigError } from '../src/index.ts'
-import { createPushDispatcher, createPushSender, loadVapidConfig } from '../src/push/index.ts'
+import { createPushSender, loadVapidConfig } from '../src/push/index.ts'
 import { startPushService, type FakePushService } from '../src/testing/push-service/index.ts'
 
 const developmentConfig = () => loadBaseConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'hearth-push-')) }, { app: 'push-test', defaultPort: 0 })
@@ -79,45 +79,4 @@ test('VAPID keys are generated once in development, derived from the private key
   assert.throws(() => loadVapidConfig({ PRIVATE_VAPID_KEY: 'short' }, config, { privateKeyVariable: 'PRIVATE_VAPID_KEY', defaultSubject: 'mailto:a@example.org' }), ConfigError)
   const production = loadBaseConfig({ HEARTH_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1/db' }, { app: 'push-test', defaultPort: 0 })
   assert.throws(() => loadVapidConfig({}, production, { privateKeyVariable: 'PRIVATE_VAPID_KEY', defaultSubject: 'mailto:a@example.org' }), /PRIVATE_VAPID_KEY/)
-})
-
-test('the dispatcher runs work in the background, logs failures and drains', async () => {
-  const logged: unknown[] = []
-  const dispatcher = createPushDispatcher({ logger: { error: (object) => logged.push(object) } })
-  const done: string[] = []
-  dispatcher.dispatch('ok', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 5))
-    done.push('ok')
-  })
-  dispatcher.dispatch('fails', async () => {
-    throw new Error('push service down')
-  })
-  assert.deepEqual(done, [], 'dispatch returns before the work runs')
-  await dispatcher.drain()
-  assert.deepEqual(done, ['ok'])
-  assert.equal(logged.length, 1)
-  assert.equal(dispatcher.pending, 0)
-})
-
-test('a full dispatcher drops new work instead of queueing without end', async () => {
-  const logged: unknown[] = []
-  const dispatcher = createPushDispatcher({ logger: { error: (object) => logged.push(object) }, maxPending: 1 })
-  let release: () => void = () => {}
-  assert.equal(
-    dispatcher.dispatch('first', () => new Promise<void>((resolve) => (release = resolve))),
-    true,
-  )
-  assert.equal(
-    dispatcher.dispatch('second', async () => {}),
-    false,
-  )
-  assert.equal(logged.length, 1)
-  await new Promise((resolve) => setImmediate(resolve))
-  release()
-  await dispatcher.drain()
-  assert.equal(
-    dispatcher.dispatch('third', async () => {}),
-    true,
-  )
-  await dispatcher.drain()
 })

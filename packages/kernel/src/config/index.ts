@@ -154,6 +154,10 @@ export interface BaseConfig {
   /** How long a client may take to send its headers, and its whole request (`HEADERS_TIMEOUT_MS`, `REQUEST_TIMEOUT_MS`). */
   readonly headersTimeoutMs: number
   readonly requestTimeoutMs: number
+  /** `JOBS_ENABLED`: run this process's job worker (and schedules); default true. Copies that only serve requests may turn it off. */
+  readonly jobsEnabled: boolean
+  /** `JOB_POLL_INTERVAL_MS`: how often an idle worker looks for due jobs (default 1 s). */
+  readonly jobPollIntervalMs: number
 }
 
 export interface BaseConfigOptions {
@@ -189,6 +193,8 @@ export function loadBaseConfig(source: EnvSource, options: BaseConfigOptions): B
     validateResponses: env.bool('RESPONSE_VALIDATION', hearthEnv !== 'production'),
     headersTimeoutMs: env.int('HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 600_000 }),
     requestTimeoutMs: env.int('REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
+    jobsEnabled: env.bool('JOBS_ENABLED', true),
+    jobPollIntervalMs: env.int('JOB_POLL_INTERVAL_MS', 1000, { min: 10 }),
   }
   if (!/^[a-z_][a-z0-9_]*$/.test(config.databaseSchema)) {
     throw new ConfigError(`${prefix}_DATABASE_SCHEMA`, 'must be a lower-case SQL identifier')

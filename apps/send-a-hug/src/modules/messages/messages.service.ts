@@ -54,10 +54,10 @@ export class MessagesService {
         const thread = await this.messages.findOrCreateThread(tx, caller.id, input.forId)
         const messageId = await this.messages.createMessage(tx, { fromId: caller.id, forId: input.forId, text: input.messageText, date, thread })
         await this.notifications.create(tx, { forId: input.forId, fromId: caller.id, type: 'message', text: 'You have a new message', date })
+        await this.notifier.notify(tx, input.forId, { title: 'New message', body: `${caller.displayName} sent you a message` })
         return messageId
       }),
     )
-    this.notifier.push(input.forId, { title: 'New message', body: `${caller.displayName} sent you a message` })
     return toMessageView((await this.messages.messageView(this.database.db, id))!)
   }
 

@@ -97,9 +97,9 @@ export class PostsService {
         await this.messages.createMessage(tx, { fromId: caller.id, forId: author, text: messageText, date: now, thread })
       }
       await this.notifications.create(tx, { forId: author, fromId: caller.id, type: 'hug', text: withMessage ? 'You got a hug and a message' : 'You got a hug', date: now })
+      await this.notifier.notify(tx, author, { title: 'New hug', body: `${caller.displayName} sent you a hug${withMessage ? ' and a message' : ''}` })
       return author
     })
-    this.notifier.push(authorId, { title: 'New hug', body: `${caller.displayName} sent you a hug${withMessage ? ' and a message' : ''}` })
     return withMessage ? `Successfully sent hug for post ${postId} and a message to user ${authorId}` : `Successfully sent hug for post ${postId}`
   }
 

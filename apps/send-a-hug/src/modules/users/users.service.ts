@@ -170,9 +170,9 @@ export class UsersService {
       if (displayName === undefined) throw notFound()
       await this.users.addHugs(tx, { giverId: caller.id, receiverId: targetId })
       await this.notifications.create(tx, { forId: targetId, fromId: caller.id, type: 'hug', text: 'You got a hug', date: new Date() })
+      await this.notifier.notify(tx, targetId, { title: 'New hug', body: `${caller.displayName} sent you a hug` })
       return displayName
     })
-    this.notifier.push(targetId, { title: 'New hug', body: `${caller.displayName} sent you a hug` })
     return `Successfully sent hug to ${name}`
   }
 }
