@@ -35,9 +35,8 @@ export function buildContainer(config: SendAHugConfig, database: Database, log: 
     ...(config.pushAllowInsecureTls ? { agent: new Agent({ rejectUnauthorized: false }) } : {}),
   })
   // The notifier enqueues into the runner whose one handler is the notifier's delivery.
-  let jobs: JobRunner<SendAHugJobs> | undefined
-  const notifier = new Notifier(database, repositories.subscriptions, sender, () => jobs!, log)
-  jobs = createJobRunner<SendAHugJobs>({ database, handlers: { 'push.notify': (payload) => notifier.deliver(payload) }, pollIntervalMs: config.jobPollIntervalMs, log })
+  const jobs: JobRunner<SendAHugJobs> = createJobRunner<SendAHugJobs>({ database, handlers: { 'push.notify': (payload) => notifier.deliver(payload) }, pollIntervalMs: config.jobPollIntervalMs, log })
+  const notifier = new Notifier(database, repositories.subscriptions, sender, jobs, log)
   const { users, posts, filters, messages, notifications, subscriptions, reports } = repositories
   return {
     repositories,

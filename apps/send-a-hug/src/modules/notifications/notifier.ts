@@ -27,13 +27,13 @@ export class Notifier {
     private readonly database: Database,
     private readonly subscriptions: SubscriptionsRepository,
     private readonly sender: PushSender,
-    private readonly jobs: () => JobRunner<SendAHugJobs>,
+    private readonly jobs: JobRunner<SendAHugJobs>,
     private readonly log: { warn(object: unknown, message?: string): void },
   ) {}
 
   /** Enqueues the push in the caller's transaction. */
   async notify(tx: Db, recipientId: number, message: PushMessage): Promise<void> {
-    await this.jobs().enqueue(tx, 'push.notify', { recipientId, message })
+    await this.jobs.enqueue(tx, 'push.notify', { recipientId, message })
   }
 
   /** The `push.notify` job. */
