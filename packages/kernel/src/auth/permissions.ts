@@ -106,7 +106,8 @@ export function registerPermissionHook<Permission extends string, P extends Prin
   if (ORDER[authenticateAt] > ORDER[checkAt]) throw new Error(`registerPermissionHook: authenticateAt (${authenticateAt}) must not come after stage (${checkAt})`)
   const unauthorized = options.unauthorized ?? (() => errors.unauthorized())
   const forbidden = options.forbidden ?? (() => errors.forbidden())
-  app.decorateRequest('principal', undefined)
+  // Several scopes may each register a hook (a plugin with its own credentials); one decorator serves them.
+  if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', undefined)
 
   app.addHook(authenticateAt, async (request) => {
     const required = requiredPermissions(request)
