@@ -4,8 +4,9 @@ import type { Caller } from './auth/tokens.ts'
 
 /**
  * Who may call what. Roles come from the caller's JWT: every authenticated caller is `admin`; the
- * fixed groups add `National` and `NationalTech`; the scheduler's token is `scheduler`.
- * Row-level access (a fundraiser's `groupsWithAccess`) is in policies.ts.
+ * fixed groups add `National` and `NationalTech`; the scheduler's token is `scheduler`. An `admin`
+ * permission only lets a signed-in caller reach the route: which fundraisers (rows) and which fields
+ * they may touch is decided in policies.ts.
  */
 export const permissions = definePermissions({
   admin: ['profile.read', 'fundraiser.list', 'fundraiser.access', 'group.list', 'task.list', 'task.run'],

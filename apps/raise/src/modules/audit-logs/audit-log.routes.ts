@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { typed, errorResponses, ADMIN_ERRORS, security, params } from '../../http/route-kit.ts'
 import { AuditLog } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
 
-export function auditLogRoutes(app: FastifyInstance, { auditLogService }: Container) {
+export function auditLogRoutes(app: FastifyInstance, { auditLogs: auditLogService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/audit-logs/by-object/:objectId',

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Donation, DonationCreation, DonationEdits } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function donationRoutes(app: FastifyInstance, { donationService }: Container) {
+export function donationRoutes(app: FastifyInstance, { donations: donationService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/fundraisers/:fundraiserId/donations',
@@ -19,7 +20,7 @@ export function donationRoutes(app: FastifyInstance, { donationService }: Contai
       },
       config: { permission: 'fundraiser.access' },
     },
-    (request) => donationService.list(request.raiseCaller!, request.params.fundraiserId) as never,
+    (request) => donationService.list(callerOf(request), request.params.fundraiserId),
   )
 
   r.post(
@@ -36,7 +37,7 @@ export function donationRoutes(app: FastifyInstance, { donationService }: Contai
       },
       config: { permission: 'fundraiser.access' },
     },
-    (request, reply) => sendId(reply, donationService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.body)),
+    (request, reply) => sendId(reply, donationService.create(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.body)),
   )
 
   r.patch(
@@ -54,7 +55,7 @@ export function donationRoutes(app: FastifyInstance, { donationService }: Contai
       config: { permission: 'fundraiser.access' },
     },
     async (request, reply) => {
-      await donationService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.body)
+      await donationService.edit(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.params.donationId, request.body)
       return reply.status(204).send(null)
     },
   )

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Fundraiser, FundraiserCreation, FundraiserEdits } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function fundraiserRoutes(app: FastifyInstance, { fundraiserService }: Container) {
+export function fundraiserRoutes(app: FastifyInstance, { fundraisers: fundraiserService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/fundraisers',
@@ -12,7 +13,7 @@ export function fundraiserRoutes(app: FastifyInstance, { fundraiserService }: Co
       schema: { operationId: 'listFundraisers', summary: 'All fundraisers', tags: ['fundraisers'], security, response: { 200: Type.Array(Fundraiser), ...errorResponses(...ADMIN_ERRORS) } },
       config: { permission: 'fundraiser.list' },
     },
-    () => fundraiserService.list() as never,
+    () => fundraiserService.list(),
   )
 
   r.post(
@@ -28,7 +29,7 @@ export function fundraiserRoutes(app: FastifyInstance, { fundraiserService }: Co
       },
       config: { permission: 'fundraiser.create' },
     },
-    (request, reply) => sendId(reply, fundraiserService.create(request.raiseAudit, request.raiseCaller!, request.body)),
+    (request, reply) => sendId(reply, fundraiserService.create(auditContextOf(request), callerOf(request), request.body)),
   )
 
   r.patch(
@@ -46,7 +47,7 @@ export function fundraiserRoutes(app: FastifyInstance, { fundraiserService }: Co
       config: { permission: 'fundraiser.access' },
     },
     async (request, reply) => {
-      await fundraiserService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.body)
+      await fundraiserService.edit(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.body)
       return reply.status(204).send(null)
     },
   )

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Group, GroupCreation, GroupEdits } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { auditContextOf } from '../../auth/access.ts'
 
-export function groupRoutes(app: FastifyInstance, { groupService }: Container) {
+export function groupRoutes(app: FastifyInstance, { groups: groupService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/groups',
@@ -20,7 +21,7 @@ export function groupRoutes(app: FastifyInstance, { groupService }: Container) {
       schema: { operationId: 'createGroup', summary: 'Create a group (National)', tags: ['groups'], security, body: GroupCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
       config: { permission: 'group.manage' },
     },
-    (request, reply) => sendId(reply, groupService.create(request.raiseAudit, request.body)),
+    (request, reply) => sendId(reply, groupService.create(auditContextOf(request), request.body)),
   )
   r.patch(
     '/admin/groups/:groupId',
@@ -37,7 +38,7 @@ export function groupRoutes(app: FastifyInstance, { groupService }: Container) {
       config: { permission: 'group.manage' },
     },
     async (request, reply) => {
-      await groupService.edit(request.raiseAudit, request.params.groupId, request.body)
+      await groupService.edit(auditContextOf(request), request.params.groupId, request.body)
       return reply.status(204).send(null)
     },
   )

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Payment, PaymentCreation, PaymentPropertyEdits } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function paymentRoutes(app: FastifyInstance, { paymentService }: Container) {
+export function paymentRoutes(app: FastifyInstance, { payments: paymentService }: Services) {
   const r = typed(app)
   const base = '/admin/fundraisers/:fundraiserId/donations/:donationId/payments'
   r.get(
@@ -20,7 +21,7 @@ export function paymentRoutes(app: FastifyInstance, { paymentService }: Containe
       },
       config: { permission: 'fundraiser.access' },
     },
-    (request) => paymentService.list(request.raiseCaller!, request.params.fundraiserId, request.params.donationId) as never,
+    (request) => paymentService.list(callerOf(request), request.params.fundraiserId, request.params.donationId),
   )
 
   r.post(
@@ -37,7 +38,7 @@ export function paymentRoutes(app: FastifyInstance, { paymentService }: Containe
       },
       config: { permission: 'fundraiser.access' },
     },
-    (request, reply) => sendId(reply, paymentService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.body)),
+    (request, reply) => sendId(reply, paymentService.create(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.params.donationId, request.body)),
   )
 
   r.patch(
@@ -55,7 +56,7 @@ export function paymentRoutes(app: FastifyInstance, { paymentService }: Containe
       config: { permission: 'payment.edit' },
     },
     async (request, reply) => {
-      await paymentService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.params.paymentId, request.body)
+      await paymentService.edit(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.params.donationId, request.params.paymentId, request.body)
       return reply.status(204).send(null)
     },
   )

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { Task } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function taskRoutes(app: FastifyInstance, { taskService }: Container) {
+export function taskRoutes(app: FastifyInstance, { tasks: taskService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/tasks',
@@ -18,7 +19,7 @@ export function taskRoutes(app: FastifyInstance, { taskService }: Container) {
       },
       config: { permission: 'task.list' },
     },
-    (request) => taskService.list(request.raiseCaller!),
+    (request) => taskService.list(callerOf(request)),
   )
   r.post(
     '/admin/tasks/:taskId',
@@ -34,7 +35,7 @@ export function taskRoutes(app: FastifyInstance, { taskService }: Container) {
       config: { permission: 'task.run' },
     },
     async (request, reply) => {
-      await taskService.run(request.raiseAudit, request.raiseCaller!, request.params.taskId)
+      await taskService.run(auditContextOf(request), callerOf(request), request.params.taskId)
       return reply.status(204).send(null)
     },
   )

@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, User, UserCreation, UserEdits } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
-import { presentUser } from './user.service.ts'
+import type { Services } from '../../container.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function userRoutes(app: FastifyInstance, { userService }: Container) {
+export function userRoutes(app: FastifyInstance, { users: userService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/users',
@@ -13,7 +13,7 @@ export function userRoutes(app: FastifyInstance, { userService }: Container) {
       schema: { operationId: 'listUsers', summary: 'All users (National)', tags: ['users'], security, response: { 200: Type.Array(User), ...errorResponses(...ADMIN_ERRORS) } },
       config: { permission: 'user.manage' },
     },
-    async () => (await userService.list()).map(presentUser),
+    () => userService.list(),
   )
   r.post(
     '/admin/users',
@@ -28,7 +28,7 @@ export function userRoutes(app: FastifyInstance, { userService }: Container) {
       },
       config: { permission: 'user.manage' },
     },
-    (request, reply) => sendId(reply, userService.create(request.raiseAudit, request.raiseCaller!.subject, request.body)),
+    (request, reply) => sendId(reply, userService.create(auditContextOf(request), callerOf(request).subject, request.body)),
   )
   r.patch(
     '/admin/users/:userId',
@@ -45,7 +45,7 @@ export function userRoutes(app: FastifyInstance, { userService }: Container) {
       config: { permission: 'user.manage' },
     },
     async (request, reply) => {
-      await userService.edit(request.raiseAudit, request.params.userId, request.body)
+      await userService.edit(auditContextOf(request), request.params.userId, request.body)
       return reply.status(204).send(null)
     },
   )
