@@ -74,7 +74,7 @@ export async function buildContainer(config: RaiseConfig, app: FastifyInstance) 
   const group = new GroupService(database, groups)
 
   const services = {
-    fundraisers: new FundraiserService(database, fundraisers),
+    fundraisers: new FundraiserService(database, lookup, fundraisers),
     donations: new DonationService(database, lookup, fundraisers, donations),
     payments: new PaymentService(database, lookup, donations, payments, totals),
     public: new PublicService(database, lookup, donations, payments, stripe),

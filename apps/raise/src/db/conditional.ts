@@ -8,7 +8,7 @@ import { conflictMessage } from '../http/errors.ts'
 
 /** `column = value`, or `column IS NULL` for null: the original's "unchanged since read" condition. */
 export function unchanged(column: PgColumn, value: unknown): SQL {
-  return value === null || value === undefined ? isNull(column) : eq(column, value as never)
+  return value === null || value === undefined ? isNull(column) : eq(column, value)
 }
 
 /** One condition per key of `expected`, on the matching column. */

@@ -1,6 +1,5 @@
 import { errors, type Database } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
-import type { FundraiserRow } from '../../db/schema.ts'
 import { newFundraiserRow } from '../../db/defaults.ts'
 import { auditWrite, nowSeconds, transaction } from '../../db/transaction.ts'
 import type { Caller } from '../../auth/tokens.ts'
@@ -8,22 +7,17 @@ import { assertMayAccessFundraiser, assertMaySetFields, FUNDRAISER_EDIT_FIELDS }
 import { toFundraiserView } from '../../mappers.ts'
 import type { FundraiserCreationT, FundraiserEditsT, FundraiserT } from '../../http/schemas.ts'
 import type { FundraiserRepository } from './fundraiser.repository.ts'
+import type { Lookup } from '../lookup.ts'
 
 export class FundraiserService {
   constructor(
     private readonly database: Database,
+    private readonly lookup: Lookup,
     private readonly fundraisers: FundraiserRepository,
   ) {}
 
   async list(): Promise<FundraiserT[]> {
     return (await this.fundraisers.list(this.database.db)).map(toFundraiserView)
-  }
-
-  /** The row, or 404 `fundraiser not found`. */
-  async get(id: string): Promise<FundraiserRow> {
-    const fundraiser = await this.fundraisers.get(this.database.db, id)
-    if (!fundraiser) throw errors.notFound('fundraiser not found')
-    return fundraiser
   }
 
   /** The body as sent over the defaults; the creator's groups get access unless the body says otherwise. */
@@ -38,7 +32,7 @@ export class FundraiserService {
 
   /** `previous` totals are the optimistic-concurrency check (§4.7): each applies when its field is edited. */
   async edit(context: AuditContext, caller: Caller, id: string, body: FundraiserEditsT): Promise<void> {
-    const fundraiser = await this.get(id)
+    const fundraiser = await this.lookup.fundraiser(id)
     assertMayAccessFundraiser(caller, fundraiser)
     assertMaySetFields(caller, FUNDRAISER_EDIT_FIELDS, body)
     if (body.currency && (await this.fundraisers.donationCount(this.database.db, id)) > 0) {
