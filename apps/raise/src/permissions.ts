@@ -17,6 +17,24 @@ export const permissions = definePermissions({
 
 export type Permission = (typeof permissions.map)[keyof typeof permissions.map][number]
 
+/** What each route demands (`config.permission`); the kernel's hook enforces it. */
+export const requires = {
+  profile: 'profile.read',
+  listFundraisers: 'fundraiser.list',
+  createFundraiser: 'fundraiser.create',
+  /** Any admin gets in; policies.ts decides which fundraisers (and fields) are theirs. */
+  accessFundraiser: 'fundraiser.access',
+  editPayment: 'payment.edit',
+  listGroups: 'group.list',
+  manageGroups: 'group.manage',
+  manageUsers: 'user.manage',
+  readAuditLogs: 'auditLog.read',
+  listTasks: 'task.list',
+  /** Any admin gets in; each task names the groups that may run it (policies.ts). */
+  runTask: 'task.run',
+  collectPayments: 'scheduler.collect',
+} as const satisfies Record<string, Permission>
+
 export function rolesOf(caller: Caller): string[] {
   const roles = ['admin']
   if (caller.groups.includes(NATIONAL)) roles.push('National')

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Donation, DonationCreation, DonationEdits } from '../../http/schemas.ts'
 import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
 import { auditContextOf, callerOf } from '../../auth/access.ts'
 
 export function donationRoutes(app: FastifyInstance, { donations: donationService }: Services) {
@@ -18,7 +19,7 @@ export function donationRoutes(app: FastifyInstance, { donations: donationServic
         params: params('fundraiserId'),
         response: { 200: Type.Array(Donation), ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
     (request) => donationService.list(callerOf(request), request.params.fundraiserId),
   )
@@ -35,7 +36,7 @@ export function donationRoutes(app: FastifyInstance, { donations: donationServic
         body: DonationCreation,
         response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
     (request, reply) => sendId(reply, donationService.create(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.body)),
   )
@@ -52,7 +53,7 @@ export function donationRoutes(app: FastifyInstance, { donations: donationServic
         body: DonationEdits,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
     async (request, reply) => {
       await donationService.edit(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.params.donationId, request.body)

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Fundraiser, FundraiserCreation, FundraiserEdits } from '../../http/schemas.ts'
 import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
 import { auditContextOf, callerOf } from '../../auth/access.ts'
 
 export function fundraiserRoutes(app: FastifyInstance, { fundraisers: fundraiserService }: Services) {
@@ -11,7 +12,7 @@ export function fundraiserRoutes(app: FastifyInstance, { fundraisers: fundraiser
     '/admin/fundraisers',
     {
       schema: { operationId: 'listFundraisers', summary: 'All fundraisers', tags: ['fundraisers'], security, response: { 200: Type.Array(Fundraiser), ...errorResponses(...ADMIN_ERRORS) } },
-      config: { permission: 'fundraiser.list' },
+      config: { permission: requires.listFundraisers },
     },
     () => fundraiserService.list(),
   )
@@ -27,7 +28,7 @@ export function fundraiserRoutes(app: FastifyInstance, { fundraisers: fundraiser
         body: FundraiserCreation,
         response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.create' },
+      config: { permission: requires.createFundraiser },
     },
     (request, reply) => sendId(reply, fundraiserService.create(auditContextOf(request), callerOf(request), request.body)),
   )
@@ -44,7 +45,7 @@ export function fundraiserRoutes(app: FastifyInstance, { fundraisers: fundraiser
         body: FundraiserEdits,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
     async (request, reply) => {
       await fundraiserService.edit(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.body)

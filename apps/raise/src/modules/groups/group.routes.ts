@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Group, GroupCreation, GroupEdits } from '../../http/schemas.ts'
 import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
 import { auditContextOf } from '../../auth/access.ts'
 
 export function groupRoutes(app: FastifyInstance, { groups: groupService }: Services) {
@@ -11,7 +12,7 @@ export function groupRoutes(app: FastifyInstance, { groups: groupService }: Serv
     '/admin/groups',
     {
       schema: { operationId: 'listGroups', summary: 'All groups', tags: ['groups'], security, response: { 200: Type.Array(Group), ...errorResponses(...ADMIN_ERRORS) } },
-      config: { permission: 'group.list' },
+      config: { permission: requires.listGroups },
     },
     () => groupService.list(),
   )
@@ -19,7 +20,7 @@ export function groupRoutes(app: FastifyInstance, { groups: groupService }: Serv
     '/admin/groups',
     {
       schema: { operationId: 'createGroup', summary: 'Create a group (National)', tags: ['groups'], security, body: GroupCreation, response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) } },
-      config: { permission: 'group.manage' },
+      config: { permission: requires.manageGroups },
     },
     (request, reply) => sendId(reply, groupService.create(auditContextOf(request), request.body)),
   )
@@ -35,7 +36,7 @@ export function groupRoutes(app: FastifyInstance, { groups: groupService }: Serv
         body: GroupEdits,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'group.manage' },
+      config: { permission: requires.manageGroups },
     },
     async (request, reply) => {
       await groupService.edit(auditContextOf(request), request.params.groupId, request.body)

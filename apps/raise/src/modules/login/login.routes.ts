@@ -3,6 +3,7 @@ import { typed, errorResponses, security } from '../../http/route-kit.ts'
 import { GoogleLoginRequest, ImpersonationLoginRequest, LoginResponse, Profile, RefreshRequest } from '../../http/schemas.ts'
 import { toProfileView } from '../../mappers.ts'
 import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
 import { auditContextOf, callerOf } from '../../auth/access.ts'
 
 export function loginRoutes(app: FastifyInstance, { login: loginService }: Services) {
@@ -42,7 +43,7 @@ export function loginRoutes(app: FastifyInstance, { login: loginService }: Servi
     '/admin/login',
     {
       schema: { operationId: 'profile', summary: 'Who the access token belongs to', tags: ['login'], security, response: { 200: Profile, ...errors } },
-      config: { permission: 'profile.read' },
+      config: { permission: requires.profile },
     },
     (request) => toProfileView(callerOf(request), request.ip),
   )

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Payment, PaymentCreation, PaymentPropertyEdits } from '../../http/schemas.ts'
 import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
 import { auditContextOf, callerOf } from '../../auth/access.ts'
 
 export function paymentRoutes(app: FastifyInstance, { payments: paymentService }: Services) {
@@ -19,7 +20,7 @@ export function paymentRoutes(app: FastifyInstance, { payments: paymentService }
         params: params('fundraiserId', 'donationId'),
         response: { 200: Type.Array(Payment), ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
     (request) => paymentService.list(callerOf(request), request.params.fundraiserId, request.params.donationId),
   )
@@ -36,7 +37,7 @@ export function paymentRoutes(app: FastifyInstance, { payments: paymentService }
         body: PaymentCreation,
         response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
     (request, reply) => sendId(reply, paymentService.create(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.params.donationId, request.body)),
   )
@@ -53,7 +54,7 @@ export function paymentRoutes(app: FastifyInstance, { payments: paymentService }
         body: PaymentPropertyEdits,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'payment.edit' },
+      config: { permission: requires.editPayment },
     },
     async (request, reply) => {
       await paymentService.edit(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.params.donationId, request.params.paymentId, request.body)

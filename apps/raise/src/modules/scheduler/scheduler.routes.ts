@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { typed, errorResponses, ADMIN_ERRORS, noContent, security } from '../../http/route-kit.ts'
 import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
 import { auditContextOf } from '../../auth/access.ts'
 
 export function schedulerRoutes(app: FastifyInstance, { collection: collectionService }: Services) {
@@ -14,7 +15,7 @@ export function schedulerRoutes(app: FastifyInstance, { collection: collectionSe
         security,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'scheduler.collect' },
+      config: { permission: requires.collectPayments },
     },
     async (request, reply) => {
       await collectionService.collect(auditContextOf(request))

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { Task } from '../../http/schemas.ts'
 import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
 import { auditContextOf, callerOf } from '../../auth/access.ts'
 
 export function taskRoutes(app: FastifyInstance, { tasks: taskService }: Services) {
@@ -17,7 +18,7 @@ export function taskRoutes(app: FastifyInstance, { tasks: taskService }: Service
         security,
         response: { 200: Type.Array(Task), ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'task.list' },
+      config: { permission: requires.listTasks },
     },
     (request) => taskService.list(callerOf(request)),
   )
@@ -32,7 +33,7 @@ export function taskRoutes(app: FastifyInstance, { tasks: taskService }: Service
         params: params('taskId'),
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'task.run' },
+      config: { permission: requires.runTask },
     },
     async (request, reply) => {
       await taskService.run(auditContextOf(request), callerOf(request), request.params.taskId)

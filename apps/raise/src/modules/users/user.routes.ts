@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, User, UserCreation, UserEdits } from '../../http/schemas.ts'
 import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
 import { auditContextOf, callerOf } from '../../auth/access.ts'
 
 export function userRoutes(app: FastifyInstance, { users: userService }: Services) {
@@ -11,7 +12,7 @@ export function userRoutes(app: FastifyInstance, { users: userService }: Service
     '/admin/users',
     {
       schema: { operationId: 'listUsers', summary: 'All users (National)', tags: ['users'], security, response: { 200: Type.Array(User), ...errorResponses(...ADMIN_ERRORS) } },
-      config: { permission: 'user.manage' },
+      config: { permission: requires.manageUsers },
     },
     () => userService.list(),
   )
@@ -26,7 +27,7 @@ export function userRoutes(app: FastifyInstance, { users: userService }: Service
         body: UserCreation,
         response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'user.manage' },
+      config: { permission: requires.manageUsers },
     },
     (request, reply) => sendId(reply, userService.create(auditContextOf(request), callerOf(request).subject, request.body)),
   )
@@ -42,7 +43,7 @@ export function userRoutes(app: FastifyInstance, { users: userService }: Service
         body: UserEdits,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'user.manage' },
+      config: { permission: requires.manageUsers },
     },
     async (request, reply) => {
       await userService.edit(auditContextOf(request), request.params.userId, request.body)
