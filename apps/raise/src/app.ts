@@ -1,11 +1,11 @@
 import { join } from 'node:path'
 import { createApp, kernelMigrations, listeningUrl, openResources, registerQaRoutes, type HearthAppModule } from '@hearth/kernel'
 import { registerOpenApi } from '@hearth/kernel/openapi'
-import { fundraisers } from './db/schema.ts'
 import { APP_NAME, DEFAULT_PORT, loadConfig, type RaiseConfig } from './config.ts'
 import { formatError } from './http/errors.ts'
 import { registerRaiseHooks } from './http/hooks.ts'
-import { createContainer, type Container } from './container.ts'
+import { registerAccess } from './auth/access.ts'
+import { buildContainer, type Container } from './container.ts'
 import { fundraiserRoutes } from './modules/fundraisers/fundraiser.routes.ts'
 import { donationRoutes } from './modules/donations/donation.routes.ts'
 import { paymentRoutes } from './modules/payments/payment.routes.ts'
@@ -17,7 +17,6 @@ import { taskRoutes } from './modules/tasks/task.routes.ts'
 import { publicRoutes } from './modules/public/public.routes.ts'
 import { webhookRoutes } from './modules/stripe/webhook.routes.ts'
 import { schedulerRoutes } from './modules/scheduler/scheduler.routes.ts'
-import { fakeStripeRoutes } from './modules/stripe/fake-stripe.routes.ts'
 import { seedQa } from '../seeds/qa.ts'
 import { seedDemo, DEMO_FUNDRAISER_ID, NATIONAL_ADMIN_EMAIL, DEMO_ADMIN_EMAIL } from '../seeds/demo.ts'
 
@@ -49,22 +48,26 @@ const raise: HearthAppModule<RaiseConfig> = {
       description: 'Student fundraising for charity: fundraisers, Stripe donations, match funding, Gift Aid.',
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (ES256)' } },
     })
-    const container = await createContainer(config, app)
+    const container = await buildContainer(config, app)
     app.decorate('raise', container)
-    registerRaiseHooks(app, { tokens: container.tokens, slack: container.slack, version: config.version })
+    // The original's middleware order: the bearer token (onRequest), content type, JSON and schema
+    // validation (Fastify), the no-body check (preValidation), then the permission (preHandler).
+    registerAccess(app, container.tokens)
+    registerRaiseHooks(app, { slack: container.slack, version: config.version })
 
-    publicRoutes(app, container)
-    await webhookRoutes(app, container)
-    schedulerRoutes(app, container)
-    loginRoutes(app, container)
-    fundraiserRoutes(app, container)
-    donationRoutes(app, container)
-    paymentRoutes(app, container)
-    groupRoutes(app, container)
-    userRoutes(app, container)
-    auditLogRoutes(app, container)
-    taskRoutes(app, container)
-    if (container.fakeStripe && config.env !== 'production') fakeStripeRoutes(app, container.fakeStripe)
+    const { services } = container
+    publicRoutes(app, services)
+    await webhookRoutes(app, services)
+    schedulerRoutes(app, services)
+    loginRoutes(app, services)
+    fundraiserRoutes(app, services)
+    donationRoutes(app, services)
+    paymentRoutes(app, services)
+    groupRoutes(app, services)
+    userRoutes(app, services)
+    auditLogRoutes(app, services)
+    taskRoutes(app, services)
+    container.developmentStripe?.registerRoutes(app)
 
     const { database } = resources
     const seed = async () => (config.seed === 'qa' ? seedQa(database.db) : seedDemo(database.db))
@@ -77,15 +80,14 @@ const raise: HearthAppModule<RaiseConfig> = {
       mintToken: async (claims) => (await container.tokens.signAccessToken(claims.sub, Array.isArray(claims.groups) ? (claims.groups as string[]) : [])).value,
     })
     if (config.seed !== 'none') {
-      const existing = await database.db.select({ id: fundraisers.id }).from(fundraisers).limit(1)
-      if (existing.length === 0) await seed()
+      if (!(await container.repositories.fundraisers.any(database.db))) await seed()
     }
 
     if (config.jobsEnabled) app.addHook('onReady', async () => container.jobs.start())
     app.addHook('preClose', async () => {
       await container.jobs.stop()
       container.mailer.close()
-      await container.fakeStripe?.close()
+      await container.developmentStripe?.close()
     })
     return app
   },

@@ -4,8 +4,9 @@ import type { Caller } from './auth/tokens.ts'
 
 /**
  * Who may call what. Roles come from the caller's JWT: every authenticated caller is `admin`; the
- * fixed groups add `National` and `NationalTech`; the scheduler's token is `scheduler`.
- * Row-level access (a fundraiser's `groupsWithAccess`) is in policies.ts.
+ * fixed groups add `National` and `NationalTech`; the scheduler's token is `scheduler`. An `admin`
+ * permission only lets a signed-in caller reach the route: which fundraisers (rows) and which fields
+ * they may touch is decided in policies.ts.
  */
 export const permissions = definePermissions({
   admin: ['profile.read', 'fundraiser.list', 'fundraiser.access', 'group.list', 'task.list', 'task.run'],
@@ -15,6 +16,24 @@ export const permissions = definePermissions({
 })
 
 export type Permission = (typeof permissions.map)[keyof typeof permissions.map][number]
+
+/** What each route demands (`config.permission`); the kernel's hook enforces it. */
+export const requires = {
+  profile: 'profile.read',
+  listFundraisers: 'fundraiser.list',
+  createFundraiser: 'fundraiser.create',
+  /** Any admin gets in; policies.ts decides which fundraisers (and fields) are theirs. */
+  accessFundraiser: 'fundraiser.access',
+  editPayment: 'payment.edit',
+  listGroups: 'group.list',
+  manageGroups: 'group.manage',
+  manageUsers: 'user.manage',
+  readAuditLogs: 'auditLog.read',
+  listTasks: 'task.list',
+  /** Any admin gets in; each task names the groups that may run it (policies.ts). */
+  runTask: 'task.run',
+  collectPayments: 'scheduler.collect',
+} as const satisfies Record<string, Permission>
 
 export function rolesOf(caller: Caller): string[] {
   const roles = ['admin']

@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { sql } from '@hearth/kernel'
 import type { Stripe } from '@hearth/kernel/payments'
-import { createCollectionService } from '../src/modules/scheduler/collection.service.ts'
+import { CollectionService } from '../src/modules/scheduler/collection.service.ts'
 import { startRaise, donationRequest, eventually, type RaiseTestContext, NATIONAL, NATIONAL_TECH } from './helpers.ts'
 
 let ctx: RaiseTestContext
@@ -64,7 +64,7 @@ describe('scheduled collection', () => {
   test('a declined charge stays scheduled and is tried again on the next run', async () => {
     const { fundraiserId, donationId, dueId } = await recurringDonation('pm_card_chargeDeclined')
     const scheduler = await ctx.token([], 'scheduler')
-    const result = await ctx.app.raise.collectionService.collect({ subject: 'scheduler' })
+    const result = await ctx.app.raise.services.collection.collect({ subject: 'scheduler' })
     assert.deepEqual(result, { attempted: 1, succeeded: 0, failed: 1 })
     let due = (await paymentsOf(fundraiserId, donationId)).find((payment) => payment.id === dueId)!
     assert.deepEqual([due.status, due.reference], ['scheduled', null])
@@ -80,7 +80,7 @@ describe('scheduled collection', () => {
   test('two runs racing for one payment create one PaymentIntent (idempotency key = payment id)', async () => {
     const { fundraiserId, donationId, dueId } = await recurringDonation('pm_card_visa')
     const before = ctx.stripe.paymentIntents.size
-    await Promise.all([ctx.app.raise.collectionService.collect({ subject: 'scheduler' }), ctx.app.raise.collectionService.collect({ subject: 'scheduler' })])
+    await Promise.all([ctx.app.raise.services.collection.collect({ subject: 'scheduler' }), ctx.app.raise.services.collection.collect({ subject: 'scheduler' })])
     await ctx.stripe.settled()
     assert.equal(ctx.stripe.paymentIntents.size, before + 1)
     const due = (await paymentsOf(fundraiserId, donationId)).find((payment) => payment.id === dueId)!
@@ -95,13 +95,13 @@ describe('scheduled collection', () => {
       (await ctx.app.inject({ method: 'POST', url: '/stripe/webhook', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, payload })).statusCode
     ctx.stripe.setWebhook({ deliver: async () => 503 })
     try {
-      await ctx.app.raise.collectionService.collect({ subject: 'scheduler' })
+      await ctx.app.raise.services.collection.collect({ subject: 'scheduler' })
       await ctx.stripe.settled()
       const charged = (await paymentsOf(fundraiserId, donationId)).find((payment) => payment.id === dueId)!
       assert.deepEqual([charged.status, charged.reference?.startsWith('pi_')], ['scheduled', true])
       const intents = ctx.stripe.paymentIntents.size
       ctx.stripe.forgetIdempotencyKeys()
-      await ctx.app.raise.collectionService.collect({ subject: 'scheduler' })
+      await ctx.app.raise.services.collection.collect({ subject: 'scheduler' })
       assert.equal(ctx.stripe.paymentIntents.size, intents, 'no second charge')
     } finally {
       ctx.stripe.setWebhook({ deliver })
@@ -140,7 +140,7 @@ describe('scheduled collection', () => {
 
   test('no transaction or row lock is held while Stripe answers; a cancellation meanwhile is refused, not queued', async () => {
     const { fundraiserId, donationId, dueId } = await recurringDonation('pm_card_visa')
-    const { stripe, fundraiserService, donationService, slack } = ctx.app.raise
+    const { stripe, lookup, repositories, slack } = ctx.app.raise
     // A Stripe that holds its answer until the test lets it go.
     let answer!: () => void
     const held = new Promise<void>((resolve) => (answer = resolve))
@@ -155,7 +155,7 @@ describe('scheduled collection', () => {
         },
       },
     } as unknown as Stripe
-    const collection = createCollectionService({ database: ctx.database, stripe: slowStripe, fundraiserService, donationService, slack, delayMs: 0, log: { info() {}, error() {} } })
+    const collection = new CollectionService(ctx.database, slowStripe, lookup, repositories.payments, slack, { delayMs: 0, log: { info() {}, error() {} } })
     const run = collection.collect({ subject: 'scheduler', sourceIp: '127.0.0.1', userAgent: 'test', route: 'test' })
     await called
     // The row is not locked: a NOWAIT lock succeeds at once.

@@ -4,7 +4,7 @@ import { startSmtpSink, type SmtpSink } from '@hearth/kernel/testing/smtp-sink'
 import type { Database } from '@hearth/kernel'
 import raise from '../src/app.ts'
 import type { RaiseConfig } from '../src/config.ts'
-import { createTokenService } from '../src/auth/tokens.ts'
+import { TokenService } from '../src/auth/tokens.ts'
 import { NATIONAL, NATIONAL_TECH } from '../src/groups.ts'
 import { seedDemo } from '../seeds/demo.ts'
 
@@ -44,7 +44,7 @@ export async function startRaise(options: { seed?: boolean; env?: Record<string,
       (await app.inject({ method: 'POST', url: '/stripe/webhook', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, payload })).statusCode,
   })
   if (options.seed) await seedDemo(testApp.database.db)
-  const tokens = createTokenService({ privateKey: config.jwtPrivateKey, publicKey: config.jwtPublicKey, requireIssuedAtAfter: undefined })
+  const tokens = new TokenService({ privateKey: config.jwtPrivateKey, publicKey: config.jwtPublicKey, requireIssuedAtAfter: undefined })
   const defaultToken = (await tokens.signAccessToken('tests', [NATIONAL, LOCAL_GROUP])).value
   return {
     ...testApp,

@@ -13,7 +13,7 @@ import { createTestDatabase, testDatabaseUrl } from '@hearth/kernel/testing'
 import { startFakeStripe } from '@hearth/kernel/testing/stripe-api'
 import { startSmtpSink } from '@hearth/kernel/testing/smtp-sink'
 import raise from '../src/app.ts'
-import { createTokenService } from '../src/auth/tokens.ts'
+import { TokenService } from '../src/auth/tokens.ts'
 import { NATIONAL, NATIONAL_TECH } from '../src/groups.ts'
 import { donationRequest, eventually, WEBHOOK_SECRET } from './helpers.ts'
 
@@ -91,7 +91,7 @@ test(
     )
     try {
       for (const url of urls) await eventually(async () => (await fetch(`${url}/health`).catch(() => undefined))?.ok, 60_000)
-      const tokens = createTokenService({ privateKey, publicKey: (await import('node:crypto')).createPublicKey(privateKey), requireIssuedAtAfter: undefined })
+      const tokens = new TokenService({ privateKey, publicKey: (await import('node:crypto')).createPublicKey(privateKey), requireIssuedAtAfter: undefined })
       const admin = (await tokens.signAccessToken('invariants@example.com', [NATIONAL, NATIONAL_TECH])).value
       const scheduler = (await tokens.signAccessToken('scheduler', [])).value
       const call = async (method: string, path: string, body?: unknown, token: string | null = admin) => {

@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { donations, type DonationRow } from '../src/db/schema.ts'
+import type { DonationRow } from '../src/db/schema.ts'
+import { factories } from './factories.ts'
 import { startRaise, type RaiseTestContext } from './helpers.ts'
 
 // Spec §2.4: only donations that are overallPublic and counted, newest first (ids are ULIDs), each
@@ -13,37 +14,9 @@ before(async () => {
 })
 after(() => ctx.close())
 
-function donation(id: string, fundraiserId: string, fields: Partial<DonationRow>): DonationRow {
-  return {
-    id,
-    fundraiserId,
-    donorName: `Donor ${id.slice(-2)}`,
-    donorEmail: 'donor@example.com',
-    emailConsentInformational: false,
-    emailConsentMarketing: false,
-    createdAt: 1_700_000_000,
-    addressLine1: null,
-    addressLine2: null,
-    addressLine3: null,
-    addressPostcode: null,
-    addressCountry: null,
-    giftAid: false,
-    comment: null,
-    donationAmount: 1000,
-    matchFundingAmount: 1000,
-    contributionAmount: 0,
-    recurringAmount: null,
-    recurrenceFrequency: null,
-    stripeCustomerId: null,
-    stripePaymentMethodId: null,
-    charity: 'AMF',
-    overallPublic: true,
-    namePublic: true,
-    donationAmountPublic: true,
-    donationCounted: true,
-    ...fields,
-  }
-}
+/** A donation of the fundraiser with this id, named after its id's last two characters, created at 1_700_000_000 unless said otherwise. */
+const donation = (id: string, fundraiserId: string, fields: Partial<DonationRow>) =>
+  factories(ctx.database.db).donation(fundraiserId, { id, donorName: `Donor ${id.slice(-2)}`, createdAt: 1_700_000_000, ...fields })
 
 describe('public fundraiser view', () => {
   test('lists only public, counted donations, newest id first, with the fields their flags allow', async () => {
@@ -54,23 +27,21 @@ describe('public fundraiser view', () => {
     const other = (await ctx.request('POST', '/admin/fundraisers', { body: { publicName: 'Other' } })).body as string
 
     // Inserted out of id order; createdAt deliberately disagrees with the id order.
-    await ctx.database.db.insert(donations).values([
-      donation('01HB0000000000000000000002', fundraiserId, {
-        createdAt: 1_700_000_300,
-        comment: 'all shown',
-        giftAid: true,
-        donationAmount: 1234.5,
-        matchFundingAmount: 9_007_199_254,
-        recurringAmount: 500,
-        recurrenceFrequency: 'WEEKLY',
-      }),
-      donation('01HB0000000000000000000005', fundraiserId, { createdAt: 1_700_000_100, namePublic: false, comment: 'amounts only' }),
-      donation('01HB0000000000000000000001', fundraiserId, { createdAt: 1_700_000_200, donationAmountPublic: false, comment: null }),
-      donation('01HB0000000000000000000004', fundraiserId, { overallPublic: false, comment: 'not public' }),
-      donation('01HB0000000000000000000003', fundraiserId, { donationCounted: false, comment: 'not counted' }),
-      donation('01HB0000000000000000000006', fundraiserId, { namePublic: false, donationAmountPublic: false, comment: 'nothing optional' }),
-      donation('01HB0000000000000000000007', other, { comment: 'another fundraiser' }),
-    ])
+    await donation('01HB0000000000000000000002', fundraiserId, {
+      createdAt: 1_700_000_300,
+      comment: 'all shown',
+      giftAid: true,
+      donationAmount: 1234.5,
+      matchFundingAmount: 9_007_199_254,
+      recurringAmount: 500,
+      recurrenceFrequency: 'WEEKLY',
+    })
+    await donation('01HB0000000000000000000005', fundraiserId, { createdAt: 1_700_000_100, namePublic: false, comment: 'amounts only' })
+    await donation('01HB0000000000000000000001', fundraiserId, { createdAt: 1_700_000_200, donationAmountPublic: false, comment: null })
+    await donation('01HB0000000000000000000004', fundraiserId, { overallPublic: false, comment: 'not public' })
+    await donation('01HB0000000000000000000003', fundraiserId, { donationCounted: false, comment: 'not counted' })
+    await donation('01HB0000000000000000000006', fundraiserId, { namePublic: false, donationAmountPublic: false, comment: 'nothing optional' })
+    await donation('01HB0000000000000000000007', other, { comment: 'another fundraiser' })
 
     const response = await ctx.app.inject({ method: 'GET', url: `/public/fundraisers/${fundraiserId}` })
     assert.equal(response.statusCode, 200)

@@ -325,3 +325,7 @@ export type UserEditsT = Static<typeof UserEdits>
 export type PublicDonationRequestT = Static<typeof PublicDonationRequest>
 export type PublicFundraiserT = Static<typeof PublicFundraiser>
 export type StripeWebhookRequestT = Static<typeof StripeWebhookRequest>
+export type PublicPaymentIntentResponseT = Static<typeof PublicPaymentIntentResponse>
+export type TaskT = Static<typeof Task>
+export type ProfileT = Static<typeof Profile>
+export type LoginResponseT = Static<typeof LoginResponse>

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { typed, errorResponses, ADMIN_ERRORS, security, params } from '../../http/route-kit.ts'
 import { AuditLog } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
 
-export function auditLogRoutes(app: FastifyInstance, { auditLogService }: Container) {
+export function auditLogRoutes(app: FastifyInstance, { auditLogs: auditLogService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/audit-logs/by-object/:objectId',
@@ -17,7 +18,7 @@ export function auditLogRoutes(app: FastifyInstance, { auditLogService }: Contai
         params: params('objectId'),
         response: { 200: Type.Array(AuditLog), ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'auditLog.read' },
+      config: { permission: requires.readAuditLogs },
     },
     (request) => auditLogService.byObject(request.params.objectId),
   )
@@ -32,7 +33,7 @@ export function auditLogRoutes(app: FastifyInstance, { auditLogService }: Contai
         params: params('subjectId'),
         response: { 200: Type.Array(AuditLog), ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'auditLog.read' },
+      config: { permission: requires.readAuditLogs },
     },
     (request) => auditLogService.bySubject(request.params.subjectId),
   )

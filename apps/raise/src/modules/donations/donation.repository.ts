@@ -1,5 +1,8 @@
-import { and, desc, eq, type Database, type Db } from '@hearth/kernel'
+import { and, defineStatement, desc, eq, runStatement, sql, type Db } from '@hearth/kernel'
+import type { SQL } from 'drizzle-orm'
 import { donations, type DonationRow } from '../../db/schema.ts'
+import { expectUpdated, unchangedColumns } from '../../db/conditional.ts'
+import type { DonationEditsT } from '../../http/schemas.ts'
 
 /** The columns the public view may show, and the flags that decide which of them it shows (§2.4). */
 export interface PublicDonationRow {
@@ -16,12 +19,24 @@ export interface PublicDonationRow {
   donationAmountPublic: boolean
 }
 
+/** Columns an edit or a credit may require to be unchanged since they were read. */
+type Expected = Partial<Pick<DonationRow, 'donationAmount' | 'contributionAmount' | 'matchFundingAmount' | 'giftAid' | 'donationCounted' | 'addressLine1' | 'addressPostcode' | 'addressCountry'>>
+
+/** Amounts to add to a donation's running totals. */
+export interface DonationTotalsChange {
+  donationAmount?: number
+  contributionAmount?: number
+  matchFundingAmount?: number
+}
+
 // Plain SQL: the public view of a large fundraiser reads thousands of rows, and drizzle's row mapping
 // of all 27 columns cost more than the query. PostgreSQL filters (public and counted, served by the
 // partial index donations_public_idx) and orders (newest first: ULIDs sort by creation time). bigint
 // columns come back as float8, which both drivers parse to a number (exact below 2^53), where int8
 // would be a string.
-const PUBLIC_DONATIONS_SQL = `
+const publicByFundraiser = defineStatement(
+  'raise.donations.publicByFundraiser',
+  `
   SELECT id,
          created_at::float8 AS "createdAt",
          comment,
@@ -35,12 +50,20 @@ const PUBLIC_DONATIONS_SQL = `
          donation_amount_public AS "donationAmountPublic"
     FROM donations
    WHERE fundraiser_id = $1 AND overall_public AND donation_counted
-   ORDER BY id DESC`
+   ORDER BY id DESC`,
+)
 
-export const donationRepository = {
-  listByFundraiser: (db: Db, fundraiserId: string): Promise<DonationRow[]> => db.select().from(donations).where(eq(donations.fundraiserId, fundraiserId)).orderBy(desc(donations.id)),
+/** Donations: SQL only, no state. */
+export class DonationRepository {
+  listByFundraiser(db: Db, fundraiserId: string): Promise<DonationRow[]> {
+    return db.select().from(donations).where(eq(donations.fundraiserId, fundraiserId)).orderBy(desc(donations.id))
+  }
+
   /** The fundraiser's public (overallPublic and counted) donations, newest first, with only the columns §2.4 may show. */
-  listPublicByFundraiser: (database: Pick<Database, 'query'>, fundraiserId: string): Promise<PublicDonationRow[]> => database.query<PublicDonationRow>(PUBLIC_DONATIONS_SQL, [fundraiserId]),
+  listPublicByFundraiser(db: Db, fundraiserId: string): Promise<PublicDonationRow[]> {
+    return runStatement<PublicDonationRow>(db, publicByFundraiser, [fundraiserId])
+  }
+
   async get(db: Db, fundraiserId: string, id: string): Promise<DonationRow | undefined> {
     return (
       await db
@@ -48,8 +71,53 @@ export const donationRepository = {
         .from(donations)
         .where(and(eq(donations.fundraiserId, fundraiserId), eq(donations.id, id)))
     )[0]
-  },
+  }
+
+  /** By id alone, whichever fundraiser it belongs to (the caller checks). */
+  async getById(db: Db, id: string): Promise<DonationRow | undefined> {
+    return (await db.select().from(donations).where(eq(donations.id, id)))[0]
+  }
+
   async insert(db: Db, row: DonationRow): Promise<void> {
     await db.insert(donations).values(row)
-  },
+  }
+
+  /** An admin edit (or the webhook saving the donor's card), applied only while `expected` holds (409 otherwise). */
+  async applyEdits(db: Db, id: string, edits: Omit<DonationEditsT, 'previous'>, options: { expected: Expected }): Promise<void> {
+    await this.update(db, id, edits, options.expected)
+  }
+
+  /** The donor's Stripe customer and card, saved once: only while both are as read. */
+  async saveStripeCustomer(
+    db: Db,
+    id: string,
+    stripe: { stripeCustomerId: string; stripePaymentMethodId: string },
+    options: { expected: Pick<DonationRow, 'stripeCustomerId' | 'stripePaymentMethodId'> },
+  ): Promise<void> {
+    await this.update(db, id, stripe, options.expected)
+  }
+
+  /** Adds a payment's amounts to the running totals; `counted` also marks the donation as counted. */
+  async addToTotals(db: Db, id: string, change: DonationTotalsChange, options: { expected?: Expected; counted?: boolean } = {}): Promise<void> {
+    const set: Record<string, SQL | boolean> = {}
+    for (const key of ['donationAmount', 'contributionAmount', 'matchFundingAmount'] as const) {
+      if (change[key] !== undefined) set[key] = sql`${donations[key]} + ${change[key]}`
+    }
+    if (options.counted) set.donationCounted = true
+    await this.update(db, id, set, options.expected ?? {})
+  }
+
+  /** A donation refunded to nothing stops counting: only while its totals are zero and it still counts. */
+  async stopCounting(db: Db, id: string): Promise<void> {
+    await this.update(db, id, { donationCounted: false }, { donationAmount: 0, contributionAmount: 0, donationCounted: true })
+  }
+
+  private async update(db: Db, id: string, set: Record<string, unknown>, expected: Expected | Pick<DonationRow, 'stripeCustomerId' | 'stripePaymentMethodId'>): Promise<void> {
+    const rows = await db
+      .update(donations)
+      .set(set)
+      .where(and(eq(donations.id, id), ...unchangedColumns<DonationRow>(donations, expected)))
+      .returning({ id: donations.id })
+    expectUpdated(rows, 'donation')
+  }
 }

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Donation, DonationCreation, DonationEdits } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function donationRoutes(app: FastifyInstance, { donationService }: Container) {
+export function donationRoutes(app: FastifyInstance, { donations: donationService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/fundraisers/:fundraiserId/donations',
@@ -17,9 +19,9 @@ export function donationRoutes(app: FastifyInstance, { donationService }: Contai
         params: params('fundraiserId'),
         response: { 200: Type.Array(Donation), ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
-    (request) => donationService.list(request.raiseCaller!, request.params.fundraiserId) as never,
+    (request) => donationService.list(callerOf(request), request.params.fundraiserId),
   )
 
   r.post(
@@ -34,9 +36,9 @@ export function donationRoutes(app: FastifyInstance, { donationService }: Contai
         body: DonationCreation,
         response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
-    (request, reply) => sendId(reply, donationService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.body)),
+    (request, reply) => sendId(reply, donationService.create(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.body)),
   )
 
   r.patch(
@@ -51,10 +53,10 @@ export function donationRoutes(app: FastifyInstance, { donationService }: Contai
         body: DonationEdits,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
     async (request, reply) => {
-      await donationService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.body)
+      await donationService.edit(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.params.donationId, request.body)
       return reply.status(204).send(null)
     },
   )

@@ -1,12 +1,14 @@
 import { errors, type Database } from '@hearth/kernel'
-import { ulid, type AuditContext } from '@hearth/kernel/audit'
-import { donations, fundraisers, type DonationRow } from '../../db/schema.ts'
-import { auditWrite, nowSeconds, plus, transaction, unchanged, updateWhere } from '../../db/conditions.ts'
+import type { AuditContext } from '@hearth/kernel/audit'
+import { newDonationRow } from '../../db/defaults.ts'
+import { auditWrite, nowSeconds, transaction } from '../../db/transaction.ts'
 import type { Caller } from '../../auth/tokens.ts'
-import { assertFundraiserAccess, assertHasGroupForProperties, DONATION_CREATE_NATIONAL_TECH_ONLY, DONATION_EDIT_NATIONAL_TECH_ONLY, NATIONAL_TECH } from '../../policies.ts'
-import type { DonationCreationT, DonationEditsT } from '../../http/schemas.ts'
-import type { FundraiserService } from '../fundraisers/fundraiser.service.ts'
-import { donationRepository } from './donation.repository.ts'
+import { assertMayAccessFundraiser, assertMaySetFields, DONATION_CREATE_FIELDS, DONATION_EDIT_FIELDS } from '../../policies.ts'
+import { toDonationView } from '../../mappers.ts'
+import type { DonationCreationT, DonationEditsT, DonationT } from '../../http/schemas.ts'
+import type { FundraiserRepository } from '../fundraisers/fundraiser.repository.ts'
+import type { DonationRepository } from './donation.repository.ts'
+import type { Lookup } from '../lookup.ts'
 
 /** Gift Aid needs an address: line 1, postcode and country must each be non-empty. */
 export function assertGiftAidAddress(donation: { giftAid?: boolean; addressLine1?: string | null; addressPostcode?: string | null; addressCountry?: string | null }): void {
@@ -16,96 +18,69 @@ export function assertGiftAidAddress(donation: { giftAid?: boolean; addressLine1
   if (!donation.addressCountry) throw errors.badRequest('Gift-aided donation must provide address country')
 }
 
-export function createDonationService(database: Database, fundraiserService: FundraiserService) {
-  const service = {
-    async get(fundraiserId: string, id: string): Promise<DonationRow> {
-      const donation = await donationRepository.get(database.db, fundraiserId, id)
-      if (!donation) throw errors.notFound('donation not found')
-      return donation
-    },
+export class DonationService {
+  constructor(
+    private readonly database: Database,
+    private readonly lookup: Lookup,
+    private readonly fundraisers: FundraiserRepository,
+    private readonly donations: DonationRepository,
+  ) {}
 
-    async list(caller: Caller, fundraiserId: string): Promise<DonationRow[]> {
-      assertFundraiserAccess(caller, await fundraiserService.get(fundraiserId))
-      return donationRepository.listByFundraiser(database.db, fundraiserId)
-    },
-
-    async create(context: AuditContext, caller: Caller, fundraiserId: string, body: DonationCreationT): Promise<string> {
-      const fundraiser = await fundraiserService.get(fundraiserId)
-      assertFundraiserAccess(caller, fundraiser)
-      assertHasGroupForProperties(caller, body, DONATION_CREATE_NATIONAL_TECH_ONLY, NATIONAL_TECH)
-      assertGiftAidAddress(body)
-      const row: DonationRow = {
-        id: ulid(),
-        fundraiserId,
-        donorName: 'Unknown',
-        donorEmail: 'Unknown',
-        emailConsentInformational: false,
-        emailConsentMarketing: false,
-        createdAt: nowSeconds(),
-        addressLine1: null,
-        addressLine2: null,
-        addressLine3: null,
-        addressPostcode: null,
-        addressCountry: null,
-        giftAid: false,
-        comment: null,
-        recurringAmount: null,
-        recurrenceFrequency: null,
-        stripeCustomerId: null,
-        stripePaymentMethodId: null,
-        charity: 'Unknown',
-        overallPublic: false,
-        namePublic: false,
-        donationAmountPublic: false,
-        donationCounted: true,
-        ...body,
-        donationAmount: 0,
-        matchFundingAmount: 0,
-        contributionAmount: 0,
-      }
-      await transaction(database, async (tx) => {
-        await donationRepository.insert(tx, row)
-        await auditWrite(tx, context, 'create', row.id, { tableName: 'donation', data: row })
-        if (row.donationCounted) {
-          await updateWhere(tx, fundraisers, fundraiserId, { donationsCount: plus(fundraisers.donationsCount, 1) }, [], 'fundraiser')
-          await auditWrite(tx, context, 'plus', fundraiserId, { tableName: 'fundraiser', data: { donationsCount: 1 } })
-        }
-      })
-      return row.id
-    },
-
-    async edit(context: AuditContext, caller: Caller, fundraiserId: string, donationId: string, body: DonationEditsT): Promise<void> {
-      const fundraiser = await fundraiserService.get(fundraiserId)
-      const current = await service.get(fundraiserId, donationId)
-      assertFundraiserAccess(caller, fundraiser)
-      assertHasGroupForProperties(caller, body, DONATION_EDIT_NATIONAL_TECH_ONLY, NATIONAL_TECH)
-      const { previous = {}, ...edits } = body
-      const after = { ...current, ...edits }
-      const addressCleared = (['addressLine1', 'addressPostcode', 'addressCountry'] as const).some((key) => key in edits && !edits[key])
-      if ((edits.giftAid === true || addressCleared) && after.giftAid && (!after.addressLine1 || !after.addressPostcode || !after.addressCountry)) {
-        throw errors.badRequest('Gift-aided donation must have an address line 1, postcode and country')
-      }
-      const giftAidDelta = after.giftAid !== current.giftAid ? (after.giftAid ? 1 : -1) * Math.floor(after.donationAmount * 0.25) : 0
-      const countDelta = after.donationCounted !== current.donationCounted ? (after.donationCounted ? 1 : -1) : 0
-      const conditions = [
-        unchanged(donations.giftAid, current.giftAid),
-        unchanged(donations.addressLine1, current.addressLine1),
-        unchanged(donations.addressPostcode, current.addressPostcode),
-        unchanged(donations.addressCountry, current.addressCountry),
-        unchanged(donations.donationCounted, current.donationCounted),
-        ...(Object.keys(previous) as (keyof typeof previous)[]).filter((key) => key in edits).map((key) => unchanged(donations[key], previous[key])),
-      ]
-      await transaction(database, async (tx) => {
-        await updateWhere(tx, donations, donationId, edits, conditions, 'donation')
-        await auditWrite(tx, context, 'edit', donationId, { tableName: 'donation', data: edits })
-        if (giftAidDelta !== 0 || countDelta !== 0) {
-          await updateWhere(tx, fundraisers, fundraiserId, { donationsCount: plus(fundraisers.donationsCount, countDelta), totalRaised: plus(fundraisers.totalRaised, giftAidDelta) }, [], 'fundraiser')
-          await auditWrite(tx, context, 'plus', fundraiserId, { tableName: 'fundraiser', data: { donationsCount: countDelta, totalRaised: giftAidDelta } })
-        }
-      })
-    },
+  async list(caller: Caller, fundraiserId: string): Promise<DonationT[]> {
+    assertMayAccessFundraiser(caller, await this.lookup.fundraiser(fundraiserId))
+    return (await this.donations.listByFundraiser(this.database.db, fundraiserId)).map(toDonationView)
   }
-  return service
-}
 
-export type DonationService = ReturnType<typeof createDonationService>
+  /** An offline donation: the body over the defaults, its totals zero; a counted one adds to the fundraiser's count. */
+  async create(context: AuditContext, caller: Caller, fundraiserId: string, body: DonationCreationT): Promise<string> {
+    const fundraiser = await this.lookup.fundraiser(fundraiserId)
+    assertMayAccessFundraiser(caller, fundraiser)
+    assertMaySetFields(caller, DONATION_CREATE_FIELDS, body)
+    assertGiftAidAddress(body)
+    const row = newDonationRow(fundraiserId, nowSeconds(), { ...body, donationAmount: 0, matchFundingAmount: 0, contributionAmount: 0 })
+    await transaction(this.database, async (tx) => {
+      await this.donations.insert(tx, row)
+      await auditWrite(tx, context, 'create', row.id, { tableName: 'donation', data: row })
+      if (row.donationCounted) {
+        await this.fundraisers.addToTotals(tx, fundraiserId, { donationsCount: 1 })
+        await auditWrite(tx, context, 'plus', fundraiserId, { tableName: 'fundraiser', data: { donationsCount: 1 } })
+      }
+    })
+    return row.id
+  }
+
+  /**
+   * An edit applies only while the Gift Aid flag, the address and the counted flag are as read (they
+   * decide what changes in the fundraiser's totals) and the `previous` totals still hold.
+   */
+  async edit(context: AuditContext, caller: Caller, fundraiserId: string, donationId: string, body: DonationEditsT): Promise<void> {
+    const fundraiser = await this.lookup.fundraiser(fundraiserId)
+    const current = await this.lookup.donation(fundraiserId, donationId)
+    assertMayAccessFundraiser(caller, fundraiser)
+    assertMaySetFields(caller, DONATION_EDIT_FIELDS, body)
+    const { previous = {}, ...edits } = body
+    const after = { ...current, ...edits }
+    const addressCleared = (['addressLine1', 'addressPostcode', 'addressCountry'] as const).some((key) => key in edits && !edits[key])
+    if ((edits.giftAid === true || addressCleared) && after.giftAid && (!after.addressLine1 || !after.addressPostcode || !after.addressCountry)) {
+      throw errors.badRequest('Gift-aided donation must have an address line 1, postcode and country')
+    }
+    const giftAidDelta = after.giftAid !== current.giftAid ? (after.giftAid ? 1 : -1) * Math.floor(after.donationAmount * 0.25) : 0
+    const countDelta = after.donationCounted !== current.donationCounted ? (after.donationCounted ? 1 : -1) : 0
+    const expected = {
+      giftAid: current.giftAid,
+      addressLine1: current.addressLine1,
+      addressPostcode: current.addressPostcode,
+      addressCountry: current.addressCountry,
+      donationCounted: current.donationCounted,
+      ...Object.fromEntries(Object.entries(previous).filter(([key]) => key in edits)),
+    }
+    await transaction(this.database, async (tx) => {
+      await this.donations.applyEdits(tx, donationId, edits, { expected })
+      await auditWrite(tx, context, 'edit', donationId, { tableName: 'donation', data: edits })
+      if (giftAidDelta !== 0 || countDelta !== 0) {
+        await this.fundraisers.addToTotals(tx, fundraiserId, { donationsCount: countDelta, totalRaised: giftAidDelta })
+        await auditWrite(tx, context, 'plus', fundraiserId, { tableName: 'fundraiser', data: { donationsCount: countDelta, totalRaised: giftAidDelta } })
+      }
+    })
+  }
+}

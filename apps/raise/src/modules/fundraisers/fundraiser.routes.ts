@@ -2,17 +2,19 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Fundraiser, FundraiserCreation, FundraiserEdits } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function fundraiserRoutes(app: FastifyInstance, { fundraiserService }: Container) {
+export function fundraiserRoutes(app: FastifyInstance, { fundraisers: fundraiserService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/fundraisers',
     {
       schema: { operationId: 'listFundraisers', summary: 'All fundraisers', tags: ['fundraisers'], security, response: { 200: Type.Array(Fundraiser), ...errorResponses(...ADMIN_ERRORS) } },
-      config: { permission: 'fundraiser.list' },
+      config: { permission: requires.listFundraisers },
     },
-    () => fundraiserService.list() as never,
+    () => fundraiserService.list(),
   )
 
   r.post(
@@ -26,9 +28,9 @@ export function fundraiserRoutes(app: FastifyInstance, { fundraiserService }: Co
         body: FundraiserCreation,
         response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.create' },
+      config: { permission: requires.createFundraiser },
     },
-    (request, reply) => sendId(reply, fundraiserService.create(request.raiseAudit, request.raiseCaller!, request.body)),
+    (request, reply) => sendId(reply, fundraiserService.create(auditContextOf(request), callerOf(request), request.body)),
   )
 
   r.patch(
@@ -43,10 +45,10 @@ export function fundraiserRoutes(app: FastifyInstance, { fundraiserService }: Co
         body: FundraiserEdits,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
     async (request, reply) => {
-      await fundraiserService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.body)
+      await fundraiserService.edit(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.body)
       return reply.status(204).send(null)
     },
   )

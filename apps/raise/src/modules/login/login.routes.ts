@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { typed, errorResponses, security } from '../../http/route-kit.ts'
 import { GoogleLoginRequest, ImpersonationLoginRequest, LoginResponse, Profile, RefreshRequest } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import { toProfileView } from '../../mappers.ts'
+import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function loginRoutes(app: FastifyInstance, { loginService }: Container) {
+export function loginRoutes(app: FastifyInstance, { login: loginService }: Services) {
   const r = typed(app)
   const errors = errorResponses(400, 401, 403, 415, 422, 500)
   r.post(
@@ -12,7 +15,7 @@ export function loginRoutes(app: FastifyInstance, { loginService }: Container) {
       config: { public: true },
       schema: { operationId: 'loginGoogle', summary: 'Trade a Google ID token for Raise tokens', tags: ['login'], body: GoogleLoginRequest, response: { 200: LoginResponse, ...errors } },
     },
-    (request) => loginService.google(request.raiseAudit, request.body.idToken),
+    (request) => loginService.google(auditContextOf(request), request.body.idToken),
   )
   r.post(
     '/admin/login/impersonation',
@@ -26,7 +29,7 @@ export function loginRoutes(app: FastifyInstance, { loginService }: Container) {
         response: { 200: LoginResponse, ...errors },
       },
     },
-    (request) => loginService.impersonation(request.raiseAudit, request.body.email),
+    (request) => loginService.impersonation(auditContextOf(request), request.body.email),
   )
   r.post(
     '/admin/login/refresh',
@@ -34,17 +37,14 @@ export function loginRoutes(app: FastifyInstance, { loginService }: Container) {
       config: { public: true },
       schema: { operationId: 'loginRefresh', summary: 'A new access token for a refresh token', tags: ['login'], body: RefreshRequest, response: { 200: LoginResponse, ...errors } },
     },
-    (request) => loginService.refresh(request.raiseAudit, request.body.refreshToken),
+    (request) => loginService.refresh(auditContextOf(request), request.body.refreshToken),
   )
   r.get(
     '/admin/login',
     {
       schema: { operationId: 'profile', summary: 'Who the access token belongs to', tags: ['login'], security, response: { 200: Profile, ...errors } },
-      config: { permission: 'profile.read' },
+      config: { permission: requires.profile },
     },
-    (request) => {
-      const caller = request.raiseCaller!
-      return { email: caller.subject, groups: caller.groups, issuedAt: caller.iat, expiresAt: caller.exp, sourceIp: request.ip }
-    },
+    (request) => toProfileView(callerOf(request), request.ip),
   )
 }

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, Payment, PaymentCreation, PaymentPropertyEdits } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function paymentRoutes(app: FastifyInstance, { paymentService }: Container) {
+export function paymentRoutes(app: FastifyInstance, { payments: paymentService }: Services) {
   const r = typed(app)
   const base = '/admin/fundraisers/:fundraiserId/donations/:donationId/payments'
   r.get(
@@ -18,9 +20,9 @@ export function paymentRoutes(app: FastifyInstance, { paymentService }: Containe
         params: params('fundraiserId', 'donationId'),
         response: { 200: Type.Array(Payment), ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
-    (request) => paymentService.list(request.raiseCaller!, request.params.fundraiserId, request.params.donationId) as never,
+    (request) => paymentService.list(callerOf(request), request.params.fundraiserId, request.params.donationId),
   )
 
   r.post(
@@ -35,9 +37,9 @@ export function paymentRoutes(app: FastifyInstance, { paymentService }: Containe
         body: PaymentCreation,
         response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'fundraiser.access' },
+      config: { permission: requires.accessFundraiser },
     },
-    (request, reply) => sendId(reply, paymentService.create(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.body)),
+    (request, reply) => sendId(reply, paymentService.create(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.params.donationId, request.body)),
   )
 
   r.patch(
@@ -52,10 +54,10 @@ export function paymentRoutes(app: FastifyInstance, { paymentService }: Containe
         body: PaymentPropertyEdits,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'payment.edit' },
+      config: { permission: requires.editPayment },
     },
     async (request, reply) => {
-      await paymentService.edit(request.raiseAudit, request.raiseCaller!, request.params.fundraiserId, request.params.donationId, request.params.paymentId, request.body)
+      await paymentService.edit(auditContextOf(request), callerOf(request), request.params.fundraiserId, request.params.donationId, request.params.paymentId, request.body)
       return reply.status(204).send(null)
     },
   )

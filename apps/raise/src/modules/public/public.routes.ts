@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { typed, errorResponses, params } from '../../http/route-kit.ts'
 import { PublicDonationRequest, PublicFundraiser, PublicPaymentIntentResponse, Status } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { auditContextOf } from '../../auth/access.ts'
 
-export function publicRoutes(app: FastifyInstance, { publicService }: Container) {
+export function publicRoutes(app: FastifyInstance, { public: publicService }: Services) {
   const r = typed(app)
   r.get(
     '/public/status',
@@ -42,6 +43,6 @@ export function publicRoutes(app: FastifyInstance, { publicService }: Container)
         response: { 200: PublicPaymentIntentResponse, ...errorResponses(400, 401, 404, 415, 422, 500) },
       },
     },
-    (request) => publicService.createDonation(request.raiseAudit, request.params.fundraiserId, request.body),
+    (request) => publicService.createDonation(auditContextOf(request), request.params.fundraiserId, request.body),
   )
 }

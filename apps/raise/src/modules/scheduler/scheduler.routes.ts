@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { typed, errorResponses, ADMIN_ERRORS, noContent, security } from '../../http/route-kit.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
+import { auditContextOf } from '../../auth/access.ts'
 
-export function schedulerRoutes(app: FastifyInstance, { collectionService }: Container) {
+export function schedulerRoutes(app: FastifyInstance, { collection: collectionService }: Services) {
   typed(app).post(
     '/scheduler/collect-payments',
     {
@@ -13,10 +15,10 @@ export function schedulerRoutes(app: FastifyInstance, { collectionService }: Con
         security,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'scheduler.collect' },
+      config: { permission: requires.collectPayments },
     },
     async (request, reply) => {
-      await collectionService.collect(request.raiseAudit)
+      await collectionService.collect(auditContextOf(request))
       return reply.status(204).send(null)
     },
   )

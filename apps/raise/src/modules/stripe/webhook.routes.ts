@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify'
 import { registerRawJsonBody } from '@hearth/kernel/payments'
 import { typed, errorResponses, noContent } from '../../http/route-kit.ts'
 import { StripeWebhookRequest } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { auditContextOf } from '../../auth/access.ts'
 
 /** In its own encapsulated plugin: only this route keeps the raw body for the signature check. */
-export async function webhookRoutes(app: FastifyInstance, { webhookService }: Container) {
+export async function webhookRoutes(app: FastifyInstance, { webhook: webhookService }: Services) {
   await app.register(async (scope) => {
     registerRawJsonBody(scope, ['application/json', /^application\/.+\+json$/])
     typed(scope).post(
@@ -23,7 +24,7 @@ export async function webhookRoutes(app: FastifyInstance, { webhookService }: Co
       },
       async (request, reply) => {
         const signature = request.headers['stripe-signature']
-        await webhookService.handle(request.raiseAudit, request.rawBody, typeof signature === 'string' ? signature : undefined, request.body)
+        await webhookService.handle(auditContextOf(request), request.rawBody, typeof signature === 'string' ? signature : undefined, request.body)
         return reply.status(204).send(null)
       },
     )

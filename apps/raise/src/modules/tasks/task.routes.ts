@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { Task } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
+import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function taskRoutes(app: FastifyInstance, { taskService }: Container) {
+export function taskRoutes(app: FastifyInstance, { tasks: taskService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/tasks',
@@ -16,9 +18,9 @@ export function taskRoutes(app: FastifyInstance, { taskService }: Container) {
         security,
         response: { 200: Type.Array(Task), ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'task.list' },
+      config: { permission: requires.listTasks },
     },
-    (request) => taskService.list(request.raiseCaller!),
+    (request) => taskService.list(callerOf(request)),
   )
   r.post(
     '/admin/tasks/:taskId',
@@ -31,10 +33,10 @@ export function taskRoutes(app: FastifyInstance, { taskService }: Container) {
         params: params('taskId'),
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'task.run' },
+      config: { permission: requires.runTask },
     },
     async (request, reply) => {
-      await taskService.run(request.raiseAudit, request.raiseCaller!, request.params.taskId)
+      await taskService.run(auditContextOf(request), callerOf(request), request.params.taskId)
       return reply.status(204).send(null)
     },
   )

@@ -2,18 +2,19 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sendId, typed, errorResponses, ADMIN_ERRORS, noContent, security, params } from '../../http/route-kit.ts'
 import { CreatedId, User, UserCreation, UserEdits } from '../../http/schemas.ts'
-import type { Container } from '../../container.ts'
-import { presentUser } from './user.service.ts'
+import type { Services } from '../../container.ts'
+import { requires } from '../../permissions.ts'
+import { auditContextOf, callerOf } from '../../auth/access.ts'
 
-export function userRoutes(app: FastifyInstance, { userService }: Container) {
+export function userRoutes(app: FastifyInstance, { users: userService }: Services) {
   const r = typed(app)
   r.get(
     '/admin/users',
     {
       schema: { operationId: 'listUsers', summary: 'All users (National)', tags: ['users'], security, response: { 200: Type.Array(User), ...errorResponses(...ADMIN_ERRORS) } },
-      config: { permission: 'user.manage' },
+      config: { permission: requires.manageUsers },
     },
-    async () => (await userService.list()).map(presentUser),
+    () => userService.list(),
   )
   r.post(
     '/admin/users',
@@ -26,9 +27,9 @@ export function userRoutes(app: FastifyInstance, { userService }: Container) {
         body: UserCreation,
         response: { 200: CreatedId, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'user.manage' },
+      config: { permission: requires.manageUsers },
     },
-    (request, reply) => sendId(reply, userService.create(request.raiseAudit, request.raiseCaller!.subject, request.body)),
+    (request, reply) => sendId(reply, userService.create(auditContextOf(request), callerOf(request).subject, request.body)),
   )
   r.patch(
     '/admin/users/:userId',
@@ -42,10 +43,10 @@ export function userRoutes(app: FastifyInstance, { userService }: Container) {
         body: UserEdits,
         response: { 204: noContent, ...errorResponses(...ADMIN_ERRORS) },
       },
-      config: { permission: 'user.manage' },
+      config: { permission: requires.manageUsers },
     },
     async (request, reply) => {
-      await userService.edit(request.raiseAudit, request.params.userId, request.body)
+      await userService.edit(auditContextOf(request), request.params.userId, request.body)
       return reply.status(204).send(null)
     },
   )

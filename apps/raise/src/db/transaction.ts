@@ -1,0 +1,23 @@
+import { HearthError, errors, decodeDatabaseError, type Database, type Db } from '@hearth/kernel'
+import { audit, type AuditContext } from '@hearth/kernel/audit'
+import { conflictMessage } from '../http/errors.ts'
+
+/** Runs one use case's transaction; a duplicate key, serialisation failure or deadlock becomes the original's 409. */
+export async function transaction<T>(database: Database, fn: (tx: Db) => Promise<T>): Promise<T> {
+  try {
+    return await database.transaction(fn)
+  } catch (error) {
+    if (error instanceof HearthError) throw error
+    const failure = decodeDatabaseError(error)?.failure
+    if (failure === 'unique' || failure === 'serialization') throw errors.conflict(conflictMessage())
+    throw error
+  }
+}
+
+/** Unix seconds now. */
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000)
+
+/** An audit entry in the original's vocabulary (`create`/`edit`/`plus`/…, `{tableName, data}`). */
+export function auditWrite(db: Db, context: AuditContext, action: string, object: string | undefined, metadata: Record<string, unknown>) {
+  return audit(db, context, { action, object, metadata, at: new Date(nowSeconds() * 1000) })
+}

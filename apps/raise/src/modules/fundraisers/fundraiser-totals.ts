@@ -1,0 +1,42 @@
+import type { Db } from '@hearth/kernel'
+import type { AuditContext } from '@hearth/kernel/audit'
+import type { FundraiserRow } from '../../db/schema.ts'
+import { auditWrite } from '../../db/transaction.ts'
+import type { FundraiserRepository } from './fundraiser.repository.ts'
+
+export interface Credit {
+  totalRaised?: number
+  donationsCount?: number
+  /** Match funding taken out of the pot (negative gives it back); ignored by an unlimited pot, which must stay unlimited. */
+  takeFromPot?: number
+  /** The match funding was computed with the per-donation limit as read: it must be unchanged. */
+  limitUnchanged?: boolean
+}
+
+/**
+ * The step every money flow ends with: add to a fundraiser's totals and take match funding out of
+ * its pot, inside the caller's transaction, audited as a `plus`. The conditions (a limited pot still
+ * holds what is taken, an unlimited one is still unlimited) keep the pot from going negative under
+ * any interleaving; a failed one is the original's 409.
+ */
+export class FundraiserTotals {
+  constructor(private readonly fundraisers: FundraiserRepository) {}
+
+  async credit(tx: Db, context: AuditContext, fundraiser: FundraiserRow, credit: Credit): Promise<void> {
+    const limitedPot = fundraiser.matchFundingRemaining !== null
+    const added = await this.fundraisers.addToTotals(
+      tx,
+      fundraiser.id,
+      {
+        totalRaised: credit.totalRaised,
+        donationsCount: credit.donationsCount ? credit.donationsCount : undefined,
+        takeFromPot: limitedPot ? credit.takeFromPot : undefined,
+      },
+      {
+        potUnlimited: credit.takeFromPot !== undefined && !limitedPot,
+        ...(credit.limitUnchanged ? { matchFundingPerDonationLimit: fundraiser.matchFundingPerDonationLimit } : {}),
+      },
+    )
+    if (Object.keys(added).length > 0) await auditWrite(tx, context, 'plus', fundraiser.id, { tableName: 'fundraiser', data: added })
+  }
+}
