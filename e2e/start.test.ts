@@ -1,6 +1,7 @@
 // `npm start` end to end: scripts/start.ts in a child process runs every app and the portal on one
 // embedded database, prints the banner, the portal reports every app up, and SIGTERM stops it all
-// cleanly (exit 0, the embedded database's lock released).
+// cleanly (exit 0, the embedded database's lock released). The same again from the compiled tree
+// (`npm run build`) with plain `node`: production loads no TypeScript tooling and no test kit.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -8,18 +9,40 @@ import { once } from 'node:events'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { execFileSync } from 'node:child_process'
 import { loadAppModules } from '../scripts/apps.ts'
 
 const root = join(import.meta.dirname, '..')
 
-test('npm start serves every app and the portal, and stops cleanly on SIGTERM', async () => {
+test('npm start serves every app and the portal, and stops cleanly on SIGTERM', () => startsAndStops(['--import', import.meta.resolve('tsx'), join(root, 'scripts', 'start.ts')]))
+
+test('the compiled tree starts with plain node (no tsx, no test kit) and stops cleanly', async () => {
+  const outDir = join(root, '.cache', 'build-e2e')
+  execFileSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'scripts', 'build.ts'), outDir], { stdio: 'pipe' })
+  try {
+    // The test kit is not part of the build, and the compiled kernel refuses to export it.
+    assert.ok(!existsSync(join(outDir, 'packages', 'kernel', 'src', 'testing')))
+    const probe = execFileSync(process.execPath, ['--input-type=module', '-e', "import('@hearth/kernel/testing').then(() => console.log('loaded'), (error) => console.log(error.code))"], {
+      cwd: join(outDir, 'apps'),
+      encoding: 'utf8',
+    })
+    assert.equal(probe.trim(), 'ERR_PACKAGE_PATH_NOT_EXPORTED')
+    // The compiled tree is the production artefact: no test kit, so no local fakes. Providers an
+    // app would fake in development get (unused) real settings, as in production.
+    await startsAndStops([join(outDir, 'scripts', 'start.js')], { STRIPE_SECRET_KEY: 'sk_test_compiled_tree_start' })
+  } finally {
+    rmSync(outDir, { recursive: true, force: true })
+  }
+})
+
+async function startsAndStops(args: string[], extraEnv: Record<string, string> = {}) {
   const modules = await loadAppModules()
   const dataDir = mkdtempSync(join(tmpdir(), 'hearth-start-'))
   const workDir = mkdtempSync(join(tmpdir(), 'hearth-start-cwd-')) // no stray .env
   const ports = Object.fromEntries(modules.map((module) => [`${module.name.toUpperCase().replace(/-/g, '_')}_PORT`, '0']))
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'scripts', 'start.ts')], {
+  const child = spawn(process.execPath, args, {
     cwd: workDir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORTAL_PORT: '0', ...ports },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORTAL_PORT: '0', ...ports, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = once(child, 'exit')
@@ -59,4 +82,4 @@ test('npm start serves every app and the portal, and stops cleanly on SIGTERM', 
     rmSync(dataDir, { recursive: true, force: true })
     rmSync(workDir, { recursive: true, force: true })
   }
-})
+}

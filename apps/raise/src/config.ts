@@ -29,10 +29,8 @@ export interface RaiseConfig extends BaseConfig {
   readonly customRaiseDomain: string
   /** `RAISE_COLLECTION_CRON`: when the daily collection runs (UTC), default 08:00. */
   readonly collectionCron: string
-  /** `JOBS_ENABLED`: run the job worker and schedules in this process (default true). */
-  readonly jobsEnabled: boolean
+  /** `SCHEDULES_ENABLED`: run the schedules (the daily collection) in this process (default true); the worker itself is the kernel's `JOBS_ENABLED`. */
   readonly schedulesEnabled: boolean
-  readonly jobPollIntervalMs: number
   /** `RAISE_STRIPE_RATE_DELAY_MS`: the pause between charges in a collection run (50 ms). */
   readonly collectionDelayMs: number
 }
@@ -91,9 +89,7 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     slackWebhookUrl: env.url('SLACK_WEBHOOK_URL', ['https:', 'http:']),
     customRaiseDomain: env.string('CUSTOM_RAISE_DOMAIN', `http://${base.host}:${base.port}`)!,
     collectionCron: env.string('RAISE_COLLECTION_CRON', '0 8 * * *')!,
-    jobsEnabled: env.bool('JOBS_ENABLED', true),
     schedulesEnabled: env.bool('SCHEDULES_ENABLED', true),
-    jobPollIntervalMs: env.int('JOB_POLL_INTERVAL_MS', 1000, { min: 10 }),
     collectionDelayMs: env.int('RAISE_STRIPE_RATE_DELAY_MS', 50, { min: 0 }),
   })
 }
