@@ -52,7 +52,7 @@ const raise: HearthAppModule<RaiseConfig> = {
     app.decorate('raise', container)
     // The original's middleware order: the bearer token (onRequest), content type, JSON and schema
     // validation (Fastify), the no-body check (preValidation), then the permission (preHandler).
-    registerAccess(app, container.tokens)
+    await registerAccess(app, container.tokens)
     registerRaiseHooks(app, { slack: container.slack, version: config.version })
 
     const { services } = container

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { errors, registerPermissionHook, type Principal } from '@hearth/kernel'
+import { errors, registerPermissions, type Principal } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
 import { permissions, refusal, rolesOf, type Permission } from '../permissions.ts'
 import type { Caller, TokenService } from './tokens.ts'
@@ -21,8 +21,8 @@ const presentsCredential = (request: FastifyRequest) => request.headers.authoriz
  * also on public routes when one is presented (a bad token is refused there too, and a good one
  * names the audit subject); the route's permission is checked after schema validation.
  */
-export function registerAccess(app: FastifyInstance, tokens: TokenService): void {
-  registerPermissionHook<Permission, RaisePrincipal>(app, {
+export async function registerAccess(app: FastifyInstance, tokens: TokenService): Promise<void> {
+  await registerPermissions<Permission, RaisePrincipal>(app, {
     permissions,
     authenticateAt: 'onRequest',
     stage: 'preHandler',

@@ -70,3 +70,11 @@ export const hearthPermissions = fp(
   },
   { name: PLUGIN.permissions, fastify: '5.x', dependencies: [PLUGIN.context], decorators: { fastify: ['hearth'] } },
 )
+
+/**
+ * `hearthPermissions` with the app's own permission and principal types:
+ * `await registerPermissions<Permission, AppPrincipal>(app, { … })`.
+ */
+export async function registerPermissions<Permission extends string, P extends Principal>(app: FastifyInstance, options: PermissionHookOptions<Permission, P>): Promise<void> {
+  await app.register(hearthPermissions, options as unknown as PermissionHookOptions<string, Principal>)
+}
