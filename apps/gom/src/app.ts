@@ -6,7 +6,9 @@ import { buildContainer, type Container } from './container.ts'
 import { formatError } from './errors.ts'
 import type { GomEventBus } from './events.ts'
 import { registerGraphql, type CallerResolver } from './graphql/plugin.ts'
-import { registerAuth, resolveCaller } from './modules/auth/index.ts'
+import { buildAuth, gomServerOptions, registerAuth, resetAuthState, resolveCaller } from './modules/auth/index.ts'
+import { buildWebPush } from './modules/webpush/index.ts'
+import { SELLERS } from '../seeds/sellers.ts'
 import { demoLogins, loadDemoSeed } from '../seeds/demo.ts'
 import { loadQaSeed } from '../seeds/qa.ts'
 import { isEmpty } from '../seeds/factory.ts'
@@ -31,19 +33,22 @@ export interface GomBuildOptions extends BuildOptions {
 export async function buildGomApp(config: GomConfig, options: GomBuildOptions = {}): Promise<FastifyInstance> {
   const resources = await openResources(config, { migrations, host: options.host, database: options.database })
   // ─── Auth (GB): server options such as the /api rewrite and the proxy trust list go into `fastify`. ───
-  const app = await createApp({ config, ...resources, formatError, cors: false })
+  const app = await createApp({ config, ...resources, formatError, cors: false, fastify: gomServerOptions(config.auth) })
   try {
-    const container = buildContainer(config, resources.database, resources.events as GomEventBus, app.log)
+    const auth = await buildAuth(config, resources, builtInSellers())
+    const webpush = buildWebPush(config, resources, app.log)
+    const container = buildContainer(config, resources.database, resources.events as GomEventBus, app.log, { notifier: webpush.notifier })
     app.decorate('gom', { container, config })
 
     // ─── Auth (GB): sessions, CSRF, split JWT, /auth/* and /webpush/*. Registered before GraphQL. ───
-    await registerAuth(app, container as never)
+    await registerAuth(app, { auth, webpush })
 
     await registerGraphql(app, { config, container, events: resources.events as GomEventBus, resolveCaller: options.resolveCaller ?? resolveCaller })
 
     registerQaRoutes(app, config, {
       seedDatabase: async () => {
         await resources.database.reset([kernelMigrations, migrations])
+        await resetAuthState(app)
         await loadQaSeed(resources.database, container)
       },
     })
@@ -55,6 +60,11 @@ export async function buildGomApp(config: GomConfig, options: GomBuildOptions = 
     await app.close()
     throw error
   }
+}
+
+/** The built-in identity provider's sellers (spec §11.2): the seeded ones, signing in by email. */
+function builtInSellers() {
+  return SELLERS.map((seller) => ({ email: seller.email, password: seller.password, sub: seller.extUid, nickname: seller.nickname, name: seller.name }))
 }
 
 const gom: HearthAppModule<GomConfig> = {

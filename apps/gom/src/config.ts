@@ -1,4 +1,6 @@
 import { EnvReader, loadBaseConfig, secret, type BaseConfig, type EnvSource } from '@hearth/kernel'
+import { loadAuthConfig, type AuthConfig } from './modules/auth/auth.config.ts'
+import { loadWebPushConfig, type WebPushConfig } from './modules/webpush/webpush.config.ts'
 
 export const APP_NAME = 'gom'
 export const DEFAULT_PORT = 8002
@@ -21,6 +23,10 @@ export interface GomConfig extends BaseConfig {
   /** Most nested writes (items, prices, …) in one mutation. */
   readonly maxNestedWrites: number
   // ─── Auth / Web Push settings (GB) go below. ───
+  /** Sessions, cookies, Auth0 or the built-in provider, login limiter, proxies, UI (modules/auth). */
+  readonly auth: AuthConfig
+  /** VAPID keys and push delivery (modules/webpush). */
+  readonly webpush: WebPushConfig
 }
 
 export function loadGomConfig(source: EnvSource, options: { alone?: boolean } = {}): GomConfig {
@@ -36,5 +42,7 @@ export function loadGomConfig(source: EnvSource, options: { alone?: boolean } = 
     maxWhereListSize: env.int('GOM_MAX_WHERE_LIST_SIZE', 500, { min: 1, max: 100_000 }),
     maxWhereConditions: env.int('GOM_MAX_WHERE_CONDITIONS', 200, { min: 1, max: 100_000 }),
     maxNestedWrites: env.int('GOM_MAX_NESTED_WRITES', 200, { min: 1, max: 100_000 }),
+    auth: loadAuthConfig(source, base),
+    webpush: loadWebPushConfig(source, base),
   })
 }

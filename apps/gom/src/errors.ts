@@ -1,4 +1,5 @@
 import { HearthError, type ErrorFormatter } from '@hearth/kernel'
+import { wireErrorResponse } from './modules/auth/errors.ts'
 
 /**
  * Gom's error catalogue.
@@ -11,16 +12,7 @@ import { HearthError, type ErrorFormatter } from '@hearth/kernel'
  * `{statusCode, message, error?}` (spec §6 "Error envelope").
  */
 export type GomErrorCode =
-  | 'FORBIDDEN'
-  | 'SERVER_ERROR'
-  | 'BAD_USER_INPUT'
-  | 'BP_WITH_ACTIVE_ORDERS'
-  | 'NO_CUSTOMERS'
-  | 'TOO_MANY_PUBLICATIONS'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'QUERY_TOO_COMPLEX'
-  | 'UNAUTHENTICATED'
+  'FORBIDDEN' | 'SERVER_ERROR' | 'BAD_USER_INPUT' | 'BP_WITH_ACTIVE_ORDERS' | 'NO_CUSTOMERS' | 'TOO_MANY_PUBLICATIONS' | 'NOT_FOUND' | 'CONFLICT' | 'QUERY_TOO_COMPLEX' | 'UNAUTHENTICATED'
 
 export class GomError extends Error {
   constructor(
@@ -45,7 +37,20 @@ export const tooComplex = (message: string) => new GomError('QUERY_TOO_COMPLEX',
 
 /** REST errors in the NestJS default shape (`error` is the HTTP reason phrase or the original's own code). */
 export const formatError: ErrorFormatter = (error: HearthError) => {
-  const reasons: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable' }
+  // Bodies the original fixed for /auth and /webpush (CSRF, jwt_error, limiter, …): written as they are.
+  const wire = wireErrorResponse(error)
+  if (wire) return wire
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    429: 'Too Many Requests',
+    503: 'Service Unavailable',
+  }
   const status = error.status
   if (status >= 500) return { status, body: { statusCode: status, message: 'Internal server error' } }
   const reason = reasons[status]
