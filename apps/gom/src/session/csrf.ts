@@ -6,12 +6,12 @@ export function newCsrfSecret(): string {
 }
 
 /**
- * A token for `secret`: `<salt>-<HMAC-SHA256(secret, salt)>`. Like csurf's, every token differs
+ * A token for `secret`: `<hex salt>-<HMAC-SHA256(secret, salt)>`. Like csurf's, every token differs
  * (fresh salt) and any of them verifies against the one secret, so re-issuing the cookie at login
  * does not invalidate a page's earlier token.
  */
 export function csrfToken(secret: string): string {
-  const salt = randomBytes(6).toString('base64url')
+  const salt = randomBytes(6).toString('hex')
   return `${salt}-${mac(secret, salt)}`
 }
 

@@ -36,7 +36,7 @@ export function applyCookies(reply: FastifyReply, cookies: readonly CookieWrite[
       path: options.path,
       httpOnly: options.httpOnly,
       secure: options.secure,
-      ...(options.sameSite ? { sameSite: options.sameSite } : {}),
+      sameSite: options.sameSite ?? false, // @fastify/cookie would add SameSite=Lax; the original's development session cookie had none
       ...(options.maxAgeSeconds !== undefined ? { maxAge: options.maxAgeSeconds } : {}),
       ...(options.expires ? { expires: options.expires } : {}),
     })
