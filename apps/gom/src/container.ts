@@ -36,8 +36,8 @@ export function buildContainer(config: GomConfig, database: Database, events: Go
   const services = {
     reads,
     bps: new BpsService(database, reads, repositories.bps, repositories.users, log),
-    orders: new OrdersService(database, reads, repositories.orders, repositories.bps, repositories.users, notifier, events, config.maxNestedWrites),
-    promotions: new PromotionsService(database, reads, repositories.promotions, repositories.users),
+    orders: new OrdersService(database, reads, repositories.orders, notifier, events, config.maxNestedWrites),
+    promotions: new PromotionsService(database, reads, repositories.promotions),
     publications: new PublicationsService(database, reads, repositories.publications, repositories.promotions, notifier),
   }
   // ─── Auth / Web Push (GB): build their pieces here and add them to the returned object. ───

@@ -21,10 +21,7 @@ export interface ScalarField {
  * - `theirs`: the target rows hold a key to this row (`orders.issued_to_uid` for `Bp.orders`);
  * - `join`: a join table (`customer_of(bp_uid, user_uid)`).
  */
-export type Link =
-  | { type: 'own'; column: string }
-  | { type: 'theirs'; column: string }
-  | { type: 'join'; table: string; self: string; other: string }
+export type Link = { type: 'own'; column: string } | { type: 'theirs'; column: string } | { type: 'join'; table: string; self: string; other: string }
 
 export interface RelationField {
   target: ModelName

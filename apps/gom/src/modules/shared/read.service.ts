@@ -78,6 +78,17 @@ export class ReadService {
     return (await this.records.page(db, model, this.filter(caller, model, where), { first: 1 })).records.length > 0
   }
 
+  /** Whether any row matches `where`, regardless of the caller (the services' own integrity checks). */
+  async existsUnscoped(model: ModelName, where: WhereInput, db: Db = this.database.db): Promise<boolean> {
+    const filter: Filter = (alias) => new WhereTranslator(this.limits).where(model, where, alias)
+    return (await this.records.page(db, model, filter, { first: 1 })).records.length > 0
+  }
+
+  /** Rows by uid regardless of the caller (the services' own lookups, never returned to a client as is). */
+  byUidsUnscoped(model: ModelName, uids: readonly string[], db: Db = this.database.db): Promise<Map<string, NodeRecord>> {
+    return this.records.byUids(db, model, uids, () => sql`true`)
+  }
+
   /** Visible rows by uid (loaders). */
   byUids(caller: Caller | undefined, model: ModelName, uids: readonly string[], db: Db = this.database.db): Promise<Map<string, NodeRecord>> {
     return this.records.byUids(db, model, uids, this.filter(caller, model))

@@ -89,8 +89,8 @@ export class RecordsRepository {
     const conditions: SQL[] = [filter('r')]
     const table = sql.raw(quoteIdent(model.table))
     const cursorRow = (uid: string) => sql`(select ${sql.raw(`"c".${quoteIdent(model.scalars[field]!.column)}`)}, "c"."uid" from ${table} "c" where "c"."uid" = ${uid})`
-    if (args.after != null) conditions.push(direction === 'ASC' ? sql`(${column}, "r"."uid") > ${cursorRow(args.after)}` : sql`(${column}, "r"."uid") < ${cursorRow(args.after)}`)
-    if (args.before != null) conditions.push(direction === 'ASC' ? sql`(${column}, "r"."uid") < ${cursorRow(args.before)}` : sql`(${column}, "r"."uid") > ${cursorRow(args.before)}`)
+    if (args.after !== undefined && args.after !== null) conditions.push(direction === 'ASC' ? sql`(${column}, "r"."uid") > ${cursorRow(args.after)}` : sql`(${column}, "r"."uid") < ${cursorRow(args.after)}`)
+    if (args.before !== undefined && args.before !== null) conditions.push(direction === 'ASC' ? sql`(${column}, "r"."uid") < ${cursorRow(args.before)}` : sql`(${column}, "r"."uid") > ${cursorRow(args.before)}`)
     const take = first ?? last ?? this.limits.maxPageSize
     const query = sql`select "r".* from ${table} "r" where ${sql.join(conditions, sql` and `)} order by ${column} ${dir} nulls ${sql.raw(ascending ? 'first' : 'last')}, "r"."uid" ${dir} limit ${take + 1} offset ${skip ?? 0}`
     const found = (await rows(db, query)).map((row) => toRecord(model, row))
@@ -157,7 +157,8 @@ export class RecordsRepository {
     return (alias) => {
       const a = sql.raw(quoteIdent(alias))
       if (link.type === 'theirs') return sql`${a}.${sql.raw(quoteIdent(link.column))} = ${parentUid}`
-      if (link.type === 'join') return sql`exists (select 1 from ${sql.raw(quoteIdent(link.table))} "lj" where "lj".${sql.raw(quoteIdent(link.other))} = ${a}."uid" and "lj".${sql.raw(quoteIdent(link.self))} = ${parentUid})`
+      if (link.type === 'join')
+        return sql`exists (select 1 from ${sql.raw(quoteIdent(link.table))} "lj" where "lj".${sql.raw(quoteIdent(link.other))} = ${a}."uid" and "lj".${sql.raw(quoteIdent(link.self))} = ${parentUid})`
       throw new Error(`${parentModel}.${relationName} is a to-one relation`)
     }
   }
