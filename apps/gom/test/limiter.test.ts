@@ -3,7 +3,11 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { connectRedis, type Redis } from '@hearth/kernel'
 import { testRedisUrl } from '@hearth/kernel/testing'
+import type { FastifyInstance } from 'fastify'
 import { LimiterUnavailableError, LoginLimiter } from '../src/modules/auth/login-limiter.ts'
+import { resetAuthState } from '../src/modules/auth/index.ts'
+import { headersOf, ping } from './session.ts'
+import { startAuthHarness } from './session-harness.ts'
 
 const settings = {
   slowBrute: { points: 50, durationSeconds: 86_400, blockDurationSeconds: 86_400 },
@@ -81,4 +85,87 @@ test('a Redis outage is a LimiterUnavailableError (answered 503), never a crash 
   redis.disconnect()
   await assert.rejects(limiter.retryAfter('QaCarmen01', '10.0.0.6'), LimiterUnavailableError)
   await assert.rejects(limiter.failed('QaCarmen01', '10.0.0.6', true), LimiterUnavailableError)
+})
+
+describe('the limiters on POST /auth/login', () => {
+  const attempt = async (app: FastifyInstance, body: Record<string, string>, extraHeaders: Record<string, string> = {}) => {
+    const jar = await ping(app)
+    return app.inject({ method: 'POST', url: '/auth/login', headers: { ...headersOf(jar), ...extraHeaders }, payload: body })
+  }
+
+  test('an existing customer gets 6 refused attempts, then 429 with Retry-After, even with the right phone', async () => {
+    const ctx = await startAuthHarness()
+    try {
+      for (let index = 1; index <= 6; index++) {
+        const response = await attempt(ctx.app, { grantType: 'phone', username: 'QaCarmen01', phone: '0000000000' })
+        assert.equal(response.statusCode, 403, `attempt ${index}`)
+      }
+      const blocked = await attempt(ctx.app, { grantType: 'phone', username: 'QaCarmen01', phone: '5512345671' })
+      assert.equal(blocked.statusCode, 429)
+      assert.deepEqual(blocked.json(), { statusCode: 429, message: 'Too many requests' })
+      const retryAfter = Number(blocked.headers['retry-after'])
+      assert.ok(retryAfter > 3500 && retryAfter <= 3600, `Retry-After ${retryAfter}`)
+      // Another customer from the same address is not blocked.
+      assert.equal((await attempt(ctx.app, { grantType: 'phone', username: 'QaDiegoF02', phone: '5523456782' })).statusCode, 200)
+    } finally {
+      await ctx.close()
+    }
+  })
+
+  test('a success resets the consecutive failures; the QA reset empties both limiters', async () => {
+    const ctx = await startAuthHarness()
+    try {
+      for (let index = 0; index < 5; index++) await attempt(ctx.app, { grantType: 'phone', username: 'QaCarmen01', phone: '0000000000' })
+      assert.equal((await attempt(ctx.app, { grantType: 'phone', username: 'QaCarmen01', phone: '5512345671' })).statusCode, 200)
+      for (let index = 0; index < 6; index++) assert.equal((await attempt(ctx.app, { grantType: 'phone', username: 'QaCarmen01', phone: '0000000000' })).statusCode, 403)
+      assert.equal((await attempt(ctx.app, { grantType: 'phone', username: 'QaCarmen01', phone: '5512345671' })).statusCode, 429)
+      await resetAuthState(ctx.app)
+      assert.equal((await attempt(ctx.app, { grantType: 'phone', username: 'QaCarmen01', phone: '5512345671' })).statusCode, 200)
+    } finally {
+      await ctx.close()
+    }
+  })
+
+  test('X-Forwarded-For is ignored unless the proxy is trusted (GOM_TRUST_PROXY)', async () => {
+    const untrusted = await startAuthHarness({ GOM_LOGIN_SLOW_BRUTE_POINTS: '2' })
+    try {
+      for (let index = 0; index < 3; index++) {
+        const response = await attempt(untrusted.app, { grantType: 'password', username: 'ana.lopez@gom.test', password: 'wrong' }, { 'x-forwarded-for': `203.0.113.${index}` })
+        assert.equal(response.statusCode, 403)
+      }
+      // Three failures from 127.0.0.1 whatever the header said: blocked.
+      assert.equal((await attempt(untrusted.app, { grantType: 'password', username: 'ana.lopez@gom.test', password: 'Ana-QA-pass-1' }, { 'x-forwarded-for': '198.51.100.7' })).statusCode, 429)
+    } finally {
+      await untrusted.close()
+    }
+    const trusted = await startAuthHarness({ GOM_LOGIN_SLOW_BRUTE_POINTS: '2', GOM_TRUST_PROXY: '127.0.0.1' })
+    try {
+      for (let index = 0; index < 3; index++) {
+        await attempt(trusted.app, { grantType: 'password', username: 'ana.lopez@gom.test', password: 'wrong' }, { 'x-forwarded-for': '203.0.113.9' })
+      }
+      assert.equal((await attempt(trusted.app, { grantType: 'password', username: 'ana.lopez@gom.test', password: 'Ana-QA-pass-1' }, { 'x-forwarded-for': '203.0.113.9' })).statusCode, 429)
+      assert.equal(
+        (await attempt(trusted.app, { grantType: 'password', username: 'ana.lopez@gom.test', password: 'Ana-QA-pass-1' }, { 'x-forwarded-for': '198.51.100.7' })).statusCode,
+        200,
+        'the client behind the trusted proxy is its own key',
+      )
+    } finally {
+      await trusted.close()
+    }
+  })
+
+  test('a Redis outage answers 503 with a clear message, never 500', { skip: redisUrl ? false : 'needs TEST_REDIS_URL' }, async () => {
+    const ctx = await startAuthHarness()
+    try {
+      const jar = await ping(ctx.app)
+      ctx.app.hearth.redis!.disconnect()
+      const response = await ctx.app.inject({ method: 'POST', url: '/auth/login', headers: headersOf(jar), payload: { grantType: 'phone', username: 'QaCarmen01', phone: '5512345671' } })
+      assert.equal(response.statusCode, 503)
+      assert.equal(response.json().statusCode, 503)
+      assert.equal(response.json().error, 'Service Unavailable')
+      assert.match(response.json().message, /unavailable right now/)
+    } finally {
+      await ctx.close()
+    }
+  })
 })

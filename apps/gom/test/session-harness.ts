@@ -1,6 +1,7 @@
 // The auth and Web Push modules on their own, on the kernel app and a fresh test database, with a
 // stand-in `/graphql` route that echoes the caller the hooks established. The Gom app's own tests
 // use the real `buildGomApp`; these isolate sessions, CSRF, the split JWT and the limiter.
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -76,6 +77,8 @@ export function testEnv(extra: Record<string, string | undefined> = {}): Record<
     REDIS_URL: testRedisUrl(),
     APP_KEY,
     PUSH_ALLOW_INSECURE_TLS: 'true',
+    // Test files (and apps within one) sharing the test Redis never see each other's keys.
+    GOM_REDIS_PREFIX: `t_gom_${randomBytes(5).toString('hex')}:`,
     ...extra,
   }
 }

@@ -40,6 +40,8 @@ export interface AuthConfig {
   readonly trustProxy: readonly string[]
   /** `GOM_UI_DIR`: a built Gom UI served from the same origin; off when unset. */
   readonly uiDir: string | undefined
+  /** `GOM_REDIS_PREFIX`: namespace of Gom's keys in a shared Redis (sessions, limiters, push subscriptions); default `<schema>:`. */
+  readonly redisPrefix: string
 }
 
 const HOUR = 3600
@@ -97,5 +99,14 @@ export function loadAuthConfig(source: EnvSource, base: BaseConfig): AuthConfig 
     }),
     trustProxy: Object.freeze(env.list('GOM_TRUST_PROXY') ?? []),
     uiDir,
+    redisPrefix: env.string('GOM_REDIS_PREFIX', `${base.databaseSchema}:`)!,
   })
+}
+
+/**
+ * Where Gom's keys live in a shared Redis: `GOM_REDIS_PREFIX`, or by default the database schema
+ * actually opened (`gom` in production; unique per test file on a real test server).
+ */
+export function redisNamespace(config: Pick<BaseConfig, 'databaseSchema'> & { auth: Pick<AuthConfig, 'redisPrefix'> }, database: { schema: string }): string {
+  return config.auth.redisPrefix === `${config.databaseSchema}:` ? `${database.schema}:` : config.auth.redisPrefix
 }

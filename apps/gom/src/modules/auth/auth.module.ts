@@ -6,7 +6,7 @@ import type { Database, Redis } from '@hearth/kernel'
 import type { BaseConfig } from '@hearth/kernel'
 import { MemorySessionStore, RedisSessionStore, type SessionData, type SessionStore } from '../../session/session-store.ts'
 import { csrfToken, newCsrfSecret, verifyCsrfToken } from '../../session/csrf.ts'
-import type { AuthConfig, CookieOptions } from './auth.config.ts'
+import { redisNamespace, type AuthConfig, type CookieOptions } from './auth.config.ts'
 import { callerFromClaims, CUSTOMER_PERMISSIONS, SELLER_PERMISSIONS, type Caller } from './caller.ts'
 import { CustomerLoginRepository } from './customers.repository.ts'
 import { authErrors } from './errors.ts'
@@ -309,7 +309,7 @@ export async function buildAuth(
   sellers: readonly BuiltInSeller[],
 ): Promise<Auth> {
   const { database, redis } = resources
-  const namespace = `${database.schema}:`
+  const namespace = redisNamespace(config, database)
   const builtIn = config.auth.auth0 ? undefined : await BuiltInPasswordGrant.open({ sellers, permissions: SELLER_PERMISSIONS, keyFile: join(config.dataDir, 'identity', 'gom-password-grant.json') })
   const passwordGrant: PasswordGrantProvider = config.auth.auth0 ? new Auth0PasswordGrant(config.auth.auth0) : builtIn!
   return new Auth({

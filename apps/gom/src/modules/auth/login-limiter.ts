@@ -7,6 +7,8 @@ import type { LimiterSettings } from './auth.config.ts'
 export const SLOW_BRUTE_PREFIX = 'login_slow_brute_'
 export const CONSECUTIVE_FAILS_PREFIX = 'login_consecutive_fails_'
 
+const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000)
+
 /** The limiter's store failed (Redis down): the login answers 503 (spec §10.8), not 500. */
 export class LimiterUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -38,7 +40,11 @@ export class LoginLimiter {
     const make = (keyPrefix: string, limits: LimiterSettings) => {
       const options = { keyPrefix: `${this.namespace}${keyPrefix}`, points: limits.points, duration: limits.durationSeconds, blockDuration: limits.blockDurationSeconds }
       // Fail fast while Redis is disconnected instead of waiting in the offline queue.
-      return this.redis ? new RateLimiterRedis({ ...options, storeClient: this.redis, rejectIfRedisNotReady: true }) : new RateLimiterMemory(options)
+      if (this.redis) return new RateLimiterRedis({ ...options, storeClient: this.redis, rejectIfRedisNotReady: true })
+      // The memory store expires records with setTimeout, which cannot wait longer than 2^31-1 ms
+      // (~24.8 days; a longer one fires at once and forgets the record): in-process, the 90-day
+      // window of consecutive failures is therefore capped at ~24 days.
+      return new RateLimiterMemory({ ...options, duration: Math.min(options.duration, MAX_TIMER_SECONDS), blockDuration: Math.min(options.blockDuration, MAX_TIMER_SECONDS) })
     }
     this.slowBrute = make(SLOW_BRUTE_PREFIX, this.settings.slowBrute)
     this.consecutiveFails = make(CONSECUTIVE_FAILS_PREFIX, this.settings.consecutiveFails)

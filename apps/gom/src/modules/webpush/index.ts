@@ -7,6 +7,7 @@ import type { BaseConfig, Database, Redis } from '@hearth/kernel'
 import { createJobRunner, type JobRunner } from '@hearth/kernel/jobs'
 import { createPushSender, type PushSender } from '@hearth/kernel/push'
 import type { WebPushConfig } from './webpush.config.ts'
+import { redisNamespace } from '../auth/auth.config.ts'
 import { BroadcastRepository } from './broadcast.repository.ts'
 import { Notifier, type WebPushJobs } from './notifier.ts'
 import { MemorySubscriptionStore, RedisSubscriptionStore, type SubscriptionStore } from './subscriptions.store.ts'
@@ -34,7 +35,7 @@ export function buildWebPush(
   options: { pollIntervalMs?: number } = {},
 ): WebPush {
   const { database, redis } = resources
-  const subscriptions: SubscriptionStore = redis ? new RedisSubscriptionStore(redis, `${database.schema}:`) : new MemorySubscriptionStore()
+  const subscriptions: SubscriptionStore = redis ? new RedisSubscriptionStore(redis, redisNamespace(config, database)) : new MemorySubscriptionStore()
   const sender = createPushSender({ vapid: config.webpush.vapid, ...(config.webpush.allowInsecureTls ? { agent: new Agent({ rejectUnauthorized: false }) } : {}) })
   const notifier = new Notifier(database, subscriptions, sender, new BroadcastRepository(), log)
   const jobs = createJobRunner<WebPushJobs>({ database, handlers: notifier.handlers, pollIntervalMs: options.pollIntervalMs ?? 1000, log })
