@@ -29,7 +29,7 @@ export interface WebPush {
 type Logger = { warn(object: unknown, message?: string): void; error(object: unknown, message: string): void; info(object: unknown, message: string): void }
 
 export function buildWebPush(
-  config: BaseConfig & { webpush: WebPushConfig },
+  config: BaseConfig & { webpush: WebPushConfig; auth: { redisPrefix: string } },
   resources: { database: Database; redis: Redis | undefined },
   log: Logger,
   options: { pollIntervalMs?: number } = {},
