@@ -77,6 +77,13 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
       if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8')
       done(null, payload)
     })
+    // mercurius declares `errors[].path` as strings; list indexes are integers (and would be
+    // stringified by the serializer), so the declared response admits both.
+    scope.addHook('onRoute', (route) => {
+      const response = (route.schema as { response?: Record<string, { properties?: { errors?: { items?: { properties?: { path?: { items?: unknown } } } } } }> } | undefined)?.response
+      const path = response?.['2xx']?.properties?.errors?.items?.properties?.path
+      if (path) path.items = { type: ['string', 'integer'] }
+    })
     await scope.register(websocket, { options: { maxPayload: 256 * 1024 } })
     await scope.register(mercurius, {
       schema,

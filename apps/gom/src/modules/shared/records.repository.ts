@@ -43,8 +43,10 @@ async function rows(db: Db, query: SQL): Promise<RawRow[]> {
 const toDate = (value: unknown): Date | null => {
   if (value === null || value === undefined) return null
   if (value instanceof Date) return value
-  const text = String(value)
-  return new Date(/[zZ]|[+-]\d\d(:?\d\d)?$/.test(text) ? text.replace(' ', 'T') : `${text.replace(' ', 'T')}Z`)
+  // Text from the driver: "2020-11-13 06:00:00+00" (or without a zone: UTC wall-clock time).
+  const text = String(value).replace(' ', 'T')
+  if (/[+-]\d\d$/.test(text)) return new Date(`${text}:00`)
+  return new Date(/([zZ]|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`)
 }
 
 /** A raw row (selected with `alias.*`) → a NodeRecord. */
@@ -89,8 +91,10 @@ export class RecordsRepository {
     const conditions: SQL[] = [filter('r')]
     const table = sql.raw(quoteIdent(model.table))
     const cursorRow = (uid: string) => sql`(select ${sql.raw(`"c".${quoteIdent(model.scalars[field]!.column)}`)}, "c"."uid" from ${table} "c" where "c"."uid" = ${uid})`
-    if (args.after !== undefined && args.after !== null) conditions.push(direction === 'ASC' ? sql`(${column}, "r"."uid") > ${cursorRow(args.after)}` : sql`(${column}, "r"."uid") < ${cursorRow(args.after)}`)
-    if (args.before !== undefined && args.before !== null) conditions.push(direction === 'ASC' ? sql`(${column}, "r"."uid") < ${cursorRow(args.before)}` : sql`(${column}, "r"."uid") > ${cursorRow(args.before)}`)
+    if (args.after !== undefined && args.after !== null)
+      conditions.push(direction === 'ASC' ? sql`(${column}, "r"."uid") > ${cursorRow(args.after)}` : sql`(${column}, "r"."uid") < ${cursorRow(args.after)}`)
+    if (args.before !== undefined && args.before !== null)
+      conditions.push(direction === 'ASC' ? sql`(${column}, "r"."uid") < ${cursorRow(args.before)}` : sql`(${column}, "r"."uid") > ${cursorRow(args.before)}`)
     const take = first ?? last ?? this.limits.maxPageSize
     const query = sql`select "r".* from ${table} "r" where ${sql.join(conditions, sql` and `)} order by ${column} ${dir} nulls ${sql.raw(ascending ? 'first' : 'last')}, "r"."uid" ${dir} limit ${take + 1} offset ${skip ?? 0}`
     const found = (await rows(db, query)).map((row) => toRecord(model, row))
