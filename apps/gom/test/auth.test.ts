@@ -334,3 +334,35 @@ describe('GET /auth/bp', () => {
     }
   })
 })
+
+describe('the built UI from the same origin (GOM_UI_DIR)', () => {
+  test('serves the UI files at / while /api/* and the API paths keep answering', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const dir = mkdtempSync(join(tmpdir(), 'gom-ui-'))
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Gom</title>')
+    mkdirSync(join(dir, 'js'))
+    writeFileSync(join(dir, 'js', 'app.js'), 'console.log(1)')
+    const withUi = await startAuthHarness({ GOM_UI_DIR: dir })
+    try {
+      const index = await withUi.app.inject({ method: 'GET', url: '/' })
+      assert.equal(index.statusCode, 200)
+      assert.match(String(index.headers['content-type']), /text\/html/)
+      assert.match(index.body, /<title>Gom<\/title>/)
+      const script = await withUi.app.inject({ method: 'GET', url: '/js/app.js' })
+      assert.equal(script.statusCode, 200)
+      assert.equal(script.body, 'console.log(1)')
+      assert.deepEqual((await withUi.app.inject({ method: 'GET', url: '/api/auth/ping' })).json(), { success: true })
+      assert.equal((await withUi.app.inject({ method: 'GET', url: '/missing.js' })).statusCode, 404)
+      assert.equal((await withUi.app.inject({ method: 'GET', url: '/../../etc/passwd' })).statusCode, 404)
+    } finally {
+      await withUi.close()
+    }
+  })
+
+  test('is off by default', async () => {
+    assert.equal((await ctx.app.inject({ method: 'GET', url: '/' })).statusCode, 404)
+    assert.equal((await ctx.app.inject({ method: 'GET', url: '/api/health' })).statusCode, 200, 'the /api prefix reaches every route')
+  })
+})
