@@ -76,7 +76,9 @@ export function registerAuthHooks(app: FastifyInstance, auth: Auth): void {
   app.decorateRequest('gomCaller', undefined)
   app.addHook('preValidation', async (request, reply) => {
     const scope = scopeOf(request)
-    if (!scope || request.headers.upgrade !== undefined) return
+    if (!scope) return
+    // Only a real WebSocket handshake (a GET; fetch cannot set `Upgrade`) skips the chain.
+    if (request.method === 'GET' && request.headers.upgrade?.toLowerCase() === 'websocket') return
     const writes: CookieWrite[] = []
     try {
       let session = await auth.loadSession(request.cookies[COOKIE.session])
