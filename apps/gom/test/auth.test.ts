@@ -273,6 +273,35 @@ describe('the split JWT on /graphql', () => {
     assert.deepEqual(response.json(), { statusCode: 403, message: 'jwt expired', error: 'jwt_error' })
   })
 
+  test("the built-in provider's expired seller token is refreshed with the session's refresh token", async (t) => {
+    const signedIn = await loginAsSeller(ctx.app, 'ana.lopez@gom.test')
+    const builtIn = ctx.app.gomAuth.builtIn!
+    const seller = { email: 'ana.lopez@gom.test', password: '', sub: U1, nickname: 'ana.lopez', name: 'Ana López' }
+    // Tokens issued two days ago: the access token expired a day ago, the refresh token is valid.
+    const now = Date.now()
+    t.mock.method(Date, 'now', () => now - 2 * 86_400_000)
+    const old = await builtIn['tokensFor'](seller, true)
+    t.mock.restoreAll()
+    const sessionId = signedIn.jar.get('session-id')!.slice(2).split('.')[0]!
+    const store = ctx.app.gomAuth['deps'].sessions
+    const data = (await store.get(sessionId))!
+    await store.set(sessionId, { ...data, access_token_sign: old.access_token.split('.')[2], refresh_token: old.refresh_token }, 60)
+    const jar = new CookieJar()
+    for (const [name, value] of signedIn.jar.values) jar.values.set(name, value)
+    jar.values.set('session-token', old.access_token.split('.').slice(0, 2).join('.'))
+    const answer = await graphql(headersOf(jar))
+    assert.equal(answer.statusCode, 200)
+    assert.equal(answer.json().data.caller.sub, U1)
+    jar.take(answer)
+    assert.ok((decodeJwt(`${jar.get('session-token')}.x`).exp as number) > now / 1000, 'a fresh token in the cookie')
+    assert.equal((await graphql(headersOf(jar))).statusCode, 200)
+    // A forged refresh token in the session does not refresh.
+    await store.set(sessionId, { ...data, access_token_sign: old.access_token.split('.')[2], refresh_token: 'forged' }, 60)
+    jar.values.set('session-token', old.access_token.split('.').slice(0, 2).join('.'))
+    const refused = await graphql(headersOf(jar))
+    assert.deepEqual(refused.json(), { statusCode: 403, message: 'jwt expired', error: 'jwt_error' })
+  })
+
   test('refuses malformed cookies: unsigned or badly signed session ids, junk, huge values', async () => {
     const signedIn = await loginAsSeller(ctx.app, 'ana.lopez@gom.test')
     const token = signedIn.jar.values.get('session-token')!
