@@ -123,6 +123,7 @@ export class BuiltInPasswordGrant implements PasswordGrantProvider {
     private readonly kid: string,
     private readonly privateKey: CryptoKey,
     private readonly publicJwk: JWK,
+    private readonly publicKey: CryptoKey,
     private readonly permissions: readonly string[],
   ) {
     this.verification = { issuer: BUILT_IN_ISSUER, audience: GOM_AUDIENCE, jwks: { kind: 'jwks-local', jwks: this.jwks() } }
@@ -133,7 +134,8 @@ export class BuiltInPasswordGrant implements PasswordGrantProvider {
     const sellers = new Map<string, BuiltInSeller & { hash: string }>()
     for (const seller of options.sellers) sellers.set(seller.email.toLowerCase(), { ...seller, hash: await hash(seller.password) })
     const dummyHash = await hash(randomBytes(16).toString('hex'))
-    return new BuiltInPasswordGrant(sellers, dummyHash, keys.kid, keys.privateKey, keys.publicJwk, options.permissions)
+    const publicKey = (await importJWK(keys.publicJwk, 'RS256')) as CryptoKey
+    return new BuiltInPasswordGrant(sellers, dummyHash, keys.kid, keys.privateKey, keys.publicJwk, publicKey, options.permissions)
   }
 
   jwks(): JSONWebKeySet {
@@ -151,7 +153,7 @@ export class BuiltInPasswordGrant implements PasswordGrantProvider {
   async refresh(refreshToken: string): Promise<TokenSet> {
     let sub: string | undefined
     try {
-      const { payload } = await jwtVerify(refreshToken, this.privateKeyVerifier(), { issuer: BUILT_IN_ISSUER, audience: BUILT_IN_ISSUER, algorithms: ['RS256'], typ: 'refresh+jwt' })
+      const { payload } = await jwtVerify(refreshToken, this.publicKey, { issuer: BUILT_IN_ISSUER, audience: BUILT_IN_ISSUER, algorithms: ['RS256'], typ: 'refresh+jwt' })
       sub = payload.sub
     } catch {
       throw new OAuthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
@@ -159,10 +161,6 @@ export class BuiltInPasswordGrant implements PasswordGrantProvider {
     const seller = [...this.sellers.values()].find((candidate) => candidate.sub === sub)
     if (!seller) throw new OAuthError(403, 'invalid_grant', 'Unknown or invalid refresh token.')
     return this.tokensFor(seller, false)
-  }
-
-  private privateKeyVerifier() {
-    return async () => (await importJWK(this.publicJwk, 'RS256')) as CryptoKey
   }
 
   private async tokensFor(seller: BuiltInSeller, withRefresh: boolean): Promise<TokenSet> {
