@@ -23,13 +23,13 @@ interface LegacyClient {
 }
 
 /** Opens a legacy `graphql-ws` connection and sends `connection_init`. */
-async function connect(path: string, cookie: string | undefined): Promise<LegacyClient> {
-  const socket = new WebSocket(`${base}${path}`, 'graphql-ws', cookie ? { headers: { cookie } } : {})
+async function connect(path: string, cookie: string | undefined, protocol = 'graphql-ws'): Promise<LegacyClient> {
+  const socket = new WebSocket(`${base}${path}`, protocol, cookie ? { headers: { cookie } } : {})
   const messages: Record<string, unknown>[] = []
   const waiting: ((message: Record<string, unknown>) => void)[] = []
   socket.on('message', (data) => {
     const message = JSON.parse(String(data)) as Record<string, unknown>
-    if (message.type === 'ka') return
+    if (message.type === 'ka' || message.type === 'ping' || message.type === 'pong') return
     const waiter = waiting.shift()
     if (waiter) waiter(message)
     else messages.push(message)
@@ -106,5 +106,27 @@ describe('the order subscription over legacy graphql-ws with the session cookies
     const client = await connect('/api/graphql', seller.cookie)
     assert.equal((await client.next()).type, 'connection_error')
     client.close()
+  })
+})
+
+describe('the current graphql-transport-ws subprotocol, same cookies', () => {
+  test('a customer subscribed with cookies receives its own order update; without cookies there is no ack', async () => {
+    const customer = await asC1(gom.app)
+    const client = await connect('/graphql', customer.cookie, 'graphql-transport-ws')
+    assert.equal((await client.next()).type, 'connection_ack')
+    client.send({ id: 'a', type: 'subscribe', payload: { query: SUBSCRIPTION, variables: { where: { node: { issuedTo: { uid: 'cgomqacus0000000000000001' } } } } } })
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const seller = await asU1(gom.app)
+    const update = await gql(gom.app, seller, `mutation { updateOrder(data: { name: "Fruta (editada)" }, where: { uid: "${O(102)}" }) { uid } }`)
+    assert.deepEqual(update.errors, undefined)
+    const message = await client.next()
+    assert.equal(message.type, 'next')
+    assert.deepEqual((message.payload as { data: { order: { node: unknown } } }).data.order.node, { uid: O(102), name: 'Fruta (editada)' })
+    client.close()
+
+    const anonymous = await connect('/graphql', undefined, 'graphql-transport-ws')
+    const refused = await anonymous.next()
+    assert.notEqual(refused.type, 'connection_ack')
+    anonymous.close()
   })
 })
