@@ -35,7 +35,7 @@ export const asC4 = (app: FastifyInstance) => loginAsCustomer(app, 'QaFerHer04',
 export interface GraphqlAnswer {
   status: number
   data: Record<string, unknown> | null
-  errors?: { message: string; extensions: { code: string }; path?: unknown[] }[]
+  errors?: { message: string; extensions: { code: string }; path?: unknown[]; locations?: unknown[] }[]
 }
 
 export async function gql(app: FastifyInstance, who: SignedIn | undefined, query: string, variables?: Record<string, unknown>): Promise<GraphqlAnswer> {
