@@ -182,3 +182,11 @@ describe('promotions and publications', () => {
     assert.deepEqual(errorOf(customer), { code: 'FORBIDDEN', message: 'No permission to perform the operation' })
   })
 })
+
+describe('/api/graphql', () => {
+  test('answers like /graphql (the UI calls its own origin under /api)', async () => {
+    const response = await gom.app.inject({ method: 'POST', url: '/api/graphql', headers: u1.headers, payload: { query: `{ order(where: { uid: "${O(101)}" }) { uid } }` } })
+    assert.equal(response.statusCode, 200)
+    assert.deepEqual(response.json(), { data: { order: { uid: O(101) } } })
+  })
+})
