@@ -108,8 +108,11 @@ const current = () => (contract ??= new GomContract(options(), () => seller.head
 
 for (const [name, check] of [
   ['refuses an anonymous caller and a caller lacking the permission, in the documented shape', (field: RootField) => current().checkRefusals(field)],
-  // Not yet run: `checkNullAcceptance` and the per-field `fuzz` do not finish on the Prisma 1 input
-  // types (a run was stopped after 10 minutes on bpsConnection's null cases); see README "Missing".
+  ['hostile values: no 5xx, no answer outside the documented shape, no leaked internals', (field: RootField) => current().fuzz(field)],
+  // Not run: the kernel's null acceptance. With the connections' filters (over a hundred nullable
+  // fields each) it sends more than a thousand requests per field; on the mutations it counts the
+  // owner guard's answer to a sample without the caller's `connect` as a refusal of the null, and
+  // its null variants of nested create inputs drop their required fields. See README "Missing".
 ] as const) {
   test(`every root field ${name}`, async (context) => {
     for (const field of current().rootFields()) {
