@@ -1,0 +1,114 @@
+import websocket from '@fastify/websocket'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import mercurius from 'mercurius'
+import { declareRoutesPublic } from '@hearth/kernel'
+import { GraphqlRequestError, GraphqlRequestGuard, safeStringLiteralsRule, unsafeVariablesError } from '@hearth/kernel/graphql'
+import type { GomConfig } from '../config.ts'
+import type { Container } from '../container.ts'
+import type { GomEventBus } from '../events.ts'
+import type { Caller } from '../permissions.ts'
+import { GomContext } from './context.ts'
+import { depthLimitRule } from './depth-limit.ts'
+import { formatExecutionErrors, graphqlErrorFormatter, requestErrorBody } from './errors.ts'
+import { registerGraphiql } from './graphiql.ts'
+import { buildGomSchema } from './schema.ts'
+
+/** How the GraphQL layer learns who calls (the session module in production; a seam in tests). */
+export type CallerResolver = (request: FastifyRequest) => Promise<Caller | undefined>
+
+export interface GraphqlDependencies {
+  config: GomConfig
+  container: Container
+  events: GomEventBus
+  resolveCaller: CallerResolver
+}
+
+/** graphql-js' token guard while parsing; the request guard counts the same tokens first. */
+const MAX_TOKENS = 10_000
+
+/**
+ * What every `/graphql` HTTP request must pass before mercurius sees it: the kernel's request
+ * guard (envelope types, document limits, operation selection, no subscription over HTTP) and safe
+ * strings in the variables. Refusals answer 400 in the GraphQL error shape, with `extensions.code`.
+ */
+function requestChecker(guard: GraphqlRequestGuard) {
+  return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (request.ws) return done()
+    const fromQueryString = request.method !== 'POST'
+    let checked
+    try {
+      checked = fromQueryString ? guard.check(request.query, { encoding: 'json-text', transport: 'http' }) : guard.check(request.body, { encoding: 'object', transport: 'http' })
+    } catch (error) {
+      if (!(error instanceof GraphqlRequestError)) return done(error as Error)
+      reply.code(400).send(requestErrorBody(error.message))
+      return
+    }
+    if (checked.syntaxError) {
+      reply.code(400).send({ data: null, errors: formatExecutionErrors([checked.syntaxError], request.log) })
+      return
+    }
+    const unsafe = unsafeVariablesError(checked.variables)
+    if (unsafe) {
+      reply.code(400).send(requestErrorBody(unsafe.message, 'BAD_USER_INPUT'))
+      return
+    }
+    const body = request.body as Record<string, unknown> | undefined
+    if (!fromQueryString && body && body.extensions === null) delete body.extensions
+    done()
+  }
+}
+
+/**
+ * `/graphql`: queries and mutations over HTTP, the `order` subscription over WebSocket (both the
+ * legacy `graphql-ws` subprotocol of subscriptions-transport-ws, which the Gom UI speaks, and
+ * `graphql-transport-ws`), authenticated by the session cookies of the request or of the upgrade.
+ * `/api/graphql` reaches the same routes through the app's `/api` rewrite. GraphiQL on `/graphiql`
+ * outside production.
+ */
+export async function registerGraphql(app: FastifyInstance, deps: GraphqlDependencies): Promise<void> {
+  const { config, container } = deps
+  const schema = buildGomSchema(deps.events)
+  const validationRules = [depthLimitRule(config.queryDepthLimit), safeStringLiteralsRule]
+  const guard = new GraphqlRequestGuard({ maxDocumentLength: config.maxDocumentLength, maxTokens: MAX_TOKENS, maxNesting: Math.max(64, config.queryDepthLimit + 32) })
+
+  await app.register(async (scope) => {
+    declareRoutesPublic(scope, 'schema.graphql')
+    scope.addHook('onSend', (_request, reply, payload, done) => {
+      if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8')
+      done(null, payload)
+    })
+    // mercurius declares `errors[].path` as strings; list indexes are integers (and would be
+    // stringified by the serializer), so the declared response admits both.
+    scope.addHook('onRoute', (route) => {
+      const response = (route.schema as { response?: Record<string, { properties?: { errors?: { items?: { properties?: { path?: { items?: unknown } } } } } }> } | undefined)?.response
+      const path = response?.['2xx']?.properties?.errors?.items?.properties?.path
+      if (path) path.items = { type: ['string', 'integer'] }
+    })
+    await scope.register(websocket, { options: { maxPayload: 256 * 1024 } })
+    await scope.register(mercurius, {
+      schema,
+      path: '/graphql',
+      context: async (request) => ({ gom: new GomContext(await deps.resolveCaller(request), container.services) }),
+      errorFormatter: graphqlErrorFormatter as never,
+      validationRules,
+      queryDepth: config.queryDepthLimit, // also covers subscriptions, which skip validationRules
+      graphiql: false,
+      ide: false,
+      graphql: { parseOptions: { maxTokens: MAX_TOKENS } },
+      additionalRouteOptions: { preValidation: requestChecker(guard) },
+      subscription: {
+        // The upgrade's cookies authenticate the connection (spec §3.6); no caller, no connection.
+        context: async (socket, request) => {
+          const caller = await deps.resolveCaller(request as FastifyRequest).catch(() => undefined)
+          if (!caller) {
+            socket.send(JSON.stringify({ type: 'connection_error', payload: { message: 'No authorization to connect' } }))
+            throw new Error('No authorization to connect')
+          }
+          return { gom: new GomContext(caller, container.services) }
+        },
+        keepAlive: 30_000,
+      },
+    })
+  })
+  if (config.env !== 'production') registerGraphiql(app)
+}

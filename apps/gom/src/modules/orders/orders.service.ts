@@ -1,0 +1,233 @@
+import type { Database, Db } from '@hearth/kernel'
+import { badInput, cannotAccessOrder, GomError, orderOwnerUndecidable } from '../../errors.ts'
+import type { GomEventBus, GomEvents } from '../../events.ts'
+import { cuid } from '../../ids.ts'
+import type { GomNotifier } from '../../notifications.ts'
+import { roleOf, type Caller } from '../../permissions.ts'
+import { mayChangeStage, ordersFilterNamesCaller } from '../../policies.ts'
+import { isInput, listOf, pick, WriteBudget, type Input } from '../shared/mutation-input.ts'
+import type { Connection, ListArgs, ReadService } from '../shared/read.service.ts'
+import type { NodeRecord } from '../shared/records.repository.ts'
+import type { OrderPatch, OrdersRepository, ItemInsert, ItemPatch, PriceInsert, PricePatch } from './orders.repository.ts'
+
+type Stage = 'OPEN' | 'WON' | 'CLOSED' | 'IN_PROCESS'
+
+const ITEM_FIELDS = ['code', 'quantity', 'description', 'provider', 'createdBy', 'updatedBy'] as const
+const PRICE_FIELDS = ['type', 'amount', 'currency', 'createdBy', 'updatedBy'] as const
+const ORDER_SCALARS = ['uid', 'name', 'stage', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'] as const
+
+const stageNotAllowed = () => new GomError('FORBIDDEN', 'Cannot set this order stage')
+const noSuch = (model: string, uid: unknown) => badInput(`No ${model} with uid ${JSON.stringify(uid)} in this order`)
+
+/**
+ * Orders (spec §2.5 "Order"). Customers order from their seller; sellers manage the orders assigned
+ * to them. Every write runs in one transaction with its nested items and prices and the push
+ * notification job; the subscription event is published after commit.
+ */
+export class OrdersService {
+  constructor(
+    private readonly database: Database,
+    private readonly reads: ReadService,
+    private readonly orders: OrdersRepository,
+    private readonly notifier: GomNotifier,
+    private readonly events: GomEventBus,
+    private readonly maxNestedWrites: number,
+  ) {}
+
+  /** The owner guard of `order` and `updateOrder`: an exists check within the caller's orders. */
+  private async guardOne(caller: Caller, where: unknown, db?: Db): Promise<NodeRecord> {
+    if (!roleOf(caller)) throw orderOwnerUndecidable()
+    const found = await this.reads.unique(caller, 'Order', where, db)
+    if (!found) throw cannotAccessOrder()
+    return found
+  }
+
+  order(caller: Caller, where: unknown): Promise<NodeRecord> {
+    return this.guardOne(caller, where)
+  }
+
+  ordersConnection(caller: Caller, args: ListArgs): Promise<Connection> {
+    const outcome = ordersFilterNamesCaller(caller, args.where)
+    if (outcome === 'undecidable') throw orderOwnerUndecidable()
+    if (outcome === 'deny') throw cannotAccessOrder()
+    return this.reads.connection(caller, 'Order', args)
+  }
+
+  /**
+   * `createOrder`. The original's guard (a customer connects itself as `issuedTo`, a seller
+   * itself as `assignedTo`), then what it missed (§10.4): the other side must be the caller's own
+   * seller or customer, and a customer cannot open an order as WON or IN_PROCESS.
+   */
+  async createOrder(caller: Caller, data: Input): Promise<NodeRecord> {
+    const role = roleOf(caller)
+    const issuedTo = isInput(data.issuedTo) && isInput(data.issuedTo.connect) ? data.issuedTo.connect : undefined
+    const assignedTo = isInput(data.assignedTo) && isInput(data.assignedTo.connect) ? data.assignedTo.connect : undefined
+    const named = role === 'customer' ? issuedTo?.uid : role === 'seller' ? assignedTo?.extUid : undefined
+    if (named === undefined || named === null || !issuedTo || !assignedTo) throw orderOwnerUndecidable()
+    if (named !== caller.sub) throw cannotAccessOrder()
+    const stage = (data.stage as Stage | undefined) ?? 'OPEN'
+    if (!mayChangeStage(caller, undefined, stage)) throw stageNotAllowed()
+    const budget = new WriteBudget(this.maxNestedWrites)
+    const uid = await this.database.transaction(async (tx) => {
+      const bp = await this.reads.unique(caller, 'Bp', issuedTo, tx)
+      const seller = await this.reads.unique(caller, 'User', assignedTo, tx)
+      if (!bp || !seller) throw cannotAccessOrder()
+      const order = await this.orders.insert(tx, {
+        uid: cuid(),
+        name: String(data.name),
+        stage,
+        issuedToUid: bp.uid,
+        assignedToUid: seller.uid,
+        createdBy: caller.sub,
+        updatedBy: (data.updatedBy as string | null | undefined) ?? null,
+      })
+      const nested = isInput(data.items) ? data.items : {}
+      await this.createItems(tx, order.uid, listOf(nested.create), budget)
+      if (nested.connect !== undefined) throw badInput('Connecting existing items to a new order is not supported')
+      await this.connectPromotions(tx, caller, order.uid, data.promotions, budget)
+      await this.notifier.orderChanged(tx, {
+        operation: 'create',
+        emitter: caller.sub,
+        order: { uid: order.uid, name: order.name, issuedTo: { uid: bp.uid }, assignedTo: { extUid: (seller.extUid as string | null) ?? null } },
+      })
+      return order.uid
+    })
+    await this.publish({ mutation: 'CREATED', orderUid: uid, updatedFields: null, previousValues: null })
+    return (await this.reads.unique(caller, 'Order', { uid }))!
+  }
+
+  /**
+   * `updateOrder`: the exists check, then owner checks on every field that changes who owns the
+   * order or where it stands (`issuedTo`, `assignedTo`, `stage`), then nested item and price writes.
+   */
+  async updateOrder(caller: Caller, data: Input, where: unknown): Promise<NodeRecord> {
+    const budget = new WriteBudget(this.maxNestedWrites)
+    const { uid, previous, updatedFields } = await this.database.transaction(async (tx) => {
+      const found = await this.guardOne(caller, where, tx)
+      const patch: OrderPatch = { ...(pick(data, ['name', 'stage']) as OrderPatch), updatedBy: caller.sub }
+      if (patch.name === null) throw badInput('name must not be null')
+      if (patch.stage === null) throw badInput('stage must not be null')
+      if (patch.stage !== undefined && !mayChangeStage(caller, found.stage as Stage, patch.stage as Stage)) throw stageNotAllowed()
+      let issuedToUid = found.keys.issuedTo!
+      let sellerExtUid: string | null | undefined
+      if (data.issuedTo !== undefined && data.issuedTo !== null) {
+        const connect = isInput(data.issuedTo) ? data.issuedTo.connect : undefined
+        const bp = isInput(connect) ? await this.reads.unique(caller, 'Bp', connect, tx) : undefined
+        if (!bp) throw cannotAccessOrder()
+        patch.issuedToUid = issuedToUid = bp.uid
+      }
+      if (data.assignedTo !== undefined && data.assignedTo !== null) {
+        const connect = isInput(data.assignedTo) ? data.assignedTo.connect : undefined
+        const seller = isInput(connect) ? await this.reads.unique(caller, 'User', connect, tx) : undefined
+        if (!seller) throw cannotAccessOrder()
+        patch.assignedToUid = seller.uid
+        sellerExtUid = seller.extUid as string | null
+      }
+      // The customer must belong to the seller the order is assigned to.
+      const assignedToUid = patch.assignedToUid ?? found.keys.assignedTo!
+      if (patch.issuedToUid !== undefined || patch.assignedToUid !== undefined) {
+        if (!(await this.isCustomerOf(tx, issuedToUid, assignedToUid))) throw cannotAccessOrder()
+      }
+      const order = (await this.orders.update(tx, found.uid, patch))!
+      const nested = isInput(data.items) ? data.items : {}
+      await this.writeItems(tx, order.uid, nested, budget)
+      await this.connectPromotions(tx, caller, order.uid, data.promotions, budget)
+      if (sellerExtUid === undefined) sellerExtUid = (await this.reads.byUidsUnscoped('User', [assignedToUid], tx)).get(assignedToUid)?.extUid as string | null | undefined
+      await this.notifier.orderChanged(tx, {
+        operation: 'update',
+        emitter: caller.sub,
+        order: { uid: order.uid, name: order.name, issuedTo: { uid: order.issuedToUid }, assignedTo: { extUid: sellerExtUid ?? null } },
+      })
+      const previous = Object.fromEntries(ORDER_SCALARS.map((field) => [field, found[field] instanceof Date ? (found[field] as Date).toISOString() : found[field]]))
+      const updatedFields = [...Object.keys(pick(data, ['name', 'stage'])), 'updatedBy']
+      return { uid: order.uid, previous, updatedFields }
+    })
+    await this.publish({ mutation: 'UPDATED', orderUid: uid, updatedFields, previousValues: previous })
+    return (await this.reads.unique(caller, 'Order', { uid }))!
+  }
+
+  private async isCustomerOf(tx: Db, bpUid: string, userUid: string): Promise<boolean> {
+    return this.reads.existsUnscoped('Bp', { uid: bpUid, customerOf_some: { uid: userUid } }, tx)
+  }
+
+  private async createItems(tx: Db, orderUid: string, creates: Input[], budget: WriteBudget): Promise<void> {
+    budget.spend(creates.length)
+    const itemRows: ItemInsert[] = []
+    const priceRows: PriceInsert[] = []
+    for (const create of creates) {
+      const item = { uid: cuid(), orderUid, ...(pick(create, ITEM_FIELDS) as Partial<ItemInsert>) }
+      itemRows.push(item)
+      priceRows.push(...this.priceRows(item.uid, isInput(create.pricing) ? listOf(create.pricing.create) : [], budget))
+      if (isInput(create.pricing) && create.pricing.connect !== undefined) throw badInput('Connecting existing prices is not supported')
+    }
+    await this.orders.insertItems(tx, itemRows)
+    await this.orders.insertPrices(tx, priceRows)
+  }
+
+  private priceRows(itemUid: string, creates: Input[], budget: WriteBudget): PriceInsert[] {
+    budget.spend(creates.length)
+    return creates.map((create) => {
+      const fields = pick(create, PRICE_FIELDS) as Partial<PriceInsert>
+      return { uid: cuid(), itemUid, ...fields, type: fields.type ?? 'GENERAL', amount: Number(create.amount), currency: String(create.currency) }
+    })
+  }
+
+  /** `items: {create, update, delete}` of an order update (other Prisma 1 nested operations are not served). */
+  private async writeItems(tx: Db, orderUid: string, nested: Input, budget: WriteBudget): Promise<void> {
+    for (const operation of ['set', 'disconnect', 'deleteMany', 'updateMany', 'upsert', 'connect']) {
+      if (nested[operation] !== undefined && nested[operation] !== null) throw badInput(`items.${operation} is not supported`)
+    }
+    for (const entry of listOf(nested.delete)) {
+      budget.spend(1)
+      if (!(await this.orders.deleteItem(tx, orderUid, String(entry.uid)))) throw noSuch('Item', entry.uid)
+    }
+    for (const entry of listOf(nested.update)) {
+      budget.spend(1)
+      const itemUid = isInput(entry.where) ? entry.where.uid : undefined
+      const data = isInput(entry.data) ? entry.data : {}
+      if (typeof itemUid !== 'string' || !(await this.orders.updateItem(tx, orderUid, itemUid, pick(data, ITEM_FIELDS) as ItemPatch))) throw noSuch('Item', itemUid)
+      if (isInput(data.pricing)) await this.writePrices(tx, itemUid, data.pricing, budget)
+    }
+    await this.createItems(tx, orderUid, listOf(nested.create), budget)
+  }
+
+  private async writePrices(tx: Db, itemUid: string, nested: Input, budget: WriteBudget): Promise<void> {
+    for (const operation of ['set', 'disconnect', 'deleteMany', 'updateMany', 'upsert', 'connect']) {
+      if (nested[operation] !== undefined && nested[operation] !== null) throw badInput(`pricing.${operation} is not supported`)
+    }
+    for (const entry of listOf(nested.delete)) {
+      budget.spend(1)
+      if (!(await this.orders.deletePrice(tx, itemUid, String(entry.uid)))) throw badInput(`No Price with uid ${JSON.stringify(entry.uid)} in this item`)
+    }
+    for (const entry of listOf(nested.update)) {
+      budget.spend(1)
+      const priceUid = isInput(entry.where) ? entry.where.uid : undefined
+      const data = isInput(entry.data) ? entry.data : {}
+      const patch = pick(data, PRICE_FIELDS) as PricePatch
+      if (patch.amount === null || patch.currency === null) throw badInput('amount and currency must not be null')
+      if (typeof priceUid !== 'string' || !(await this.orders.updatePrice(tx, itemUid, priceUid, patch))) throw badInput(`No Price with uid ${JSON.stringify(priceUid)} in this item`)
+    }
+    await this.orders.insertPrices(tx, this.priceRows(itemUid, listOf(nested.create), budget))
+  }
+
+  /** `promotions: {connect, disconnect}`: only promotions the caller may read (a seller's own). */
+  private async connectPromotions(tx: Db, caller: Caller, orderUid: string, nested: unknown, budget: WriteBudget): Promise<void> {
+    if (!isInput(nested)) return
+    const resolve = async (entries: Input[]) => {
+      budget.spend(entries.length)
+      const uids: string[] = []
+      for (const entry of entries) {
+        const promotion = await this.reads.unique(caller, 'Promotion', entry, tx)
+        if (!promotion) throw cannotAccessOrder()
+        uids.push(promotion.uid)
+      }
+      return uids
+    }
+    await this.orders.connectPromotions(tx, orderUid, await resolve(listOf(nested.connect)))
+    await this.orders.disconnectPromotions(tx, orderUid, await resolve(listOf(nested.disconnect)))
+  }
+
+  private async publish(event: GomEvents['orderChanged']): Promise<void> {
+    await this.events.publish('orderChanged', event)
+  }
+}
