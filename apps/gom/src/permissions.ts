@@ -10,33 +10,36 @@ export { CUSTOMER_PERMISSIONS, SELLER_PERMISSIONS, type Caller }
 
 export type Permission = (typeof SELLER_PERMISSIONS)[number] | (typeof CUSTOMER_PERMISSIONS)[number]
 
-/** What each served root field requires (every listed permission must be held). */
+/**
+ * What each served root field requires: one permission each (the original's PermissionGuard),
+ * enforced by the kernel's resolver guard.
+ */
 export const FIELD_PERMISSIONS = {
   Query: {
-    bp: ['read:bp'],
-    bpsConnection: ['read:bps'],
-    order: ['read:order'],
-    ordersConnection: ['read:orders'],
-    promotion: ['read:promotion'],
-    promotionsConnection: ['read:promotions'],
-    publication: ['read:publication'],
-    publicationsConnection: ['read:publications'],
+    bp: 'read:bp',
+    bpsConnection: 'read:bps',
+    order: 'read:order',
+    ordersConnection: 'read:orders',
+    promotion: 'read:promotion',
+    promotionsConnection: 'read:promotions',
+    publication: 'read:publication',
+    publicationsConnection: 'read:publications',
   },
   Mutation: {
-    createBp: ['create:bp'],
-    updateBp: ['update:bp'],
-    deleteBp: ['delete:bp'],
-    createOrder: ['create:order'],
-    updateOrder: ['update:order'],
-    createPromotion: ['create:promotion'],
-    updatePromotion: ['update:promotion'],
-    createPublication: ['create:publication'],
-    updatePublication: ['update:publication'],
+    createBp: 'create:bp',
+    updateBp: 'update:bp',
+    deleteBp: 'delete:bp',
+    createOrder: 'create:order',
+    updateOrder: 'update:order',
+    createPromotion: 'create:promotion',
+    updatePromotion: 'update:promotion',
+    createPublication: 'create:publication',
+    updatePublication: 'update:publication',
   },
   Subscription: {
-    order: ['subscribe:order'],
+    order: 'subscribe:order',
   },
-} as const satisfies Record<string, Record<string, readonly Permission[]>>
+} as const satisfies Record<string, Record<string, Permission>>
 
 export type Role = 'seller' | 'customer'
 
@@ -45,8 +48,4 @@ export function roleOf(caller: Caller): Role | undefined {
   if (caller.permissions.includes('role:customer')) return 'customer'
   if (caller.permissions.includes('role:seller')) return 'seller'
   return undefined
-}
-
-export function holdsAll(caller: Caller, required: readonly string[]): boolean {
-  return required.every((permission) => caller.permissions.includes(permission))
 }

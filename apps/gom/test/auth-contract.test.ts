@@ -26,7 +26,7 @@ function isNestError(body: unknown, status: number): boolean {
 restContractTests(() => ({
   app: gom.app,
   // A fresh session each time: the fuzz signs in and out, which regenerates or ends sessions.
-  headersHolding: async (permission) => (permission === WEBPUSH_PERMISSION ? (await asU1(gom.app)).headers : headersOf(await ping(gom.app))),
+  headersHolding: async (required) => (required?.includes(WEBPUSH_PERMISSION) ? (await asU1(gom.app)).headers : headersOf(await ping(gom.app))),
   headersLacking: () => undefined,
   refusalStatuses: { anonymous: [403], lacking: [403] },
   isErrorBody: isNestError,

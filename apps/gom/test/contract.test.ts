@@ -51,8 +51,8 @@ function isGomRefusal(response: ContractResponse, field: RootField, caller: 'ano
 }
 
 const requirement = (field: RootField): string | undefined => {
-  const table = FIELD_PERMISSIONS[field.parentType.name as 'Query' | 'Mutation'] as Record<string, readonly string[]> | undefined
-  return table?.[field.name]?.join(',')
+  const table = FIELD_PERMISSIONS[field.parentType.name as 'Query' | 'Mutation'] as Record<string, string> | undefined
+  return table?.[field.name]
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { GraphQLFieldResolver } from 'graphql'
 import { noPermission } from '../errors.ts'
-import { FIELD_PERMISSIONS, holdsAll, type Caller } from '../permissions.ts'
+import { guardResolver } from '@hearth/kernel/graphql'
+import { FIELD_PERMISSIONS, type Caller, type Permission } from '../permissions.ts'
 import { MODELS, type ModelName } from '../modules/shared/model.ts'
 import type { ListArgs } from '../modules/shared/read.service.ts'
 import type { NodeRecord } from '../modules/shared/records.repository.ts'
@@ -20,14 +21,15 @@ type Args = Record<string, unknown>
 
 /**
  * The permission check every root field passes first (the original's class-level
- * PermissionGuard): the caller must hold every permission `FIELD_PERMISSIONS` lists for it.
+ * PermissionGuard): the kernel's resolver guard, with the permissions the caller's token carries;
+ * anonymous or lacking, the original's one refusal.
  */
-export function guard(required: readonly string[], resolver: (caller: Caller, args: Args, context: GomContext) => unknown): Resolver {
-  return (_root, args, { gom }) => {
-    const caller = gom.caller
-    if (!caller || !holdsAll(caller, required)) throw noPermission()
-    return resolver(caller, args, gom)
-  }
+export function guard(required: Permission, resolver: (caller: Caller, args: Args, context: GomContext) => unknown): Resolver {
+  return guardResolver<ResolverContext, { roles: []; permissions: readonly string[]; caller: Caller }>((_root, args, { gom }) => resolver(gom.caller!, args, gom), required, {
+    principalOf: ({ gom }) => (gom.caller ? { roles: [], permissions: gom.caller.permissions, caller: gom.caller } : undefined),
+    unauthorized: () => noPermission(),
+    forbidden: () => noPermission(),
+  })
 }
 
 const list = (args: Args): ListArgs => args as ListArgs

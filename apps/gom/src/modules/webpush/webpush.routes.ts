@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { definePermissions, registerPermissionHook } from '@hearth/kernel'
+import { definePermissions, registerPermissions } from '@hearth/kernel'
 import { authErrors } from '../auth/errors.ts'
 import type { SubscriptionStore } from './subscriptions.store.ts'
 
@@ -28,7 +28,7 @@ const PushSubscriptionBody = Type.Object(
  */
 export async function webpushRoutes(app: FastifyInstance, subscriptions: SubscriptionStore): Promise<void> {
   await app.register(async (scope) => {
-    registerPermissionHook(scope, {
+    await registerPermissions(scope, {
       permissions: webpushPermissions,
       authenticate: async (request) => (request.gomCaller ? { roles: [request.gomCaller.kind] } : undefined),
       unauthorized: () => authErrors.jwt('Token malformed'),
