@@ -2,6 +2,7 @@
 // claims as a real sign-in), so every test exercises the ordinary verification path.
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import type {} from '../src/auth/index.ts'
 
 export interface StaffTokenOptions {
   /** The token's scopes as the pre-token builder would mint them (`profile` is added when missing). */
