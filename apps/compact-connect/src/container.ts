@@ -1,0 +1,81 @@
+import type { Database, EventBus } from '@hearth/kernel'
+import { createJobRunner, type JobRunner } from '@hearth/kernel/jobs'
+import type { CompactConnectConfig } from './config.ts'
+import type { CompactConnectEvents } from './events.ts'
+import type { CompactConnectJobs } from './jobs.ts'
+import { IdentityTokens } from './auth/tokens.ts'
+import type { SigningKey } from './auth/signing-key.ts'
+import { LicensesRepository } from './modules/licenses/licenses.repository.ts'
+import { SsnRepository } from './modules/licenses/ssn.repository.ts'
+import { SsnService } from './modules/licenses/ssn.service.ts'
+import { IngestRepository } from './modules/ingest/ingest.repository.ts'
+import { IngestService } from './modules/ingest/ingest.service.ts'
+import { BulkUploadService } from './modules/ingest/bulk-upload.service.ts'
+import { SignatureRepository } from './modules/state-api/signature.repository.ts'
+import { SignatureService } from './modules/state-api/signature.service.ts'
+import { ConfigurationRepository } from './modules/configuration/configuration.repository.ts'
+import { ConfigurationService } from './modules/configuration/configuration.service.ts'
+import { AttestationsRepository } from './modules/attestations/attestations.repository.ts'
+import { AttestationsService } from './modules/attestations/attestations.service.ts'
+import { PurchasesRepository } from './modules/purchases/purchases.repository.ts'
+import { PurchasesService } from './modules/purchases/purchases.service.ts'
+import { PaymentGateway } from './modules/purchases/payment-gateway.ts'
+
+type Logger = { error(object: unknown, message?: string): void; warn(object: unknown, message?: string): void; info(object: unknown, message?: string): void }
+
+/**
+ * Builds the repositories, then the services, with explicit arguments. Each module adds its own lines in its
+ * section (CC-A: licenses/ingest/state-api; CC-B: auth/staff-users/registration/providers; CC-C:
+ * configuration/purchases/attestations).
+ */
+export function buildContainer(config: CompactConnectConfig, database: Database, events: EventBus<CompactConnectEvents>, log: Logger, identity: { signingKey?: SigningKey } = {}) {
+  const repositories = {
+    licenses: new LicensesRepository(),
+    ssn: new SsnRepository(),
+    ingest: new IngestRepository(),
+    signatures: new SignatureRepository(),
+    // CC-B repositories
+    // CC-C repositories
+    configuration: new ConfigurationRepository(),
+    attestations: new AttestationsRepository(),
+    purchases: new PurchasesRepository(),
+  }
+
+  // Jobs are handled by services built below; the runner only needs them when a job runs.
+  let handlers: { ingest?: IngestService } = {}
+  const jobs: JobRunner<CompactConnectJobs> = createJobRunner<CompactConnectJobs>({
+    database,
+    log,
+    pollIntervalMs: config.jobPollIntervalMs,
+    handlers: {
+      'license.ingest': async (payload, job) => handlers.ingest!.processBatch(payload, job.idempotencyKey),
+      'license.deactivation': async (payload) => handlers.ingest!.cascadeLicenseDeactivation(payload),
+    },
+  })
+
+  const ssn = new SsnService(database, repositories.ssn, config.ssnEncryptionKeys, config.ssnHmacKey)
+  const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log)
+  const bulkUpload = new BulkUploadService(database, repositories.ingest, ingest, config)
+  const signatures = new SignatureService(database, repositories.signatures, config.signatureMaxSkewSeconds)
+  handlers = { ingest }
+  // CC-C: the payment processor (the local Authorize.Net fake outside production without AUTHORIZE_NET_API_URL)
+  const payments = new PaymentGateway(config.authorizeNet, config.paymentFake)
+  const attestations = new AttestationsService(database, repositories.attestations)
+
+  const services = {
+    ssn,
+    ingest,
+    bulkUpload,
+    signatures,
+    // CC-B services
+    // CC-C services
+    payments,
+    configuration: new ConfigurationService(database, repositories.configuration, payments),
+    attestations,
+    purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, attestations, payments, events, log),
+  }
+  const tokens = new IdentityTokens(config.auth, identity.signingKey)
+  return { config, repositories, services, jobs, events, tokens }
+}
+
+export type Container = ReturnType<typeof buildContainer>

@@ -1,0 +1,12 @@
+import type { LicenseRecordInput } from './modules/licenses/licenses.types.ts'
+
+/** Jobs (kernel once-only outbox jobs), typed by name: the app's one registration point. */
+export type CompactConnectJobs = {
+  /**
+   * §4.3: one batch of preprocessed licenses (provider already matched by SSN; no full SSN in the payload).
+   * Enqueued in the upload's transaction with an idempotency key per upload batch.
+   */
+  'license.ingest': { compact: string; jurisdiction: string; uploadId: string | null; licenses: LicenseRecordInput[] }
+  /** §4.7: the privilege cascade of a deactivated (not expired) license. */
+  'license.deactivation': { compact: string; providerId: string; jurisdiction: string; licenseType: string }
+}
