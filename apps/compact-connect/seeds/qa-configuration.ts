@@ -51,7 +51,11 @@ export const QA_ATTESTATIONS: { attestationId: string; displayName: string; desc
   { attestationId: 'not-under-investigation-attestation', displayName: 'Not under investigation', description: 'The practitioner is not under investigation.' },
   { attestationId: 'under-investigation-attestation', displayName: 'Under investigation', description: 'The practitioner is under investigation.' },
   { attestationId: 'military-affiliation-confirmation-attestation', displayName: 'Military documents accurate', description: 'The uploaded military documents are accurate.' },
-  { attestationId: 'military-personal-information-state-license-attestation', displayName: 'Military home-state license', description: 'The (military) practitioner holds an eligible home-state license.' },
+  {
+    attestationId: 'military-personal-information-state-license-attestation',
+    displayName: 'Military home-state license',
+    description: 'The (military) practitioner holds an eligible home-state license.',
+  },
 ]
 
 const list = (kind: string, owner: string) => [`${kind}@${owner}.example.org`]
@@ -62,8 +66,6 @@ const list = (kind: string, owner: string) => [`${kind}@${owner}.example.org`]
  * 120000000101.
  */
 export async function seedQaConfiguration(container: Container): Promise<void> {
-  const { database } = container.services.configuration as unknown as { database: never } extends never ? { database: never } : never
-  void database
   const db = container.database.db
   const repositories = container.repositories
   for (const entry of COMPACTS) {
@@ -81,7 +83,13 @@ export async function seedQaConfiguration(container: Container): Promise<void> {
       dateOfUpdate: S,
     })
     if (entry.processor) {
-      await repositories.configuration.upsertCredentials(db, { compact: entry.compact, processor: 'authorize.net', apiLoginId: entry.processor.apiLoginId, transactionKey: entry.processor.transactionKey, dateOfUpdate: S })
+      await repositories.configuration.upsertCredentials(db, {
+        compact: entry.compact,
+        processor: 'authorize.net',
+        apiLoginId: entry.processor.apiLoginId,
+        transactionKey: entry.processor.transactionKey,
+        dateOfUpdate: S,
+      })
     }
   }
   for (const entry of ASLP_JURISDICTIONS) {
@@ -100,9 +108,23 @@ export async function seedQaConfiguration(container: Container): Promise<void> {
   }
   const attestations = container.services.attestations
   for (const attestation of QA_ATTESTATIONS) {
-    await attestations.addVersion({ compact: 'aslp', ...attestation, required: true, version: 1, text: `QA text for ${attestation.attestationId}, version 1.`, dateCreated: new Date('2024-01-01T00:00:00+00:00') })
+    await attestations.addVersion({
+      compact: 'aslp',
+      ...attestation,
+      required: true,
+      version: 1,
+      text: `QA text for ${attestation.attestationId}, version 1.`,
+      dateCreated: new Date('2024-01-01T00:00:00+00:00'),
+    })
   }
   const jurisprudence = QA_ATTESTATIONS[0]!
-  await attestations.addVersion({ compact: 'aslp', ...jurisprudence, required: true, version: 2, text: `QA text for ${jurisprudence.attestationId}, version 2.`, dateCreated: new Date('2025-06-01T00:00:00+00:00') })
+  await attestations.addVersion({
+    compact: 'aslp',
+    ...jurisprudence,
+    required: true,
+    version: 2,
+    text: `QA text for ${jurisprudence.attestationId}, version 2.`,
+    dateCreated: new Date('2025-06-01T00:00:00+00:00'),
+  })
   ;(await container.services.payments.fake())?.reset()
 }

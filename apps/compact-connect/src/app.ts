@@ -11,7 +11,7 @@ import { ingestRoutes } from './modules/ingest/ingest.routes.ts'
 import { stateApiRoutes } from './modules/state-api/state-api.routes.ts'
 import { configurationRoutes } from './modules/configuration/configuration.routes.ts'
 import { attestationsRoutes } from './modules/attestations/attestations.routes.ts'
-import { purchasesRoutes } from './modules/purchases/purchases.routes.ts'
+import { purchasesRoutes, qaPaymentsRoutes } from './modules/purchases/purchases.routes.ts'
 import { seedQa } from '../seeds/qa.ts'
 import { DEMO_CREDENTIALS, seedDemo } from '../seeds/demo.ts'
 
@@ -76,6 +76,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     configurationRoutes(app, container.services.configuration)
     attestationsRoutes(app, container.services.attestations)
     purchasesRoutes(app, container.services.purchases)
+    if (config.env === 'qa') qaPaymentsRoutes(app, container.services.payments)
     app.addHook('onClose', async () => container.services.payments.close())
 
     const database = resources.database

@@ -75,7 +75,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, attestations, payments, events, log),
   }
   const tokens = new IdentityTokens(config.auth, identity.signingKey)
-  return { config, repositories, services, jobs, events, tokens }
+  return { config, database, repositories, services, jobs, events, tokens }
 }
 
 export type Container = ReturnType<typeof buildContainer>
