@@ -126,5 +126,5 @@ export async function seedQaConfiguration(container: Container): Promise<void> {
     text: `QA text for ${jurisprudence.attestationId}, version 2.`,
     dateCreated: new Date('2025-06-01T00:00:00+00:00'),
   })
-  ;(await container.services.payments.fake())?.reset()
+  await container.services.payments.resetFake()
 }

@@ -59,7 +59,10 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   const signatures = new SignatureService(database, repositories.signatures, config.signatureMaxSkewSeconds)
   handlers = { ingest }
   // CC-C: the payment processor (the local Authorize.Net fake outside production without AUTHORIZE_NET_API_URL)
-  const payments = new PaymentGateway(config.authorizeNet, config.paymentFake)
+  const payments = new PaymentGateway(config.authorizeNet, config.paymentFake, async () => {
+    const highest = await repositories.purchases.highestTransactionId(database.db)
+    return highest === undefined ? undefined : highest + 1
+  })
   const attestations = new AttestationsService(database, repositories.attestations)
 
   const services = {

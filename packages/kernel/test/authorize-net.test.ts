@@ -110,6 +110,8 @@ describe('Authorize.Net payment processor', () => {
     assert.equal(fake.transactions[0]!.status, 'declined')
     assert.equal(fake.transactions[0]!.transactionId, '120000000101')
     assert.equal((await processor.charge(order('token-after-decline'))).transactionId, '120000000102')
+    fake.reset(500)
+    assert.equal((await processor.charge(order('token-after-reset'))).transactionId, '500')
   })
 
   test('the same order within the duplicate window is refused (error 11); after the window it goes through', async () => {

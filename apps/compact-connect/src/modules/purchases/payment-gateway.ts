@@ -18,6 +18,11 @@ export class PaymentGateway {
     private readonly settings: AuthorizeNetSettings,
     /** True when the local fake stands in for Authorize.Net (never in production: config refuses it). */
     readonly usesFake: boolean,
+    /**
+     * Where the fake's transaction ids start: after the highest one already recorded, so a restarted fake never
+     * hands out an id the database holds (undefined = the fake's own start, 120000000101).
+     */
+    private readonly firstFakeTransactionId: () => Promise<number | undefined> = async () => undefined,
   ) {}
 
   /** What purchase options report as `isSandbox`. */
@@ -33,8 +38,14 @@ export class PaymentGateway {
   /** The local fake (its ledger backs `GET /qa/payments`); undefined when the real Authorize.Net is used. */
   async fake(): Promise<FakeAuthorizeNet | undefined> {
     if (!this.usesFake) return undefined
-    this.fakeServer ??= import('@hearth/kernel/testing/authorize-net').then(({ startFakeAuthorizeNet }) => startFakeAuthorizeNet())
+    this.fakeServer ??= import('@hearth/kernel/testing/authorize-net').then(async ({ startFakeAuthorizeNet }) => startFakeAuthorizeNet({ firstTransactionId: await this.firstFakeTransactionId() }))
     return this.fakeServer
+  }
+
+  /** Empties the fake's ledger (QA seed, tests); ids restart after the highest recorded one. */
+  async resetFake(): Promise<void> {
+    const fake = await this.fake()
+    fake?.reset(await this.firstFakeTransactionId())
   }
 
   async close(): Promise<void> {

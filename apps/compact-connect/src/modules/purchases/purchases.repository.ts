@@ -80,6 +80,15 @@ export class PurchasesRepository {
     await db.insert(transactions).values(values)
   }
 
+  /** The highest numeric transaction id recorded in any compact (the local fake continues after it). */
+  async highestTransactionId(db: Db): Promise<number | undefined> {
+    const [row] = await db
+      .select({ highest: sql<string | null>`max(${transactions.transactionId}::numeric)` })
+      .from(transactions)
+      .where(sql`${transactions.transactionId} ~ '^[0-9]{1,15}$'`)
+    return row?.highest ? Number(row.highest) : undefined
+  }
+
   async transactionsOfProvider(db: Db, providerId: string): Promise<TransactionRow[]> {
     return db.select().from(transactions).where(eq(transactions.providerId, providerId)).orderBy(asc(transactions.createdAt))
   }

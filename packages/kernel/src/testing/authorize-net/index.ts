@@ -76,8 +76,8 @@ export interface FakeAuthorizeNet {
   transactions: FakeAuthorizeNetTransaction[]
   /** Every request body, parsed, in the order received (merchant credentials included). */
   requests: Json[]
-  /** Forgets every transaction and request and restarts transaction ids. */
-  reset(): void
+  /** Forgets every transaction and request and restarts transaction ids (at `firstTransactionId` when given). */
+  reset(firstTransactionId?: number): void
   /** Makes the next `n` requests of any kind answer HTTP 503 (a transport failure). */
   failNext(n: number): void
   close(): Promise<void>
@@ -298,11 +298,11 @@ export async function startFakeAuthorizeNet(options: FakeAuthorizeNetOptions = {
     server,
     transactions,
     requests,
-    reset() {
+    reset(firstTransactionId?: number) {
       transactions.length = 0
       requests.length = 0
       seenAt.clear()
-      nextId = first
+      nextId = firstTransactionId ?? first
       failures = 0
     },
     failNext(n: number) {
