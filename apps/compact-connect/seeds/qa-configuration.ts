@@ -83,13 +83,7 @@ export async function seedQaConfiguration(container: Container): Promise<void> {
       dateOfUpdate: S,
     })
     if (entry.processor) {
-      await repositories.configuration.upsertCredentials(db, {
-        compact: entry.compact,
-        processor: 'authorize.net',
-        apiLoginId: entry.processor.apiLoginId,
-        transactionKey: entry.processor.transactionKey,
-        dateOfUpdate: S,
-      })
+      await container.services.configuration.saveCredentials(entry.compact, { processor: 'authorize.net', ...entry.processor }, S)
     }
   }
   for (const entry of ASLP_JURISDICTIONS) {

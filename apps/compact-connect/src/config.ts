@@ -42,6 +42,8 @@ export interface CompactConnectConfig extends BaseConfig {
   readonly authorizeNet: AuthorizeNetSettings
   /** True outside production when no `AUTHORIZE_NET_API_URL` is set: purchases go to the kernel's local fake. */
   readonly paymentFake: boolean
+  /** `PAYMENT_CREDENTIALS_KEY` (or `_FILE`): base64 of 32 bytes; encrypts the stored processor secrets (CC-C). */
+  readonly paymentCredentialsKey: Buffer
 }
 
 function decodeKey(name: string, value: string, index: number): SsnKey {
@@ -64,10 +66,13 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
   const ssnHmacKey = Buffer.from(secret(source, base, 'SSN_HMAC_KEY', { generate: () => randomBytes(32).toString('base64') }), 'base64')
   if (ssnHmacKey.length < 32) throw new ConfigError('SSN_HMAC_KEY', 'must be base64 of at least 32 bytes')
   const authorizeNet = readAuthorizeNetSettings(source, { production: base.env === 'production' })
+  const paymentCredentialsKey = Buffer.from(secret(source, base, 'PAYMENT_CREDENTIALS_KEY', { generate: () => randomBytes(32).toString('base64') }), 'base64')
+  if (paymentCredentialsKey.length !== 32) throw new ConfigError('PAYMENT_CREDENTIALS_KEY', 'must be base64 of 32 bytes')
   return Object.freeze({
     ...base,
     authorizeNet,
     paymentFake: base.env !== 'production' && authorizeNet.apiUrl === undefined,
+    paymentCredentialsKey,
     auth: loadAuthConfig(source, base),
     ssnEncryptionKeys: Object.freeze(ssnEncryptionKeys),
     ssnHmacKey,

@@ -15,6 +15,7 @@ import { SignatureRepository } from './modules/state-api/signature.repository.ts
 import { SignatureService } from './modules/state-api/signature.service.ts'
 import { ConfigurationRepository } from './modules/configuration/configuration.repository.ts'
 import { ConfigurationService } from './modules/configuration/configuration.service.ts'
+import { CredentialsCipher } from './modules/configuration/credentials-cipher.ts'
 import { AttestationsRepository } from './modules/attestations/attestations.repository.ts'
 import { AttestationsService } from './modules/attestations/attestations.service.ts'
 import { PurchasesRepository } from './modules/purchases/purchases.repository.ts'
@@ -64,6 +65,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     return highest === undefined ? undefined : highest + 1
   })
   const attestations = new AttestationsService(database, repositories.attestations)
+  const configuration = new ConfigurationService(database, repositories.configuration, payments, new CredentialsCipher(config.paymentCredentialsKey))
 
   const services = {
     ssn,
@@ -73,9 +75,9 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     // CC-B services
     // CC-C services
     payments,
-    configuration: new ConfigurationService(database, repositories.configuration, payments),
+    configuration,
     attestations,
-    purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, attestations, payments, events, log),
+    purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, log),
   }
   const tokens = new IdentityTokens(config.auth, identity.signingKey)
   return { config, database, repositories, services, jobs, events, tokens }

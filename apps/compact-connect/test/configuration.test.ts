@@ -154,8 +154,11 @@ describe('configuration (§1.10, §2.5, §4.13) and live jurisdictions (§2.1)',
     assert.deepEqual(await call('POST', '/v1/compacts/octp/credentials/payment-processor', tokens.octpAdmin, credentials), { status: 200, body: { message: 'Successfully verified credentials' } })
     const octp = await call('GET', '/v1/compacts/octp', tokens.octpAdmin)
     assert.deepEqual(octp.body.paymentProcessorPublicFields, { publicClientKey: 'fake-public-client-key-octp-login', apiLoginId: 'octp-login' })
+    // The secret is stored encrypted, and read back through the service.
     const stored = await testApp.app.compactConnect.repositories.configuration.credentials(testApp.database.db, 'octp')
-    assert.equal(stored?.transactionKey, 'octp-key')
+    assert.match(stored!.transactionKey, /^v1:/)
+    assert.equal(stored!.transactionKey.includes('octp-key'), false)
+    assert.deepEqual(await testApp.app.compactConnect.services.configuration.merchantCredentials('octp'), { apiLoginId: 'octp-login', transactionKey: 'octp-key' })
     // Now registration may be enabled.
     const enable = await call('PUT', '/v1/compacts/octp', tokens.octpAdmin, compactBody({ configuredStates: [] }))
     assert.equal(enable.status, 200)

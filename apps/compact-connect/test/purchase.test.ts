@@ -5,7 +5,7 @@ import { eq } from '@hearth/kernel'
 import { buildTestApp, type TestApp } from '@hearth/kernel/testing'
 import compactConnect from '../src/app.ts'
 import type { CompactConnectConfig } from '../src/config.ts'
-import { adverseActions, militaryAffiliations, privileges, providers, transactions, updateRecords } from '../src/db/schema.ts'
+import { adverseActions, dataEvents, militaryAffiliations, privileges, providers, transactions, updateRecords } from '../src/db/schema.ts'
 import { daysBeforeToday } from '../src/domain/dates.ts'
 import { seedQaConfiguration } from '../seeds/qa-configuration.ts'
 import { bearer, providerToken, staffToken } from './tokens.ts'
@@ -180,6 +180,9 @@ describe('privilege purchase and renewal (§2.3, §4.6) through the local Author
     ])
     const [charged] = await ledger()
     assert.equal(charged!.amount, '361.00')
+    // Charged as the compact's merchant: the stored (encrypted) credentials, decrypted.
+    const [sent] = (await testApp.app.compactConnect.services.payments.fake())!.requests
+    assert.deepEqual(sent!.createTransactionRequest.merchantAuthentication, { name: 'qa-aslp-api-login-id', transactionKey: 'qa-aslp-transaction-key' })
     assert.equal(charged!.status, 'capturedPendingSettlement')
     assert.equal(charged!.orderDescription, `LICENSEE#${providerId}#`)
     assert.equal(charged!.duplicateWindow, '35')
@@ -213,6 +216,17 @@ describe('privilege purchase and renewal (§2.3, §4.6) through the local Author
     assert.equal(recorded!.amountCents, 36100)
     assert.equal(recorded!.status, 'unsettled')
     assert.deepEqual([...recorded!.privilegeIds].sort(), written.map((row) => row.privilegeId).sort())
+    const events = await testApp.database.db.select().from(dataEvents).where(eq(dataEvents.compact, 'aslp'))
+    assert.deepEqual(
+      events
+        .filter((event) => event.detail.providerId === providerId)
+        .map((event) => [event.eventType, event.jurisdiction])
+        .sort(),
+      [
+        ['privilege.issued', 'ky'],
+        ['privilege.issued', 'oh'],
+      ],
+    )
     // Buying the same again changes nothing: refused before any charge.
     const again = await buy(token, purchaseBody(['oh']))
     assert.equal(again.status, 400)
@@ -352,18 +366,16 @@ describe('privilege purchase and renewal (§2.3, §4.6) through the local Author
     await refused(inactive.token, purchaseBody(['oh']), /does not match any eligible licenses/)
 
     const uploading = await givenProvider({ militaryStatus: 'tentative' })
-    await testApp.database.db
-      .insert(militaryAffiliations)
-      .values({
-        providerId: uploading.providerId,
-        compact: 'aslp',
-        affiliationType: 'militaryMember',
-        fileNames: ['orders.pdf'],
-        documentKeys: ['k'],
-        dateOfUpload: S,
-        status: 'initializing',
-        dateOfUpdate: S,
-      })
+    await testApp.database.db.insert(militaryAffiliations).values({
+      providerId: uploading.providerId,
+      compact: 'aslp',
+      affiliationType: 'militaryMember',
+      fileNames: ['orders.pdf'],
+      documentKeys: ['k'],
+      dateOfUpload: S,
+      status: 'initializing',
+      dateOfUpdate: S,
+    })
     await refused(uploading.token, purchaseBody(['oh'], { military: true }), /military affiliation/)
 
     assert.equal((await ledger()).length, 0)

@@ -5,7 +5,8 @@ import { accessDenied, badRequest, internalError } from '../../errors.ts'
 import { hasCompactOnly, hasStateOnly } from '../../permissions.ts'
 import type { Caller } from '../../auth/tokens.ts'
 import { isFeeAmount } from '../purchases/fees.ts'
-import type { PaymentGateway } from '../purchases/payment-gateway.ts'
+import type { MerchantCredentials, PaymentGateway } from '../purchases/payment-gateway.ts'
+import type { CredentialsCipher } from './credentials-cipher.ts'
 import type { ConfigurationRepository, CompactConfigurationRow, JurisdictionConfigurationRow } from './configuration.repository.ts'
 import type { CompactConfigurationBody, CompactConfigurationView, CredentialsBody, JurisdictionConfigurationBody, JurisdictionConfigurationView, MemberJurisdiction } from './configuration.schemas.ts'
 
@@ -100,7 +101,28 @@ export class ConfigurationService {
     private readonly database: Database,
     private readonly repository: ConfigurationRepository,
     private readonly payments: PaymentGateway,
+    private readonly cipher: CredentialsCipher,
   ) {}
+
+  /** The compact's merchant credentials, decrypted (purchases), or undefined when none were uploaded. */
+  async merchantCredentials(compact: string): Promise<MerchantCredentials | undefined> {
+    const row = await this.repository.credentials(this.database.db, compact)
+    return row ? { apiLoginId: row.apiLoginId, transactionKey: this.cipher.decrypt(row.transactionKey) } : undefined
+  }
+
+  /** Stores verified credentials: the secret encrypted apart, the public fields on the compact configuration. */
+  async saveCredentials(compact: Compact, credentials: MerchantCredentials & { processor: string; publicClientKey: string }, now: Date = new Date()): Promise<void> {
+    await this.database.transaction(async (tx) => {
+      await this.repository.upsertCredentials(tx, {
+        compact,
+        processor: credentials.processor,
+        apiLoginId: credentials.apiLoginId,
+        transactionKey: this.cipher.encrypt(credentials.transactionKey),
+        dateOfUpdate: now,
+      })
+      await this.repository.updateCompact(tx, compact, { paymentProcessorPublicFields: { publicClientKey: credentials.publicClientKey, apiLoginId: credentials.apiLoginId }, dateOfUpdate: now })
+    })
+  }
 
   /** `GET /v1/public/jurisdictions/live`: `{compact: [live codes]}` for one compact or all. */
   async liveJurisdictions(compact: string | undefined): Promise<Record<string, string[]>> {
@@ -182,10 +204,7 @@ export class ConfigurationService {
       throw error
     }
     if (!publicClientKey) throw badRequest('Failed to verify credentials: the merchant account has no public client key. Generate one in the Authorize.Net account settings.')
-    await this.database.transaction(async (tx) => {
-      await this.repository.upsertCredentials(tx, { compact: code, processor: body.processor, apiLoginId: body.apiLoginId, transactionKey: body.transactionKey, dateOfUpdate: new Date() })
-      await this.repository.updateCompact(tx, code, { paymentProcessorPublicFields: { publicClientKey: publicClientKey!, apiLoginId: body.apiLoginId }, dateOfUpdate: new Date() })
-    })
+    await this.saveCredentials(code, { processor: body.processor, apiLoginId: body.apiLoginId, transactionKey: body.transactionKey, publicClientKey })
   }
 
   async jurisdictionConfiguration(caller: Caller, compact: string, jurisdiction: string): Promise<JurisdictionConfigurationView> {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql, type Db } from '@hearth/kernel'
-import { adverseActions, licenses, militaryAffiliations, privilegeCounters, privileges, providers, transactions, updateRecords } from '../../db/schema.ts'
+import { adverseActions, dataEvents, licenses, militaryAffiliations, privilegeCounters, privileges, providers, transactions, updateRecords } from '../../db/schema.ts'
 
 export type PurchaseProviderRow = typeof providers.$inferSelect
 export type PurchaseLicenseRow = typeof licenses.$inferSelect
@@ -78,6 +78,11 @@ export class PurchasesRepository {
 
   async insertTransaction(db: Db, values: TransactionInsert): Promise<void> {
     await db.insert(transactions).values(values)
+  }
+
+  /** A data event (§5: kept 366 days), written in the purchase's transaction. */
+  async insertDataEvent(db: Db, values: typeof dataEvents.$inferInsert): Promise<void> {
+    await db.insert(dataEvents).values(values)
   }
 
   /** The highest numeric transaction id recorded in any compact (the local fake continues after it). */

@@ -7,7 +7,7 @@ import { accessDenied, badRequest, internalError, notFound } from '../../errors.
 import type { Caller } from '../../auth/tokens.ts'
 import type { CompactConnectEvents } from '../../events.ts'
 import type { ConfigurationRepository, JurisdictionConfigurationRow } from '../configuration/configuration.repository.ts'
-import { liveJurisdictions, toCompactView, toJurisdictionView } from '../configuration/configuration.service.ts'
+import { liveJurisdictions, toCompactView, toJurisdictionView, type ConfigurationService } from '../configuration/configuration.service.ts'
 import type { AttestationsService } from '../attestations/attestations.service.ts'
 import { fromCents, privilegePurchaseFees, toCents, type FeeBreakdown } from './fees.ts'
 import type { PaymentGateway } from './payment-gateway.ts'
@@ -61,6 +61,7 @@ export class PurchasesService {
     private readonly database: Database,
     private readonly repository: PurchasesRepository,
     private readonly configuration: ConfigurationRepository,
+    private readonly configurationService: ConfigurationService,
     private readonly attestations: AttestationsService,
     private readonly payments: PaymentGateway,
     private readonly events: EventBus<CompactConnectEvents>,
@@ -207,7 +208,7 @@ export class PurchasesService {
       transactionFee: charges?.active ? toCents(charges.chargeAmount) : null,
       activeMilitary,
     })
-    const credentials = await this.configuration.credentials(db, compact)
+    const credentials = await this.configurationService.merchantCredentials(compact)
     if (!credentials) throw internalError('Payment processor credentials are not configured')
     const processor = await this.payments.processor(credentials)
     let transactionId: string
@@ -344,6 +345,18 @@ export class PurchasesService {
           dateOfUpdate: now,
         })
         written.push({ jurisdiction, privilegeId: current.privilegeId, renewal: true })
+      }
+      // §5: privilege.issued / privilege.renewed land in the data-events table (366 days) with the privileges.
+      const expiresAt = new Date(now.getTime() + 366 * 24 * 60 * 60 * 1000)
+      for (const entry of written) {
+        await this.repository.insertDataEvent(tx, {
+          compact,
+          jurisdiction: entry.jurisdiction,
+          eventType: entry.renewal ? 'privilege.renewed' : 'privilege.issued',
+          eventTime: now,
+          detail: { providerId, licenseType: body.licenseType, privilegeId: entry.privilegeId, transactionId: purchase.transactionId },
+          expiresAt,
+        })
       }
       const privilegeJurisdictions = [...new Set([...provider.privilegeJurisdictions, ...purchase.selected])]
       await this.repository.updateProvider(tx, providerId, { privilegeJurisdictions, dateOfUpdate: now, providerDateOfUpdate: now })
