@@ -7,6 +7,8 @@ import { buildContainer, type Container } from './container.ts'
 import { errorSchema, formatError } from './errors.ts'
 import type { CompactConnectEvents } from './events.ts'
 import { registerAuth, SigningKey } from './auth/index.ts'
+import { identityRoutes } from './auth/identity.routes.ts'
+import { staffUserRoutes } from './modules/staff-users/staff-users.routes.ts'
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts'
 import { stateApiRoutes } from './modules/state-api/state-api.routes.ts'
 import { configurationRoutes } from './modules/configuration/configuration.routes.ts'
@@ -71,7 +73,9 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     // ---- routes, one function per module ----
     await ingestRoutes(app, container) // CC-A: license uploads (JSON, bulk-upload URL, CSV upload)
     await stateApiRoutes(app, container) // CC-A: State API reads
-    // CC-B: staff-users, registration, providers routes
+    // CC-B: identity service, staff-users, registration, providers routes
+    await identityRoutes(app, { service: container.services.identity, signingKey, config })
+    staffUserRoutes(app, container.services.staffUsers)
     // CC-C: configuration, purchases, attestations routes
     configurationRoutes(app, container.services.configuration)
     attestationsRoutes(app, container.services.attestations)

@@ -4,6 +4,10 @@ import type { CompactConnectConfig } from './config.ts'
 import type { CompactConnectEvents } from './events.ts'
 import type { CompactConnectJobs } from './jobs.ts'
 import { IdentityTokens } from './auth/tokens.ts'
+import { IdentityRepository } from './auth/identity.repository.ts'
+import { IdentityService } from './auth/identity.service.ts'
+import { StaffUsersRepository } from './modules/staff-users/staff-users.repository.ts'
+import { StaffUsersService } from './modules/staff-users/staff-users.service.ts'
 import type { SigningKey } from './auth/signing-key.ts'
 import { LicensesRepository } from './modules/licenses/licenses.repository.ts'
 import { SsnRepository } from './modules/licenses/ssn.repository.ts'
@@ -36,6 +40,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     ingest: new IngestRepository(),
     signatures: new SignatureRepository(),
     // CC-B repositories
+    identities: new IdentityRepository(),
+    staffUsers: new StaffUsersRepository(),
     // CC-C repositories
     configuration: new ConfigurationRepository(),
     attestations: new AttestationsRepository(),
@@ -53,6 +59,11 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
       'license.deactivation': async (payload) => handlers.ingest!.cascadeLicenseDeactivation(payload),
     },
   })
+
+  // CC-B: identity service and staff users
+  const tokens = new IdentityTokens(config.auth, identity.signingKey)
+  const staffUsers = new StaffUsersService(database, repositories.staffUsers, repositories.identities)
+  const identityService = new IdentityService(database, repositories.identities, staffUsers, tokens, config.auth)
 
   const ssn = new SsnService(database, repositories.ssn, config.ssnEncryptionKeys, config.ssnHmacKey)
   const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log)
@@ -73,13 +84,14 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     bulkUpload,
     signatures,
     // CC-B services
+    staffUsers,
+    identity: identityService,
     // CC-C services
     payments,
     configuration,
     attestations,
     purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, log),
   }
-  const tokens = new IdentityTokens(config.auth, identity.signingKey)
   return { config, database, repositories, services, jobs, events, tokens }
 }
 
