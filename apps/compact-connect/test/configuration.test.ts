@@ -133,7 +133,11 @@ describe('configuration (§1.10, §2.5, §4.13) and live jurisdictions (§2.1)',
       ).status,
       200,
     )
+    // Omitted configuredStates are kept as stored.
+    const { configuredStates: _states, ...withoutStates } = compactBody({ transactionFeeConfiguration: undefined })
+    assert.equal((await put(withoutStates)).status, 200)
     const after = await call('GET', '/v1/compacts/aslp', tokens.compactAdmin)
+    assert.equal((after.body.configuredStates as unknown[]).length, 5)
     assert.equal('transactionFeeConfiguration' in after.body, false)
     assert.deepEqual(after.body.paymentProcessorPublicFields, { publicClientKey: 'qa-aslp-public-client-key', apiLoginId: 'qa-aslp-api-login-id' })
   })
@@ -263,6 +267,9 @@ describe('configuration (§1.10, §2.5, §4.13) and live jurisdictions (§2.1)',
     assert.equal(((await call('GET', '/v1/public/jurisdictions/live?compact=aslp')).body.aslp as string[]).includes('md'), false)
     // Once on, registration stays on; a second PUT does not add md twice.
     assert.equal((await put(jurisdictionBody({ licenseeRegistrationEnabled: false }))).status, 400)
+    assert.equal((await put(jurisdictionBody({ jurisprudenceRequirements: { required: false, linkToDocumentation: 'not a url' } }))).status, 400)
+    assert.equal((await put(jurisdictionBody({ jurisprudenceRequirements: { required: false, linkToDocumentation: '' } }))).status, 200)
+    assert.deepEqual((await call('GET', '/v1/compacts/aslp/jurisdictions/md', tokens.mdAdmin)).body.jurisprudenceRequirements, { required: false, linkToDocumentation: null })
     assert.equal((await put(jurisdictionBody({ jurisprudenceRequirements: { required: false, linkToDocumentation: null } }))).status, 200)
     const again = (await call('GET', '/v1/compacts/aslp', tokens.compactAdmin)).body.configuredStates as { postalAbbreviation: string }[]
     assert.equal(again.filter((state) => state.postalAbbreviation === 'md').length, 1)

@@ -28,7 +28,7 @@ export const CompactConfigurationBody = Type.Object(
     compactAdverseActionsNotificationEmails: EmailList,
     compactSummaryReportNotificationEmails: EmailList,
     licenseeRegistrationEnabled: Type.Boolean(),
-    configuredStates: Type.Array(ConfiguredState, { maxItems: 60 }),
+    configuredStates: Type.Optional(Type.Array(ConfiguredState, { maxItems: 60, description: 'omitted = unchanged' })),
   },
   { additionalProperties: false },
 )
@@ -59,7 +59,7 @@ export const PrivilegeFeeInput = Type.Object(
   { additionalProperties: false },
 )
 export const JurisprudenceRequirements = Type.Object(
-  { required: Type.Boolean(), linkToDocumentation: Type.Optional(Type.Union([Type.String({ format: 'uri', maxLength: 1000 }), Type.Null()])) },
+  { required: Type.Boolean(), linkToDocumentation: Type.Optional(Type.Union([Type.String({ format: 'uri', maxLength: 1000 }), Type.Literal(''), Type.Null()], { description: 'empty = none' })) },
   { additionalProperties: false },
 )
 

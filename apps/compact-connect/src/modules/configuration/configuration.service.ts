@@ -151,7 +151,7 @@ export class ConfigurationService {
     const charges = body.transactionFeeConfiguration?.licenseeCharges
     if (charges && !isFeeAmount(charges.chargeAmount)) throw badRequest('transactionFeeConfiguration.licenseeCharges.chargeAmount must be a non-negative amount with at most two decimal places')
     const seen = new Set<string>()
-    for (const state of body.configuredStates) {
+    for (const state of body.configuredStates ?? []) {
       if (!isJurisdiction(state.postalAbbreviation)) throw badRequest(`Invalid jurisdiction postal abbreviation: ${state.postalAbbreviation}`)
       if (seen.has(state.postalAbbreviation)) throw badRequest(`Duplicate jurisdiction in configuredStates: ${state.postalAbbreviation}`)
       seen.add(state.postalAbbreviation)
@@ -165,11 +165,14 @@ export class ConfigurationService {
         throw badRequest('All payment processor credentials must be uploaded before licensee registration can be enabled.')
       }
       const stored = new Map((existing?.configuredStates ?? []).map((state) => [state.postalAbbreviation, state.isLive]))
-      const added = body.configuredStates.filter((state) => !stored.has(state.postalAbbreviation)).map((state) => state.postalAbbreviation)
+      // Omitted configured states are kept as stored.
+      const configuredStates = body.configuredStates ?? existing?.configuredStates ?? []
+      for (const state of configuredStates) seen.add(state.postalAbbreviation)
+      const added = configuredStates.filter((state) => !stored.has(state.postalAbbreviation)).map((state) => state.postalAbbreviation)
       const removed = [...stored.keys()].filter((code) => !seen.has(code))
       if (added.length > 0) throw badRequest(`Cannot add jurisdictions to configuredStates: ${added.join(', ')}. A jurisdiction is added when it enables licensee registration.`)
       if (removed.length > 0) throw badRequest(`Cannot remove jurisdictions from configuredStates: ${removed.join(', ')}`)
-      const unlive = body.configuredStates.filter((state) => stored.get(state.postalAbbreviation) === true && !state.isLive).map((state) => state.postalAbbreviation)
+      const unlive = configuredStates.filter((state) => stored.get(state.postalAbbreviation) === true && !state.isLive).map((state) => state.postalAbbreviation)
       if (unlive.length > 0) throw badRequest(`A live jurisdiction cannot be set back to not live: ${unlive.join(', ')}`)
       await this.repository.upsertCompact(tx, {
         compact: code,
@@ -181,7 +184,7 @@ export class ConfigurationService {
         compactAdverseActionsNotificationEmails: body.compactAdverseActionsNotificationEmails,
         compactSummaryReportNotificationEmails: body.compactSummaryReportNotificationEmails,
         licenseeRegistrationEnabled: body.licenseeRegistrationEnabled,
-        configuredStates: body.configuredStates.map((state) => ({ postalAbbreviation: state.postalAbbreviation, isLive: state.isLive })),
+        configuredStates: configuredStates.map((state) => ({ postalAbbreviation: state.postalAbbreviation, isLive: state.isLive })),
         // Stored fields the request does not carry are kept.
         paymentProcessorPublicFields: existing?.paymentProcessorPublicFields ?? null,
         dateOfUpdate: new Date(),
@@ -243,7 +246,7 @@ export class ConfigurationService {
         jurisdictionAdverseActionsNotificationEmails: body.jurisdictionAdverseActionsNotificationEmails,
         jurisdictionSummaryReportNotificationEmails: body.jurisdictionSummaryReportNotificationEmails,
         licenseeRegistrationEnabled: body.licenseeRegistrationEnabled,
-        jurisprudenceRequirements: { required: body.jurisprudenceRequirements.required, linkToDocumentation: body.jurisprudenceRequirements.linkToDocumentation ?? null },
+        jurisprudenceRequirements: { required: body.jurisprudenceRequirements.required, linkToDocumentation: body.jurisprudenceRequirements.linkToDocumentation || null },
         dateOfUpdate: new Date(),
       })
       if (body.licenseeRegistrationEnabled) {
