@@ -1,6 +1,7 @@
 import type { Container } from '../src/container.ts'
 import { seedQaConfiguration } from './qa-configuration.ts'
 import { seedQaStaff } from './qa-staff.ts'
+import { seedQaProviders, seedQaSignatureKeys } from './qa-providers.ts'
 
 /**
  * The QA dataset of spec §9, loaded after `POST /qa/seedDatabase` has reset the schema. Configuration (§9.3–§9.5,
@@ -10,4 +11,6 @@ import { seedQaStaff } from './qa-staff.ts'
 export async function seedQa(container: Container): Promise<void> {
   await seedQaConfiguration(container)
   await seedQaStaff(container)
+  await seedQaProviders(container)
+  await seedQaSignatureKeys(container)
 }

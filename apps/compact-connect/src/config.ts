@@ -29,6 +29,8 @@ export interface CompactConnectConfig extends BaseConfig {
   readonly ingestBatchSize: number
   /** `BULK_UPLOAD_MAX_BYTES`: the CSV bulk upload limit (30 MB, as the original's presigned POST). */
   readonly bulkUploadMaxBytes: number
+  /** `BULK_UPLOAD_SIGNING_KEY` (or `_FILE`): signs the bulk-upload POST policies (the presigned S3 POST's role). */
+  readonly bulkUploadSigningKey: string
   /** `SIGNATURE_MAX_SKEW_SECONDS`: the State API replay window for `X-Timestamp` (±60 s). */
   readonly signatureMaxSkewSeconds: number
   /** `PUBLIC_URL`: the app's absolute origin (bulk-upload URLs); default `http://HOST:PORT`. */
@@ -80,6 +82,7 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     jobPollIntervalMs: env.int('JOB_POLL_INTERVAL_MS', 500, { min: 10 }),
     ingestBatchSize: env.int('INGEST_BATCH_SIZE', 100, { min: 1, max: 1000 }),
     bulkUploadMaxBytes: env.int('BULK_UPLOAD_MAX_BYTES', 30 * 1024 * 1024, { min: 1 }),
+    bulkUploadSigningKey: secret(source, base, 'BULK_UPLOAD_SIGNING_KEY', { minLength: 32 }),
     signatureMaxSkewSeconds: env.int('SIGNATURE_MAX_SKEW_SECONDS', 60, { min: 1, max: 3600 }),
     allowedOrigins: env.list('ALLOWED_ORIGINS') ?? ['http://localhost:3018', 'http://localhost:8080'],
     publicUrl: (env.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${base.host}:${base.port}`).replace(/\/$/, ''),

@@ -12,6 +12,7 @@ import type { SigningKey } from './auth/signing-key.ts'
 import { LicensesRepository } from './modules/licenses/licenses.repository.ts'
 import { SsnRepository } from './modules/licenses/ssn.repository.ts'
 import { SsnService } from './modules/licenses/ssn.service.ts'
+import { LicensesService } from './modules/licenses/licenses.service.ts'
 import { IngestRepository } from './modules/ingest/ingest.repository.ts'
 import { IngestService } from './modules/ingest/ingest.service.ts'
 import { BulkUploadService } from './modules/ingest/bulk-upload.service.ts'
@@ -66,7 +67,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   const identityService = new IdentityService(database, repositories.identities, staffUsers, tokens, config.auth)
 
   const ssn = new SsnService(database, repositories.ssn, config.ssnEncryptionKeys, config.ssnHmacKey)
-  const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log)
+  const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log, config.ingestBatchSize)
+  const licenses = new LicensesService(database, repositories.licenses, ssn)
   const bulkUpload = new BulkUploadService(database, repositories.ingest, ingest, config)
   const signatures = new SignatureService(database, repositories.signatures, config.signatureMaxSkewSeconds)
   handlers = { ingest }
@@ -80,6 +82,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
 
   const services = {
     ssn,
+    licenses,
     ingest,
     bulkUpload,
     signatures,

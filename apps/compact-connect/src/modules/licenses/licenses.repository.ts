@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql, type Db } from '@hearth/kernel'
-import { licenses, privilegeCounters, privileges, providers, updateRecords } from '../../db/schema.ts'
+import { adverseActions, investigations, licenses, militaryAffiliations, privilegeCounters, privileges, providers, updateRecords } from '../../db/schema.ts'
 
 export type ProviderRow = typeof providers.$inferSelect
 export type ProviderInsert = typeof providers.$inferInsert
@@ -9,6 +9,11 @@ export type PrivilegeRow = typeof privileges.$inferSelect
 export type PrivilegeInsert = typeof privileges.$inferInsert
 export type UpdateRecordRow = typeof updateRecords.$inferSelect
 export type UpdateRecordInsert = typeof updateRecords.$inferInsert
+export type AdverseActionRow = typeof adverseActions.$inferSelect
+export type AdverseActionInsert = typeof adverseActions.$inferInsert
+export type InvestigationRow = typeof investigations.$inferSelect
+export type MilitaryAffiliationRow = typeof militaryAffiliations.$inferSelect
+export type MilitaryAffiliationInsert = typeof militaryAffiliations.$inferInsert
 
 /**
  * Provider partitions (§1.2–§1.5, §1.12): providers, their licenses, privileges and update records. Every method
@@ -82,6 +87,26 @@ export class LicensesRepository {
       .from(updateRecords)
       .where(recordType ? and(eq(updateRecords.providerId, providerId), eq(updateRecords.recordType, recordType)) : eq(updateRecords.providerId, providerId))
       .orderBy(asc(updateRecords.effectiveDate), asc(updateRecords.id))
+  }
+
+  async insertAdverseAction(db: Db, values: AdverseActionInsert): Promise<void> {
+    await db.insert(adverseActions).values(values)
+  }
+
+  async adverseActionsOfProvider(db: Db, providerId: string): Promise<AdverseActionRow[]> {
+    return db.select().from(adverseActions).where(eq(adverseActions.providerId, providerId)).orderBy(asc(adverseActions.creationDate))
+  }
+
+  async investigationsOfProvider(db: Db, providerId: string): Promise<InvestigationRow[]> {
+    return db.select().from(investigations).where(eq(investigations.providerId, providerId)).orderBy(asc(investigations.creationDate))
+  }
+
+  async insertMilitaryAffiliation(db: Db, values: MilitaryAffiliationInsert): Promise<void> {
+    await db.insert(militaryAffiliations).values(values)
+  }
+
+  async militaryAffiliationsOfProvider(db: Db, providerId: string): Promise<MilitaryAffiliationRow[]> {
+    return db.select().from(militaryAffiliations).where(eq(militaryAffiliations.providerId, providerId)).orderBy(asc(militaryAffiliations.dateOfUpload))
   }
 
   /** Sets a compact's privilege counter (seeds); purchases use `nextPrivilegeNumber`. */

@@ -26,6 +26,8 @@ export interface UploadedLicenseFields {
 /** A validated upload row with its full SSN: exists only between validation and the SSN vault. */
 export interface UploadedLicense extends UploadedLicenseFields {
   ssn: string
+  /** §4.2 SSN correction (feature-flagged, off: refused). */
+  previousSSN?: string
 }
 
 /** What the ingest job carries (§4.2 output): the SSN replaced by `ssnLastFour` and the vault's `providerId`. */
