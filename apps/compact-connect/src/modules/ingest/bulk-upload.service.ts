@@ -149,9 +149,11 @@ export class BulkUploadService {
         if (valid.length + failures.length >= batchSize) await flush()
       }
       await flush()
+      if ((file as Readable & { truncated?: boolean }).truncated) throw Object.assign(new Error('file too large'), { code: 'FST_REQ_FILE_TOO_LARGE' })
       await this.repository.finishUpload(this.database.db, uploadId, 'processed', null)
     } catch (error) {
       if (isFileTooLarge(error)) {
+        // Rows read before the limit was reached stay queued; the upload is marked failed.
         await this.fail(compact, policy.jurisdiction, uploadId, 'File exceeds the upload size limit')
         throw badRequest('Your proposed upload exceeds the maximum allowed size')
       }

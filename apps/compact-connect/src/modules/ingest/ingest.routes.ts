@@ -5,7 +5,7 @@ import { Type } from 'typebox'
 import { callerOf } from '../../auth/index.ts'
 import type { Container } from '../../container.ts'
 import { isCompact } from '../../domain/compacts.ts'
-import { badRequest } from '../../errors.ts'
+import { CompactConnectError, badRequest } from '../../errors.ts'
 import { requires } from '../../permissions.ts'
 import type { SignedRequest } from '../state-api/signature.service.ts'
 import { BulkUploadResponse, CompactJurisdictionPath, LicenseUploadBody, MessageResponse, UploadProgressResponse } from './ingest.schemas.ts'
@@ -103,7 +103,9 @@ export async function ingestRoutes(app: FastifyInstance, container: Container): 
         config: { public: true },
       },
       async (request, reply) => {
-        if (!request.isMultipart()) throw badRequest('Request must be multipart/form-data')
+        if (!request.isMultipart()) throw new CompactConnectError(415, 'Unsupported media type')
+        // A declared length far over the limit is refused before anything is read (S3's content-length-range).
+        if (Number(request.headers['content-length'] ?? 0) > container.config.bulkUploadMaxBytes + 64 * 1024) throw badRequest('Your proposed upload exceeds the maximum allowed size')
         const fields: Record<string, string> = {}
         for await (const part of request.parts()) {
           if (part.type === 'field') {
