@@ -96,7 +96,8 @@ test('an identical re-upload writes no update record; a renewal and a deactivati
   assert.deepEqual(provider!.privilege_jurisdictions, ['ky'])
 
   // removing an optional field is a removal
-  const { licenseNumber: _dropped, ...withoutNumber } = { ...base, dateOfExpiration: '2042-01-01', dateOfRenewal: '2024-01-01', licenseStatus: 'inactive', compactEligibility: 'ineligible' }
+  const withoutNumber: Record<string, unknown> = { ...base, dateOfExpiration: '2042-01-01', dateOfRenewal: '2024-01-01', licenseStatus: 'inactive', compactEligibility: 'ineligible' }
+  delete withoutNumber.licenseNumber
   await post([withoutNumber], token)
   await drain()
   const [last] = await query<{ update_type: string; removed_values: string[] }>(
