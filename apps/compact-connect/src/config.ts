@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { ConfigError, EnvReader, loadBaseConfig, secret, type BaseConfig, type EnvSource } from '@hearth/kernel'
 import { readAuthorizeNetSettings, type AuthorizeNetSettings } from '@hearth/kernel/payments'
+import { readMailSettings, type MailSettings } from '@hearth/kernel/mail'
 import { loadAuthConfig, type AuthConfig } from './auth/auth.config.ts'
 
 export const APP_NAME = 'compact-connect'
@@ -46,6 +47,8 @@ export interface CompactConnectConfig extends BaseConfig {
   readonly paymentFake: boolean
   /** `PAYMENT_CREDENTIALS_KEY` (or `_FILE`): base64 of 32 bytes; encrypts the stored processor secrets (CC-C). */
   readonly paymentCredentialsKey: Buffer
+  /** `SMTP_URL`, `MAIL_FROM_ADDRESS`, `MAIL_FROM_NAME` (kernel mail); no `SMTP_URL` → mail is logged, not sent. */
+  readonly mail: MailSettings
 }
 
 function decodeKey(name: string, value: string, index: number): SsnKey {
@@ -75,6 +78,7 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     authorizeNet,
     paymentFake: base.env !== 'production' && authorizeNet.apiUrl === undefined,
     paymentCredentialsKey,
+    mail: readMailSettings(source, { fromAddress: 'noreply@compactconnect.org', fromName: 'CompactConnect' }),
     auth: loadAuthConfig(source, base),
     ssnEncryptionKeys: Object.freeze(ssnEncryptionKeys),
     ssnHmacKey,

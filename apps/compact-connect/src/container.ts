@@ -1,5 +1,6 @@
 import type { Database, EventBus } from '@hearth/kernel'
 import { createJobRunner, type JobRunner } from '@hearth/kernel/jobs'
+import { createMailer } from '@hearth/kernel/mail'
 import type { CompactConnectConfig } from './config.ts'
 import type { CompactConnectEvents } from './events.ts'
 import type { CompactConnectJobs } from './jobs.ts'
@@ -8,6 +9,10 @@ import { IdentityRepository } from './auth/identity.repository.ts'
 import { IdentityService } from './auth/identity.service.ts'
 import { StaffUsersRepository } from './modules/staff-users/staff-users.repository.ts'
 import { StaffUsersService } from './modules/staff-users/staff-users.service.ts'
+import { ProvidersRepository } from './modules/providers/providers.repository.ts'
+import { ProvidersService } from './modules/providers/providers.service.ts'
+import { RateLimits } from './modules/providers/rate-limits.ts'
+import type { Redis } from '@hearth/kernel'
 import type { SigningKey } from './auth/signing-key.ts'
 import { LicensesRepository } from './modules/licenses/licenses.repository.ts'
 import { SsnRepository } from './modules/licenses/ssn.repository.ts'
@@ -34,7 +39,7 @@ type Logger = { error(object: unknown, message?: string): void; warn(object: unk
  * section (CC-A: licenses/ingest/state-api; CC-B: auth/staff-users/registration/providers; CC-C:
  * configuration/purchases/attestations).
  */
-export function buildContainer(config: CompactConnectConfig, database: Database, events: EventBus<CompactConnectEvents>, log: Logger, identity: { signingKey?: SigningKey } = {}) {
+export function buildContainer(config: CompactConnectConfig, database: Database, events: EventBus<CompactConnectEvents>, log: Logger, identity: { signingKey?: SigningKey; redis?: Redis } = {}) {
   const repositories = {
     licenses: new LicensesRepository(),
     ssn: new SsnRepository(),
@@ -43,6 +48,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     // CC-B repositories
     identities: new IdentityRepository(),
     staffUsers: new StaffUsersRepository(),
+    providers: new ProvidersRepository(),
     // CC-C repositories
     configuration: new ConfigurationRepository(),
     attestations: new AttestationsRepository(),
@@ -51,6 +57,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
 
   // Jobs are handled by services built below; the runner only needs them when a job runs.
   let handlers: { ingest?: IngestService } = {}
+  // Mail (kernel SMTP; logged when no SMTP_URL), sent by the job worker after the causing transaction commits.
+  const mailer = createMailer(config.mail, log)
   const jobs: JobRunner<CompactConnectJobs> = createJobRunner<CompactConnectJobs>({
     database,
     log,
@@ -58,6 +66,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     handlers: {
       'license.ingest': async (payload, job) => handlers.ingest!.processBatch(payload, job.idempotencyKey),
       'license.deactivation': async (payload) => handlers.ingest!.cascadeLicenseDeactivation(payload),
+      'mail.send': async (message) => void (await mailer.send(message)),
     },
   })
 
@@ -65,6 +74,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   const tokens = new IdentityTokens(config.auth, identity.signingKey)
   const staffUsers = new StaffUsersService(database, repositories.staffUsers, repositories.identities)
   const identityService = new IdentityService(database, repositories.identities, staffUsers, tokens, config.auth)
+  const rateLimits = new RateLimits(identity.redis)
 
   const ssn = new SsnService(database, repositories.ssn, config.ssnEncryptionKeys, config.ssnHmacKey)
   const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log, config.ingestBatchSize)
@@ -89,13 +99,15 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     // CC-B services
     staffUsers,
     identity: identityService,
+    rateLimits,
+    providers: new ProvidersService(database, repositories.providers, ssn, repositories.identities, rateLimits, { perUser: config.auth.ssnPerUserLimit, global: config.auth.ssnGlobalLimit }),
     // CC-C services
     payments,
     configuration,
     attestations,
-    purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, log),
+    purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, jobs, log, config.env !== 'production'),
   }
-  return { config, database, repositories, services, jobs, events, tokens }
+  return { config, database, repositories, services, jobs, events, tokens, mailer }
 }
 
 export type Container = ReturnType<typeof buildContainer>

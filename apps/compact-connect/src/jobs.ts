@@ -1,3 +1,4 @@
+import type { MailMessage } from '@hearth/kernel/mail'
 import type { LicenseRecordInput } from './modules/licenses/licenses.types.ts'
 
 /** Jobs (kernel once-only outbox jobs), typed by name: the app's one registration point. */
@@ -9,4 +10,6 @@ export type CompactConnectJobs = {
   'license.ingest': { compact: string; jurisdiction: string; uploadId: string | null; licenses: LicenseRecordInput[] }
   /** §4.7: the privilege cascade of a deactivated (not expired) license. */
   'license.deactivation': { compact: string; providerId: string; jurisdiction: string; licenseType: string }
+  /** §4.15: one rendered email, enqueued in the transaction that caused it (e.g. the purchase receipt). */
+  'mail.send': MailMessage
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { eq } from '@hearth/kernel'
 import { buildTestApp, type TestApp } from '@hearth/kernel/testing'
+import { startSmtpSink, type SmtpSink } from '@hearth/kernel/testing/smtp-sink'
 import compactConnect from '../src/app.ts'
 import type { CompactConnectConfig } from '../src/config.ts'
 import { adverseActions, dataEvents, militaryAffiliations, privileges, providers, transactions, updateRecords } from '../src/db/schema.ts'
@@ -11,6 +12,7 @@ import { seedQaConfiguration } from '../seeds/qa-configuration.ts'
 import { bearer, providerToken, staffToken } from './tokens.ts'
 
 let testApp: TestApp<CompactConnectConfig>
+let sink: SmtpSink
 const S = new Date('2026-01-15T12:00:00+00:00')
 
 interface ProviderSetup {
@@ -126,10 +128,14 @@ const privilegesOf = (providerId: string) => testApp.database.db.select().from(p
 
 describe('privilege purchase and renewal (§2.3, §4.6) through the local Authorize.Net fake', () => {
   before(async () => {
-    testApp = await buildTestApp(compactConnect)
+    sink = await startSmtpSink()
+    testApp = await buildTestApp(compactConnect, { env: { SMTP_URL: sink.url, JOB_POLL_INTERVAL_MS: '50' } })
     await seedQaConfiguration(testApp.app.compactConnect)
   })
-  after(() => testApp.close())
+  after(async () => {
+    await testApp.close()
+    await sink.close()
+  })
   beforeEach(() => testApp.app.compactConnect.services.payments.resetFake())
 
   test('options: the compact item and the four live jurisdictions, contact emails stripped; practitioners only', async () => {
@@ -227,6 +233,14 @@ describe('privilege purchase and renewal (§2.3, §4.6) through the local Author
         ['privilege.issued', 'oh'],
       ],
     )
+    // The receipt (§4.15 privilegePurchaseProviderNotification) goes to the registered email once committed.
+    const receipt = await sink.waitFor((mail) => mail.to.includes(`${providerId}@example.org`), 10_000)
+    assert.equal(receipt.subject, 'Compact Privileges Purchased')
+    assert.match(receipt.text, /transaction 120000000101/)
+    assert.match(receipt.text, new RegExp(`Ohio: privilege ${written[1]!.privilegeId}`))
+    assert.match(receipt.text, /ASLP Compact Fee — 2 × \$50\.50 = \$101\.00/)
+    assert.match(receipt.text, /Total: \$361\.00/)
+    assert.match(receipt.text, /testing environment/)
     // Buying the same again changes nothing: refused before any charge.
     const again = await buy(token, purchaseBody(['oh']))
     assert.equal(again.status, 400)
@@ -295,6 +309,9 @@ describe('privilege purchase and renewal (§2.3, §4.6) through the local Author
     assert.deepEqual(voidRequest.createTransactionRequest.transactionRequest, { transactionType: 'voidTransaction', refTransId: voided!.transactionId })
     // The privileges written in the failed transaction were rolled back.
     assert.equal((await privilegesOf(providerId)).length, 0)
+    // …and so was the receipt job: no mail for this buyer.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.equal(sink.messages.filter((mail) => mail.to.includes(`${providerId}@example.org`)).length, 0)
   })
 
   test('renewal: an inactive privilege is renewed, keeping its id and issuance, with a renewal history record', async () => {

@@ -6,6 +6,9 @@ import { licenseCompactEligibility } from '../../domain/status.ts'
 import { accessDenied, badRequest, internalError, notFound } from '../../errors.ts'
 import type { Caller } from '../../auth/tokens.ts'
 import type { CompactConnectEvents } from '../../events.ts'
+import type { CompactConnectJobs } from '../../jobs.ts'
+import type { JobRunner } from '@hearth/kernel/jobs'
+import { purchaseReceiptMail } from './purchase-receipt.ts'
 import type { ConfigurationRepository, JurisdictionConfigurationRow } from '../configuration/configuration.repository.ts'
 import { liveJurisdictions, toCompactView, toJurisdictionView, type ConfigurationService } from '../configuration/configuration.service.ts'
 import type { AttestationsService } from '../attestations/attestations.service.ts'
@@ -65,7 +68,10 @@ export class PurchasesService {
     private readonly attestations: AttestationsService,
     private readonly payments: PaymentGateway,
     private readonly events: EventBus<CompactConnectEvents>,
+    private readonly jobs: JobRunner<CompactConnectJobs>,
     private readonly log: Logger,
+    /** Non-production mail carries a testing banner (§4.15). */
+    private readonly testMailBanner: boolean = true,
   ) {}
 
   /** `GET /v1/purchases/privileges/options`: the compact item and one item per live jurisdiction. */
@@ -235,7 +241,17 @@ export class PurchasesService {
     // 10. Record the transaction and the privileges together; void the charge if that fails.
     let written: PurchaseOutcome['privileges']
     try {
-      written = await this.record(compact, providerId, body, { transactionId, fees, licenseExpiration: license.dateOfExpiration, ltAbbr, selected, now })
+      const names = new Map(chosen.map((row) => [row.jurisdiction, row.jurisdictionName]))
+      written = await this.record(compact, providerId, body, {
+        transactionId,
+        fees,
+        licenseExpiration: license.dateOfExpiration,
+        ltAbbr,
+        selected,
+        now,
+        compactName: compactRow.compactName,
+        jurisdictionNames: names,
+      })
     } catch (error) {
       this.log.error({ err: error, transactionId }, 'privilege purchase: recording failed after the charge; voiding it')
       try {
@@ -275,7 +291,16 @@ export class PurchasesService {
     compact: Compact,
     providerId: string,
     body: PurchaseBody,
-    purchase: { transactionId: string; fees: FeeBreakdown; licenseExpiration: string; ltAbbr: string; selected: string[]; now: Date },
+    purchase: {
+      transactionId: string
+      fees: FeeBreakdown
+      licenseExpiration: string
+      ltAbbr: string
+      selected: string[]
+      now: Date
+      compactName: string
+      jurisdictionNames: ReadonlyMap<string, string>
+    },
   ): Promise<PurchaseOutcome['privileges']> {
     const { now } = purchase
     return this.database.transaction(async (tx) => {
@@ -370,6 +395,21 @@ export class PurchasesService {
         privilegeIds: written.map((entry) => entry.privilegeId),
         createdAt: now,
       })
+      // §4.11/§4.15: the receipt, sent by the job worker once this transaction has committed.
+      if (provider.compactConnectRegisteredEmailAddress) {
+        const mail = purchaseReceiptMail({
+          to: provider.compactConnectRegisteredEmailAddress,
+          givenName: provider.givenName,
+          familyName: provider.familyName,
+          compactName: purchase.compactName,
+          transactionId: purchase.transactionId,
+          privileges: written.map((entry) => ({ jurisdictionName: purchase.jurisdictionNames.get(entry.jurisdiction) ?? entry.jurisdiction, privilegeId: entry.privilegeId, renewal: entry.renewal })),
+          lineItems: purchase.fees.lineItems,
+          total: purchase.fees.amount,
+          testBanner: this.testMailBanner,
+        })
+        await this.jobs.enqueue(tx, 'mail.send', mail, { idempotencyKey: `privilege-purchase-receipt:${compact}:${purchase.transactionId}` })
+      }
       return written
     })
   }
