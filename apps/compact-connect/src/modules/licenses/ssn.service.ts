@@ -58,7 +58,8 @@ export class SsnService {
     const unique = [...new Set(ssns)]
     const hmacs = new Map(unique.map((ssn) => [ssn, this.hmac(compact, ssn)]))
     const known = await this.repository.providerIdsByHmac(db, compact, [...hmacs.values()])
-    const missing = unique.filter((ssn) => !known.has(hmacs.get(ssn)!))
+    // Sorted by hash: concurrent uploads with overlapping SSNs take the key locks in one order (no deadlock).
+    const missing = unique.filter((ssn) => !known.has(hmacs.get(ssn)!)).sort((a, b) => (hmacs.get(a)! < hmacs.get(b)! ? -1 : 1))
     if (missing.length > 0) {
       await this.repository.insertMissing(
         db,
