@@ -59,6 +59,8 @@ export async function seedQaStaff(container: Container): Promise<void> {
   const { identities, staffUsers } = container.repositories
   // One hash for every seeded identity (scrypt is deliberately slow).
   const passwordHash = await hashSecret(QA_PASSWORD)
+  // Rate-limit records are part of what a seed resets (§9.1).
+  await container.services.rateLimits.reset()
   for (const staff of QA_STAFF) {
     const sub = staffSub(staff.n)
     await identities.insert(db, {

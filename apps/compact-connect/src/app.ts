@@ -9,6 +9,7 @@ import type { CompactConnectEvents } from './events.ts'
 import { registerAuth, SigningKey } from './auth/index.ts'
 import { identityRoutes } from './auth/identity.routes.ts'
 import { staffUserRoutes } from './modules/staff-users/staff-users.routes.ts'
+import { providerRoutes } from './modules/providers/providers.routes.ts'
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts'
 import { stateApiRoutes } from './modules/state-api/state-api.routes.ts'
 import { configurationRoutes } from './modules/configuration/configuration.routes.ts'
@@ -64,7 +65,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     const events = resources.events as EventBus<CompactConnectEvents>
     // The built-in identity service's signing key (CC-B); an external OIDC issuer needs none.
     const signingKey = config.auth.identityProvider === 'builtin' ? await SigningKey.open(config.auth.signingKeyFile) : undefined
-    const container = buildContainer(config, resources.database, events, app.log, { signingKey })
+    const container = buildContainer(config, resources.database, events, app.log, { signingKey, redis: resources.redis })
     app.decorate('compactConnect', container)
 
     // ---- authentication (CC-B: src/auth/index.ts) ----
@@ -76,6 +77,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     // CC-B: identity service, staff-users, registration, providers routes
     await identityRoutes(app, { service: container.services.identity, signingKey, config })
     staffUserRoutes(app, container.services.staffUsers)
+    providerRoutes(app, container.services.providers)
     // CC-C: configuration, purchases, attestations routes
     configurationRoutes(app, container.services.configuration)
     attestationsRoutes(app, container.services.attestations)

@@ -9,6 +9,10 @@ import { IdentityRepository } from './auth/identity.repository.ts'
 import { IdentityService } from './auth/identity.service.ts'
 import { StaffUsersRepository } from './modules/staff-users/staff-users.repository.ts'
 import { StaffUsersService } from './modules/staff-users/staff-users.service.ts'
+import { ProvidersRepository } from './modules/providers/providers.repository.ts'
+import { ProvidersService } from './modules/providers/providers.service.ts'
+import { RateLimits } from './modules/providers/rate-limits.ts'
+import type { Redis } from '@hearth/kernel'
 import type { SigningKey } from './auth/signing-key.ts'
 import { LicensesRepository } from './modules/licenses/licenses.repository.ts'
 import { SsnRepository } from './modules/licenses/ssn.repository.ts'
@@ -35,7 +39,7 @@ type Logger = { error(object: unknown, message?: string): void; warn(object: unk
  * section (CC-A: licenses/ingest/state-api; CC-B: auth/staff-users/registration/providers; CC-C:
  * configuration/purchases/attestations).
  */
-export function buildContainer(config: CompactConnectConfig, database: Database, events: EventBus<CompactConnectEvents>, log: Logger, identity: { signingKey?: SigningKey } = {}) {
+export function buildContainer(config: CompactConnectConfig, database: Database, events: EventBus<CompactConnectEvents>, log: Logger, identity: { signingKey?: SigningKey; redis?: Redis } = {}) {
   const repositories = {
     licenses: new LicensesRepository(),
     ssn: new SsnRepository(),
@@ -44,6 +48,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     // CC-B repositories
     identities: new IdentityRepository(),
     staffUsers: new StaffUsersRepository(),
+    providers: new ProvidersRepository(),
     // CC-C repositories
     configuration: new ConfigurationRepository(),
     attestations: new AttestationsRepository(),
@@ -69,6 +74,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   const tokens = new IdentityTokens(config.auth, identity.signingKey)
   const staffUsers = new StaffUsersService(database, repositories.staffUsers, repositories.identities)
   const identityService = new IdentityService(database, repositories.identities, staffUsers, tokens, config.auth)
+  const rateLimits = new RateLimits(identity.redis)
 
   const ssn = new SsnService(database, repositories.ssn, config.ssnEncryptionKeys, config.ssnHmacKey)
   const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log, config.ingestBatchSize)
@@ -93,6 +99,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     // CC-B services
     staffUsers,
     identity: identityService,
+    rateLimits,
+    providers: new ProvidersService(database, repositories.providers, ssn, repositories.identities, rateLimits, { perUser: config.auth.ssnPerUserLimit, global: config.auth.ssnGlobalLimit }),
     // CC-C services
     payments,
     configuration,
