@@ -16,7 +16,7 @@ import { configurationRoutes } from './modules/configuration/configuration.route
 import { attestationsRoutes } from './modules/attestations/attestations.routes.ts'
 import { purchasesRoutes, qaPaymentsRoutes } from './modules/purchases/purchases.routes.ts'
 import { seedQa } from '../seeds/qa.ts'
-import { DEMO_CREDENTIALS, seedDemo } from '../seeds/demo.ts'
+import { demoCredentials, seedDemo } from '../seeds/demo.ts'
 
 export const migrations: MigrationSource = { owner: APP_NAME, folder: join(import.meta.dirname, '..', 'migrations') }
 
@@ -103,8 +103,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
 
   async banner(config, app) {
     const url = listeningUrl(app)
-    const credentials: Record<string, string> = {}
-    for (const [label, value] of Object.entries(DEMO_CREDENTIALS)) credentials[label] = value.replaceAll('{url}', url)
+    const credentials = await demoCredentials(app, url)
     if (config.env === 'qa') credentials['QA seed'] = `curl -s -X POST ${url}/qa/seedDatabase`
     return { docsPath: '/docs', credentials }
   },
