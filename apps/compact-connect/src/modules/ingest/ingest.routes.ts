@@ -75,7 +75,11 @@ export async function ingestRoutes(app: FastifyInstance, container: Container): 
         tags,
         operationId: 'getBulkUploadProgress',
         summary: 'Progress of a CSV upload: rows read, queued, rejected, and the first validation errors (added in Hearth)',
-        params: Type.Object({ compact: Type.String({ minLength: 1, maxLength: 20 }), jurisdiction: Type.String({ minLength: 1, maxLength: 20 }), uploadId: Type.String({ format: 'uuid' }) }),
+        params: Type.Object({
+          compact: Type.String({ minLength: 1, maxLength: 20 }),
+          jurisdiction: Type.String({ minLength: 1, maxLength: 20 }),
+          uploadId: Type.String({ format: 'uuid', maxLength: 36 }),
+        }),
         response: { 200: UploadProgressResponse },
       },
       config: { permission: requires.write },
