@@ -10,6 +10,7 @@ import { registerAuth, SigningKey } from './auth/index.ts'
 import { identityRoutes } from './auth/identity.routes.ts'
 import { staffUserRoutes } from './modules/staff-users/staff-users.routes.ts'
 import { providerRoutes } from './modules/providers/providers.routes.ts'
+import { registrationRoutes } from './modules/registration/registration.routes.ts'
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts'
 import { stateApiRoutes } from './modules/state-api/state-api.routes.ts'
 import { configurationRoutes } from './modules/configuration/configuration.routes.ts'
@@ -78,6 +79,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     await identityRoutes(app, { service: container.services.identity, signingKey, config })
     staffUserRoutes(app, container.services.staffUsers)
     providerRoutes(app, container.services.providers)
+    registrationRoutes(app, container.services.registration, { trustProxy: config.auth.trustProxy })
     // CC-C: configuration, purchases, attestations routes
     configurationRoutes(app, container.services.configuration)
     attestationsRoutes(app, container.services.attestations)

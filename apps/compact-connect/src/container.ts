@@ -12,6 +12,9 @@ import { StaffUsersService } from './modules/staff-users/staff-users.service.ts'
 import { ProvidersRepository } from './modules/providers/providers.repository.ts'
 import { ProvidersService } from './modules/providers/providers.service.ts'
 import { RateLimits } from './modules/providers/rate-limits.ts'
+import { RegistrationRepository } from './modules/registration/registration.repository.ts'
+import { RegistrationService } from './modules/registration/registration.service.ts'
+import { RecaptchaVerifier } from './modules/registration/recaptcha.ts'
 import type { Redis } from '@hearth/kernel'
 import type { SigningKey } from './auth/signing-key.ts'
 import { LicensesRepository } from './modules/licenses/licenses.repository.ts'
@@ -49,6 +52,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     identities: new IdentityRepository(),
     staffUsers: new StaffUsersRepository(),
     providers: new ProvidersRepository(),
+    registration: new RegistrationRepository(),
     // CC-C repositories
     configuration: new ConfigurationRepository(),
     attestations: new AttestationsRepository(),
@@ -100,6 +104,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     staffUsers,
     identity: identityService,
     rateLimits,
+    registration: new RegistrationService(database, repositories.registration, repositories.configuration, repositories.identities, rateLimits, new RecaptchaVerifier(config.auth.recaptcha), config.auth.registrationMinimumMs),
     providers: new ProvidersService(database, repositories.providers, ssn, repositories.identities, rateLimits, { perUser: config.auth.ssnPerUserLimit, global: config.auth.ssnGlobalLimit }),
     // CC-C services
     payments,

@@ -35,6 +35,8 @@ export interface AuthConfig {
     readonly verifyUrl: string | undefined
     readonly secret: string
   }
+  /** Shortest registration answer (`CC_REGISTRATION_MIN_MS`, 2 s as the original: no timing oracle). */
+  readonly registrationMinimumMs: number
   /** Trust `X-Forwarded-For` for the registration rate limit (`CC_TRUST_PROXY`). */
   readonly trustProxy: boolean
   /** SSN read limits (§4.14). */
@@ -71,6 +73,7 @@ export function loadAuthConfig(source: EnvSource, base: BaseConfig): AuthConfig 
     authorizationCodeSeconds: env.int('CC_AUTH_CODE_SECONDS', 300, { min: 30, max: 600 }),
     redirectUris: env.list('CC_OAUTH_REDIRECT_URIS') ?? [],
     recaptcha: Object.freeze({ enabled: recaptchaEnabled, verifyUrl, secret: env.string('CC_RECAPTCHA_SECRET', 'qa-recaptcha-secret')! }),
+    registrationMinimumMs: env.int('CC_REGISTRATION_MIN_MS', 2000, { min: 0, max: 10_000 }),
     trustProxy: env.bool('CC_TRUST_PROXY', false),
     ssnPerUserLimit: env.int('CC_SSN_PER_USER_LIMIT', 5, { min: 1, max: 1000 }),
     ssnGlobalLimit: env.int('CC_SSN_GLOBAL_LIMIT', 15, { min: 1, max: 100_000 }),
