@@ -36,7 +36,7 @@ export function principalOf(caller: Caller): Principal {
 
 /** Whether a route requiring `required` (any of) takes tokens of `pool` at all; if not the answer is 401, as a different Cognito authorizer gave. */
 export function poolAccepted(required: readonly string[], pool: string): boolean {
-  return required.some((permission) => permission === `token.${pool}` || (permission.startsWith('scope.') && pool !== 'provider'))
+  return required.some((permission) => permission === `token.${pool}` || (permission === 'scope.profile' ? pool === 'staff' : permission.startsWith('scope.') && pool !== 'provider'))
 }
 
 /** The bearer token: Cognito's authorizers took the raw token or `Bearer <token>`; '' for a header that is neither. */
