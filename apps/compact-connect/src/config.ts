@@ -36,6 +36,8 @@ export interface CompactConnectConfig extends BaseConfig {
   readonly signatureMaxSkewSeconds: number
   /** `PUBLIC_URL`: the app's absolute origin (bulk-upload URLs); default `http://HOST:PORT`. */
   readonly publicUrl: string
+  /** `CC_UI_URL`: the web app's origin, for `providerUIUrl` in State API answers. */
+  readonly uiUrl: string
   /** `ALLOWED_ORIGINS`: browser origins CORS allows (the original's per-environment list); `CORS_ORIGINS` overrides. */
   readonly allowedOrigins: string[]
   /**
@@ -88,6 +90,7 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     bulkUploadMaxBytes: env.int('BULK_UPLOAD_MAX_BYTES', 30 * 1024 * 1024, { min: 1 }),
     bulkUploadSigningKey: secret(source, base, 'BULK_UPLOAD_SIGNING_KEY', { minLength: 32 }),
     signatureMaxSkewSeconds: env.int('SIGNATURE_MAX_SKEW_SECONDS', 60, { min: 1, max: 3600 }),
+    uiUrl: (env.url('CC_UI_URL', ['http:', 'https:']) ?? 'http://localhost:3018').replace(/\/$/, ''),
     allowedOrigins: env.list('ALLOWED_ORIGINS') ?? ['http://localhost:3018', 'http://localhost:8080'],
     publicUrl: (env.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${base.host}:${base.port}`).replace(/\/$/, ''),
   })

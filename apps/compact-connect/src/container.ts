@@ -26,6 +26,8 @@ import { IngestService } from './modules/ingest/ingest.service.ts'
 import { BulkUploadService } from './modules/ingest/bulk-upload.service.ts'
 import { SignatureRepository } from './modules/state-api/signature.repository.ts'
 import { SignatureService } from './modules/state-api/signature.service.ts'
+import { StateApiRepository } from './modules/state-api/state-api.repository.ts'
+import { StateApiService } from './modules/state-api/state-api.service.ts'
 import { ConfigurationRepository } from './modules/configuration/configuration.repository.ts'
 import { ConfigurationService } from './modules/configuration/configuration.service.ts'
 import { CredentialsCipher } from './modules/configuration/credentials-cipher.ts'
@@ -48,6 +50,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     ssn: new SsnRepository(),
     ingest: new IngestRepository(),
     signatures: new SignatureRepository(),
+    stateApi: new StateApiRepository(),
     // CC-B repositories
     identities: new IdentityRepository(),
     staffUsers: new StaffUsersRepository(),
@@ -94,8 +97,10 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   const attestations = new AttestationsService(database, repositories.attestations)
   const configuration = new ConfigurationService(database, repositories.configuration, payments, new CredentialsCipher(config.paymentCredentialsKey))
 
+  const stateApi = new StateApiService(database, repositories.stateApi, signatures, config.uiUrl)
   const services = {
     ssn,
+    stateApi,
     licenses,
     ingest,
     bulkUpload,
@@ -104,7 +109,15 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     staffUsers,
     identity: identityService,
     rateLimits,
-    registration: new RegistrationService(database, repositories.registration, repositories.configuration, repositories.identities, rateLimits, new RecaptchaVerifier(config.auth.recaptcha), config.auth.registrationMinimumMs),
+    registration: new RegistrationService(
+      database,
+      repositories.registration,
+      repositories.configuration,
+      repositories.identities,
+      rateLimits,
+      new RecaptchaVerifier(config.auth.recaptcha),
+      config.auth.registrationMinimumMs,
+    ),
     providers: new ProvidersService(database, repositories.providers, ssn, repositories.identities, rateLimits, { perUser: config.auth.ssnPerUserLimit, global: config.auth.ssnGlobalLimit }),
     // CC-C services
     payments,

@@ -82,3 +82,63 @@ test('only P-256 public keys are accepted as signature keys', async () => {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }) as string
   await assert.rejects(t.app.compactConnect.services.signatures.putKey('aslp', 'ky', 'rsa', rsa))
 })
+
+test('State API reads: a signed query lists providers with a privilege in the jurisdiction updated within the window', async () => {
+  await t.app.inject({ method: 'POST', url: '/qa/seedDatabase' })
+  await t.app.compactConnect.services.signatures.putKey('aslp', 'co', 'co-key', QA_OH_PUBLIC_KEY)
+  const token = await stateClientToken(t.app, { compact: 'aslp', jurisdiction: 'co', scopes: ['aslp/readGeneral'], clientId: 'qa-co-aslp' })
+  const queryPath = '/v1/compacts/aslp/jurisdictions/co/providers/query'
+  const body = { query: { startDateTime: '2026-01-14T00:00:00Z', endDateTime: '2026-01-16T00:00:00Z' } }
+  const response = await t.app.inject({ method: 'POST', url: queryPath, payload: body, headers: { ...bearer(token), ...signedHeaders('POST', queryPath, { keyId: 'co-key' }) } })
+  assert.equal(response.statusCode, 200, response.body)
+  const result = response.json()
+  assert.deepEqual(
+    result.providers.map((provider: { providerId: string }) => provider.providerId),
+    ['c0000000-0000-4000-8000-000000000002'],
+  )
+  assert.equal(result.providers[0].dateOfBirth, undefined, 'general shape')
+  assert.deepEqual(result.pagination, { pageSize: 100, prevLastKey: null, lastKey: null })
+
+  const outside = await t.app.inject({
+    method: 'POST',
+    url: queryPath,
+    payload: { query: { startDateTime: '2026-01-16T00:00:00Z', endDateTime: '2026-01-20T00:00:00Z' } },
+    headers: { ...bearer(token), ...signedHeaders('POST', queryPath, { keyId: 'co-key' }) },
+  })
+  assert.deepEqual(outside.json().providers, [])
+  const tooWide = await t.app.inject({
+    method: 'POST',
+    url: queryPath,
+    payload: { query: { startDateTime: '2026-01-01T00:00:00Z', endDateTime: '2026-01-09T00:00:00Z' } },
+    headers: { ...bearer(token), ...signedHeaders('POST', queryPath, { keyId: 'co-key' }) },
+  })
+  assert.equal(tooWide.statusCode, 400)
+  const unsigned = await t.app.inject({ method: 'POST', url: queryPath, payload: body, headers: bearer(token) })
+  assert.deepEqual([unsigned.statusCode, unsigned.json()], [401, { message: 'Missing required X-Key-Id header' }])
+  const staff = await staffToken(t.app, { scopes: ['aslp/readGeneral'] })
+  assert.equal((await t.app.inject({ method: 'POST', url: queryPath, payload: body, headers: bearer(staff) })).statusCode, 401, 'the State API takes state app clients only')
+  const octp = await stateClientToken(t.app, { compact: 'octp', jurisdiction: 'co', scopes: ['octp/readGeneral'] })
+  assert.equal((await t.app.inject({ method: 'POST', url: queryPath, payload: body, headers: { ...bearer(octp), ...signedHeaders('POST', queryPath, { keyId: 'co-key' }) } })).statusCode, 403)
+})
+
+test('State API reads: one provider’s privileges in the jurisdiction with the home license, private fields only with readPrivate', async () => {
+  const path = '/v1/compacts/aslp/jurisdictions/co/providers/c0000000-0000-4000-8000-000000000002'
+  const general = await stateClientToken(t.app, { compact: 'aslp', jurisdiction: 'co', scopes: ['aslp/readGeneral'] })
+  const response = await t.app.inject({ method: 'GET', url: path, headers: { ...bearer(general), ...signedHeaders('GET', path, { keyId: 'co-key' }) } })
+  assert.equal(response.statusCode, 200, response.body)
+  const body = response.json()
+  assert.equal(body.providerUIUrl, 'http://localhost:3018/aslp/Licensing/c0000000-0000-4000-8000-000000000002')
+  assert.equal(body.privileges.length, 1)
+  const [privilege] = body.privileges
+  assert.deepEqual(
+    [privilege.type, privilege.privilegeId, privilege.status, privilege.licenseJurisdiction, privilege.licenseNumber, privilege.licenseStatus],
+    ['statePrivilege', 'SLP-CO-1', 'active', 'oh', 'OH-SLP-1002', 'active'],
+  )
+  assert.equal(privilege.ssnLastFour, undefined)
+  assert.equal(privilege.homeAddressStreet1, undefined)
+  const privateToken = await stateClientToken(t.app, { compact: 'aslp', jurisdiction: 'co', scopes: ['aslp/readGeneral', 'readPrivate'] })
+  const privateView = (await t.app.inject({ method: 'GET', url: path, headers: { ...bearer(privateToken), ...signedHeaders('GET', path, { keyId: 'co-key' }) } })).json()
+  assert.deepEqual([privateView.privileges[0].ssnLastFour, privateView.privileges[0].dateOfBirth, privateView.privileges[0].homeAddressCity], ['1002', '1979-11-02', 'Columbus'])
+  const none = '/v1/compacts/aslp/jurisdictions/co/providers/c0000000-0000-4000-8000-000000000001'
+  assert.equal((await t.app.inject({ method: 'GET', url: none, headers: { ...bearer(general), ...signedHeaders('GET', none, { keyId: 'co-key' }) } })).statusCode, 404, 'no privilege in co')
+})
