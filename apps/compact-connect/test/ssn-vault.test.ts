@@ -61,3 +61,16 @@ test('configuration: keys are 32 bytes, ids unique, generated outside production
   assert.throws(() => loadConfig({ DATA_DIR: dataDir, SSN_ENCRYPTION_KEY: randomBytes(16).toString('base64') }), /SSN_ENCRYPTION_KEY/)
   assert.throws(() => loadConfig({ HEARTH_ENV: 'production', SEED: 'none', DATABASE_URL: 'postgres://x/y', DATA_DIR: dataDir }), /SSN_ENCRYPTION_KEY|required in production/)
 })
+
+test('the kernel log redaction covers the SSN field names used here (ssn, previousSSN, vault columns, CSV text)', async () => {
+  const { redactPersonalData, scrubText } = await import('@hearth/kernel')
+  const logged = JSON.stringify(
+    redactPersonalData({
+      license: { ssn: '900-10-4001', previousSSN: '900-10-4002', ssnLastFour: '4001', givenName: 'Ann' },
+      row: { ssn_ciphertext: 'abc', ssn_hmac: 'def', SSN: '900104003' },
+      errors: { SSN: ['Duplicate License SSN detected'] },
+    }),
+  )
+  for (const secretValue of ['900-10-4001', '900-10-4002', '900104003']) assert.ok(!logged.includes(secretValue), `${secretValue} is redacted`)
+  assert.ok(!scrubText('900-10-4005,speech-language pathologist,active').includes('900-10-4005'), 'an SSN inside a CSV line is scrubbed')
+})
