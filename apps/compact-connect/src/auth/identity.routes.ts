@@ -7,6 +7,8 @@ import { badRequest } from '../errors.ts'
 import { errorResponses } from '../modules/configuration/configuration.schemas.ts'
 import type { IdentityService } from './identity.service.ts'
 import type { SigningKey } from './signing-key.ts'
+import type { AuthConfig } from './auth.config.ts'
+import { hostedLoginRoutes } from './hosted-login.routes.ts'
 
 const OAuthError = Type.Object({ error: Type.String() })
 export const FormBody = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4096 }), { maxProperties: 20 })
@@ -26,10 +28,11 @@ export function basicCredentials(request: FastifyRequest): { clientId: string; c
  * (`POST /oauth2/token`, §9.11), the built-in key set (`GET /.well-known/jwks.json`) and, in QA mode,
  * `POST /qa/token` (§9.10). Form bodies are parsed only inside this scope; every other route stays JSON-only.
  */
-export async function identityRoutes(app: FastifyInstance, options: { service: IdentityService; signingKey: SigningKey | undefined; config: BaseConfig }): Promise<void> {
-  const { service, signingKey, config } = options
+export async function identityRoutes(app: FastifyInstance, options: { service: IdentityService; signingKey: SigningKey | undefined; config: BaseConfig; auth: AuthConfig }): Promise<void> {
+  const { service, signingKey, config, auth } = options
   const signing = signingKey
   if (signing) {
+    await hostedLoginRoutes(app, { service, auth, config })
     app.get('/.well-known/jwks.json', { config: { public: true }, schema: { hide: true } }, async () => signing.jwks())
   }
 
