@@ -77,7 +77,7 @@ describe('staff users and permissions', () => {
       // An octp compact admin holds scope.admin at the gateway but nothing in aslp.
       assert.deepEqual(await call('GET', '/v1/compacts/aslp/staff-users', await qaToken(10)), { status: 403, body: { message: 'Access denied' } })
       const stateClient = await stateClientToken(testApp.app, { compact: 'aslp', jurisdiction: 'oh', scopes: ['admin'] })
-      assert.equal((await call('GET', '/v1/staff-users/me', stateClient)).status, 403)
+      assert.equal((await call('GET', '/v1/staff-users/me', stateClient)).status, 401)
     })
   })
 
