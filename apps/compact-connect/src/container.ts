@@ -81,7 +81,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   const tokens = new IdentityTokens(config.auth, identity.signingKey)
   const staffUsers = new StaffUsersService(database, repositories.staffUsers, repositories.identities)
   const identityService = new IdentityService(database, repositories.identities, staffUsers, tokens, config.auth)
-  const rateLimits = new RateLimits(identity.redis)
+  const rateLimits = new RateLimits(identity.redis, database.schema)
 
   const ssn = new SsnService(database, repositories.ssn, config.ssnEncryptionKeys, config.ssnHmacKey)
   const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log, config.ingestBatchSize)

@@ -25,12 +25,16 @@ export const limitStoreDown = () => new CompactConnectError(503, 'Service tempor
 export class RateLimits {
   private limiters = new Map<LimitName, RateLimiterAbstract>()
 
-  constructor(private readonly redis: Redis | undefined) {}
+  /** `namespace` keeps deployments (and test databases) sharing one Redis apart: the app's database schema. */
+  constructor(
+    private readonly redis: Redis | undefined,
+    private readonly namespace = 'compact_connect',
+  ) {}
 
   private limiter(name: LimitName): RateLimiterAbstract {
     let limiter = this.limiters.get(name)
     if (!limiter) {
-      const options = { keyPrefix: `${PREFIX}:${name}`, points: 1_000_000, duration: LIMIT_WINDOWS[name] }
+      const options = { keyPrefix: `${PREFIX}:${this.namespace}:${name}`, points: 1_000_000, duration: LIMIT_WINDOWS[name] }
       limiter = this.redis ? new RateLimiterRedis({ ...options, storeClient: this.redis, useRedisPackage: false }) : new RateLimiterMemory(options)
       this.limiters.set(name, limiter)
     }
@@ -52,7 +56,7 @@ export class RateLimits {
     this.limiters.clear()
     if (!this.redis) return
     try {
-      const keys = await this.redis.keys(`${PREFIX}:*`)
+      const keys = await this.redis.keys(`${PREFIX}:${this.namespace}:*`)
       if (keys.length > 0) await this.redis.del(...keys)
     } catch {
       throw limitStoreDown()
