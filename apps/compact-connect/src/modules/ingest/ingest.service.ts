@@ -7,7 +7,7 @@ import { isoDateTime } from '../../domain/dates.ts'
 import { badRequest } from '../../errors.ts'
 import type { CompactConnectEvents } from '../../events.ts'
 import type { CompactConnectJobs } from '../../jobs.ts'
-import type { LicenseInsert, LicenseRow, LicensesRepository, PrivilegeRow, ProviderInsert } from '../licenses/licenses.repository.ts'
+import type { LicenseInsert, LicenseRow, LicensesRepository, PrivilegeRow, ProviderInsert, ProviderRow } from '../licenses/licenses.repository.ts'
 import { LICENSE_DIFF_FIELDS, type LicenseRecordInput, type UploadedLicense } from '../licenses/licenses.types.ts'
 import type { SsnService } from '../licenses/ssn.service.ts'
 import type { DataEventInsert, IngestRepository } from './ingest.repository.ts'
@@ -181,15 +181,44 @@ export class IngestService {
     }
   }
 
-  /** §4.3 for one queued batch: one transaction, providers locked in id order (concurrent workers never deadlock). */
+  /**
+   * §4.3 for one queued batch, in one transaction: missing providers inserted and all of the batch's providers locked
+   * in id order (concurrent workers never deadlock), their licenses and privileges read once, then each license diffed
+   * and written with its update record and the provider projection.
+   */
   async processBatch(payload: CompactConnectJobs['license.ingest'], _idempotencyKey?: string | null): Promise<void> {
     const now = new Date()
     const ordered = [...payload.licenses].sort((a, b) => (a.providerId === b.providerId ? a.licenseType.localeCompare(b.licenseType) : a.providerId < b.providerId ? -1 : 1))
     const published: Published[] = []
     await this.database.transaction(async (tx) => {
+      const initial = new Map<string, ProviderInsert>()
+      for (const license of ordered) {
+        if (initial.has(license.providerId)) continue
+        initial.set(license.providerId, {
+          providerId: license.providerId,
+          compact: payload.compact,
+          ...projectionOf(licenseValues(payload.compact, payload.jurisdiction, license)),
+          currentHomeJurisdiction: 'unknown',
+          privilegeJurisdictions: [],
+          providerDateOfUpdate: now,
+          dateOfUpdate: now,
+        })
+      }
+      const providerIds = [...initial.keys()]
+      await this.licenses.insertProvidersIfMissing(tx, [...initial.values()])
+      const providers = new Map((await this.licenses.lockProviders(tx, providerIds)).map((row) => [row.providerId, row]))
+      const licensesByProvider = new Map<string, LicenseRow[]>()
+      for (const row of await this.licenses.licensesOfProviders(tx, providerIds)) licensesByProvider.set(row.providerId, [...(licensesByProvider.get(row.providerId) ?? []), row])
+      const privilegesByProvider = new Map<string, PrivilegeRow[]>()
+      for (const row of await this.licenses.privilegesOfProviders(tx, providerIds)) privilegesByProvider.set(row.providerId, [...(privilegesByProvider.get(row.providerId) ?? []), row])
+
       const dataEvents: DataEventInsert[] = []
       for (const license of ordered) {
-        const changed = await this.ingestOne(tx, payload.compact, payload.jurisdiction, license, now, published)
+        const provider = providers.get(license.providerId)
+        if (!provider) throw new Error('provider row vanished while ingesting')
+        const partition = { provider, licenses: licensesByProvider.get(license.providerId) ?? [], privileges: privilegesByProvider.get(license.providerId) ?? [] }
+        const changed = await this.ingestOne(tx, payload.compact, payload.jurisdiction, license, partition, now, published)
+        licensesByProvider.set(license.providerId, partition.licenses)
         if (changed) {
           dataEvents.push({
             compact: payload.compact,
@@ -207,23 +236,18 @@ export class IngestService {
     for (const event of published) await this.publish(event)
   }
 
-  /** One license: returns true when something was written. */
-  private async ingestOne(tx: Db, compact: string, jurisdiction: string, license: LicenseRecordInput, now: Date, published: Published[]): Promise<boolean> {
+  /** One license against its locked provider partition (kept current in `partition`): true when something was written. */
+  private async ingestOne(
+    tx: Db,
+    compact: string,
+    jurisdiction: string,
+    license: LicenseRecordInput,
+    partition: { provider: ProviderRow; licenses: LicenseRow[]; privileges: PrivilegeRow[] },
+    now: Date,
+    published: Published[],
+  ): Promise<boolean> {
     const values = licenseValues(compact, jurisdiction, license)
-    const initial: ProviderInsert = {
-      providerId: license.providerId,
-      compact,
-      ...projectionOf(values),
-      currentHomeJurisdiction: 'unknown',
-      privilegeJurisdictions: [],
-      providerDateOfUpdate: now,
-      dateOfUpdate: now,
-    }
-    await this.licenses.insertProviderIfMissing(tx, initial)
-    const provider = await this.licenses.lockProvider(tx, license.providerId)
-    if (!provider) throw new Error('provider row vanished while ingesting')
-    const existingLicenses = await this.licenses.licensesOfProvider(tx, license.providerId)
-    const existing = existingLicenses.find((row) => row.jurisdiction === jurisdiction && row.licenseType === license.licenseType)
+    const existing = partition.licenses.find((row) => row.jurisdiction === jurisdiction && row.licenseType === license.licenseType)
     let stored: LicenseRow
     if (existing) {
       const previous = licenseSnapshot(existing)
@@ -254,21 +278,20 @@ export class IngestService {
     } else {
       stored = await this.licenses.insertLicense(tx, { ...values, firstUploadDate: now, dateOfUpdate: now })
     }
-    const all = existingLicenses.filter((row) => row.id !== stored.id).concat(stored)
+    partition.licenses = partition.licenses.filter((row) => row.id !== stored.id).concat(stored)
     const best = chooseBestLicense(
-      all.map((row) => ({
+      partition.licenses.map((row) => ({
         ...row,
         jurisdictionUploadedLicenseStatus: row.jurisdictionUploadedLicenseStatus as 'active' | 'inactive',
         jurisdictionUploadedCompactEligibility: row.jurisdictionUploadedCompactEligibility as 'eligible' | 'ineligible',
       })),
-      provider.currentHomeJurisdiction,
+      partition.provider.currentHomeJurisdiction,
       now,
     )
     if (best && best.id === stored.id) {
-      const privileges = await this.licenses.privilegesOfProvider(tx, license.providerId)
       await this.licenses.updateProvider(tx, license.providerId, {
         ...projectionOf(stored),
-        privilegeJurisdictions: privilegeJurisdictionsOf(privileges),
+        privilegeJurisdictions: privilegeJurisdictionsOf(partition.privileges),
         providerDateOfUpdate: now,
         dateOfUpdate: now,
       })

@@ -39,6 +39,32 @@ export class LicensesRepository {
     await db.insert(providers).values(values).onConflictDoNothing({ target: providers.providerId })
   }
 
+  /** Inserts the providers that do not exist yet, in id order (concurrent batches take the key locks in one order). */
+  async insertProvidersIfMissing(db: Db, values: readonly ProviderInsert[]): Promise<void> {
+    if (values.length === 0) return
+    const sorted = [...values].sort((a, b) => (a.providerId < b.providerId ? -1 : a.providerId > b.providerId ? 1 : 0))
+    await db.insert(providers).values(sorted).onConflictDoNothing({ target: providers.providerId })
+  }
+
+  /** Provider rows locked for the rest of the transaction, taken in id order (no deadlock between batches). */
+  async lockProviders(db: Db, providerIds: readonly string[]): Promise<ProviderRow[]> {
+    if (providerIds.length === 0) return []
+    return db
+      .select()
+      .from(providers)
+      .where(inArray(providers.providerId, [...providerIds]))
+      .orderBy(asc(providers.providerId))
+      .for('update')
+  }
+
+  async privilegesOfProviders(db: Db, providerIds: readonly string[]): Promise<PrivilegeRow[]> {
+    if (providerIds.length === 0) return []
+    return db
+      .select()
+      .from(privileges)
+      .where(inArray(privileges.providerId, [...providerIds]))
+  }
+
   async updateProvider(db: Db, providerId: string, values: Partial<ProviderInsert>): Promise<void> {
     await db.update(providers).set(values).where(eq(providers.providerId, providerId))
   }
