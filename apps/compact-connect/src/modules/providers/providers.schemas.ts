@@ -159,7 +159,7 @@ export const ProviderQueryBody = Type.Object(
   {
     query: Type.Object(
       {
-        providerId: Type.Optional(Type.String({ format: 'uuid' })),
+        providerId: Type.Optional(Type.String({ format: 'uuid', maxLength: 36 })),
         jurisdiction: Type.Optional(Type.String({ minLength: 2, maxLength: 2 })),
         givenName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
         familyName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
