@@ -205,7 +205,12 @@ export class IngestService {
         })
       }
       const providerIds = [...initial.keys()]
-      await this.licenses.insertProvidersIfMissing(tx, [...initial.values()])
+      const created = await this.licenses.insertProvidersIfMissing(tx, [...initial.values()])
+      // A provider created just now already carries the projection of its first license in this batch.
+      const projectedFrom = new Map<string, string>()
+      for (const license of ordered)
+        if (created.has(license.providerId) && !projectedFrom.has(license.providerId)) projectedFrom.set(license.providerId, `${payload.jurisdiction}|${license.licenseType}`)
+      const newLicenses: LicenseInsert[] = []
       const providers = new Map((await this.licenses.lockProviders(tx, providerIds)).map((row) => [row.providerId, row]))
       const licensesByProvider = new Map<string, LicenseRow[]>()
       for (const row of await this.licenses.licensesOfProviders(tx, providerIds)) licensesByProvider.set(row.providerId, [...(licensesByProvider.get(row.providerId) ?? []), row])
@@ -217,7 +222,7 @@ export class IngestService {
         const provider = providers.get(license.providerId)
         if (!provider) throw new Error('provider row vanished while ingesting')
         const partition = { provider, licenses: licensesByProvider.get(license.providerId) ?? [], privileges: privilegesByProvider.get(license.providerId) ?? [] }
-        const changed = await this.ingestOne(tx, payload.compact, payload.jurisdiction, license, partition, now, published)
+        const changed = await this.ingestOne(tx, payload.compact, payload.jurisdiction, license, partition, { now, published, newLicenses, projectedFrom })
         licensesByProvider.set(license.providerId, partition.licenses)
         if (changed) {
           dataEvents.push({
@@ -231,6 +236,7 @@ export class IngestService {
           })
         }
       }
+      await this.licenses.insertLicenses(tx, newLicenses)
       await this.repository.insertDataEvents(tx, dataEvents)
     })
     for (const event of published) await this.publish(event)
@@ -243,9 +249,10 @@ export class IngestService {
     jurisdiction: string,
     license: LicenseRecordInput,
     partition: { provider: ProviderRow; licenses: LicenseRow[]; privileges: PrivilegeRow[] },
-    now: Date,
-    published: Published[],
+    batch: { now: Date; published: Published[]; newLicenses: LicenseInsert[]; projectedFrom: Map<string, string> },
   ): Promise<boolean> {
+    const { now, published } = batch
+    const key = `${jurisdiction}|${license.licenseType}`
     const values = licenseValues(compact, jurisdiction, license)
     const existing = partition.licenses.find((row) => row.jurisdiction === jurisdiction && row.licenseType === license.licenseType)
     let stored: LicenseRow
@@ -275,8 +282,12 @@ export class IngestService {
         published.push({ name: 'license.deactivation', payload: { ...payload, eventTime: isoDateTime(now) } })
       }
       stored = { ...existing, ...values, dateOfUpdate: now }
+      batch.projectedFrom.delete(license.providerId)
     } else {
-      stored = await this.licenses.insertLicense(tx, { ...values, firstUploadDate: now, dateOfUpdate: now })
+      // New licenses are inserted together at the end of the batch; until then they carry no id.
+      const insert = { ...values, firstUploadDate: now, dateOfUpdate: now }
+      batch.newLicenses.push(insert)
+      stored = { id: -batch.newLicenses.length, encumberedStatus: null, investigationStatus: null, ...insert } as LicenseRow
     }
     partition.licenses = partition.licenses.filter((row) => row.id !== stored.id).concat(stored)
     const best = chooseBestLicense(
@@ -288,7 +299,8 @@ export class IngestService {
       partition.provider.currentHomeJurisdiction,
       now,
     )
-    if (best && best.id === stored.id) {
+    if (best && best.id === stored.id && batch.projectedFrom.get(license.providerId) !== key) {
+      batch.projectedFrom.set(license.providerId, key)
       await this.licenses.updateProvider(tx, license.providerId, {
         ...projectionOf(stored),
         privilegeJurisdictions: privilegeJurisdictionsOf(partition.privileges),

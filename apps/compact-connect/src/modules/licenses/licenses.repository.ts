@@ -40,10 +40,16 @@ export class LicensesRepository {
   }
 
   /** Inserts the providers that do not exist yet, in id order (concurrent batches take the key locks in one order). */
-  async insertProvidersIfMissing(db: Db, values: readonly ProviderInsert[]): Promise<void> {
-    if (values.length === 0) return
+  async insertProvidersIfMissing(db: Db, values: readonly ProviderInsert[]): Promise<Set<string>> {
+    if (values.length === 0) return new Set()
     const sorted = [...values].sort((a, b) => (a.providerId < b.providerId ? -1 : a.providerId > b.providerId ? 1 : 0))
-    await db.insert(providers).values(sorted).onConflictDoNothing({ target: providers.providerId })
+    const inserted = await db.insert(providers).values(sorted).onConflictDoNothing({ target: providers.providerId }).returning({ providerId: providers.providerId })
+    return new Set(inserted.map((row) => row.providerId))
+  }
+
+  async insertLicenses(db: Db, values: readonly LicenseInsert[]): Promise<void> {
+    if (values.length === 0) return
+    await db.insert(licenses).values([...values])
   }
 
   /** Provider rows locked for the rest of the transaction, taken in id order (no deadlock between batches). */
