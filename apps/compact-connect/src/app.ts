@@ -65,7 +65,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
 
     const events = resources.events as EventBus<CompactConnectEvents>
     // The built-in identity service's signing key (CC-B); an external OIDC issuer needs none.
-    const signingKey = config.auth.identityProvider === 'builtin' ? await SigningKey.open(config.auth.signingKeyFile) : undefined
+    const signingKey = config.auth.identityProvider === 'builtin' ? await SigningKey.forConfig(config.auth) : undefined
     const container = buildContainer(config, resources.database, events, app.log, { signingKey, redis: resources.redis })
     app.decorate('compactConnect', container)
 

@@ -118,3 +118,26 @@ describe('state app clients: client credentials at /oauth2/token (§9.11)', () =
     assert.equal((await testApp.app.inject({ method: 'GET', url: '/v1/provider-users/me', headers: bearer(access) })).statusCode, 401)
   })
 })
+
+describe('a configured signing key (CC_IDENTITY_SIGNING_KEY)', () => {
+  test('two apps sharing the key accept each other’s tokens', async () => {
+    const { generateKeyPairSync } = await import('node:crypto')
+    const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string
+    const first = await buildTestApp(compactConnect, { env: { CC_IDENTITY_SIGNING_KEY: pem } })
+    const second = await buildTestApp(compactConnect, { env: { CC_IDENTITY_SIGNING_KEY: pem.replace(/\n/g, '\\n') } })
+    try {
+      const token = await first.app.ccTokens.mintStaffAccessToken({ sub: 'e2000000-0000-4000-8000-000000000001', username: 'x', scopes: ['profile', 'aslp/readGeneral'] })
+      const response = await second.app.inject({ ...QUERY, headers: bearer(token) })
+      assert.equal(response.statusCode, 200)
+      const keys = (await second.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as { keys: { kid: string }[] }
+      assert.equal(keys.keys[0]!.kid, decodeProtectedKid(token))
+    } finally {
+      await first.close()
+      await second.close()
+    }
+  })
+})
+
+function decodeProtectedKid(token: string): string {
+  return (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string }).kid
+}

@@ -17,8 +17,10 @@ export interface PoolSettings {
 export interface AuthConfig {
   /** `builtin`: this app issues tokens (development, QA, small deployments); `external`: an OIDC provider does. */
   readonly identityProvider: 'builtin' | 'external'
-  /** The built-in service's key pair file (`DATA_DIR/identity/compact-connect.json`). */
+  /** The built-in service's key pair file (`DATA_DIR/identity/compact-connect.json`), used when no key is configured. */
   readonly signingKeyFile: string
+  /** `CC_IDENTITY_SIGNING_KEY` (or `_FILE`): PKCS#8 PEM of the RSA signing key, shared by every host of a deployment. */
+  readonly signingKeyPem: string | undefined
   readonly pools: Readonly<Record<Pool, PoolSettings>>
   /** Access and ID token lifetime (`CC_TOKEN_LIFETIME_SECONDS`). */
   readonly tokenLifetimeSeconds: number
@@ -66,6 +68,7 @@ export function loadAuthConfig(source: EnvSource, base: BaseConfig): AuthConfig 
   return Object.freeze({
     identityProvider,
     signingKeyFile: join(base.dataDir, 'identity', 'compact-connect.json'),
+    signingKeyPem: env.string('CC_IDENTITY_SIGNING_KEY')?.replace(/\\n/g, '\n'),
     pools: Object.freeze(pools),
     tokenLifetimeSeconds: env.int('CC_TOKEN_LIFETIME_SECONDS', base.env === 'production' ? 300 : 3600, { min: 60, max: 86_400 }),
     clientTokenLifetimeSeconds: 900,

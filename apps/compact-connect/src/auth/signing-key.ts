@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { randomBytes } from 'node:crypto'
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose'
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto'
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK, type JWTPayload } from 'jose'
 
 /**
  * The built-in identity service's RS256 signing key (what Cognito's user-pool keys are in the
@@ -16,6 +16,24 @@ export class SigningKey {
     private readonly privateKey: CryptoKey,
     private readonly publicJwk: JWK,
   ) {}
+
+  /**
+   * A key given as configuration (`CC_IDENTITY_SIGNING_KEY`, PKCS#8 PEM of an RSA key): what several
+   * hosts of one deployment share instead of a file; the `kid` is the key's JWK thumbprint.
+   */
+  static async fromPem(pem: string): Promise<SigningKey> {
+    const privateObject = createPrivateKey(pem)
+    if (privateObject.asymmetricKeyType !== 'rsa') throw new Error('CC_IDENTITY_SIGNING_KEY must be an RSA private key (RS256)')
+    const privateJwk = privateObject.export({ format: 'jwk' }) as JWK
+    const publicJwk = createPublicKey(privateObject).export({ format: 'jwk' }) as JWK
+    const kid = await calculateJwkThumbprint(publicJwk)
+    return new SigningKey(kid, (await importJWK({ ...privateJwk, alg: 'RS256' }, 'RS256')) as CryptoKey, { ...publicJwk, kid, alg: 'RS256', use: 'sig' })
+  }
+
+  /** The configured key, else the kept (or new) key file. */
+  static forConfig(auth: { signingKeyPem: string | undefined; signingKeyFile: string }): Promise<SigningKey> {
+    return auth.signingKeyPem !== undefined ? SigningKey.fromPem(auth.signingKeyPem) : SigningKey.open(auth.signingKeyFile)
+  }
 
   static async open(file: string | undefined): Promise<SigningKey> {
     if (file && existsSync(file)) {
