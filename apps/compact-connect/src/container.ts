@@ -63,7 +63,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   }
 
   // Jobs are handled by services built below; the runner only needs them when a job runs.
-  let handlers: { ingest?: IngestService } = {}
+  let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService } = {}
   // Mail (kernel SMTP; logged when no SMTP_URL), sent by the job worker after the causing transaction commits.
   const mailer = createMailer(config.mail, log)
   const jobs: JobRunner<CompactConnectJobs> = createJobRunner<CompactConnectJobs>({
@@ -73,6 +73,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     handlers: {
       'license.ingest': async (payload, job) => handlers.ingest!.processBatch(payload, job.idempotencyKey),
       'license.deactivation': async (payload) => handlers.ingest!.cascadeLicenseDeactivation(payload),
+      'license.upload': async (payload) => handlers.bulkUpload!.processUpload(payload),
       'mail.send': async (message) => void (await mailer.send(message)),
     },
   })
@@ -86,9 +87,9 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   const ssn = new SsnService(database, repositories.ssn, config.ssnEncryptionKeys, config.ssnHmacKey)
   const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log, config.ingestBatchSize)
   const licenses = new LicensesService(database, repositories.licenses, ssn)
-  const bulkUpload = new BulkUploadService(database, repositories.ingest, ingest, config)
+  const bulkUpload = new BulkUploadService(database, repositories.ingest, ingest, jobs, config)
   const signatures = new SignatureService(database, repositories.signatures, config.signatureMaxSkewSeconds)
-  handlers = { ingest }
+  handlers = { ingest, bulkUpload }
   // CC-C: the payment processor (the local Authorize.Net fake outside production without AUTHORIZE_NET_API_URL)
   const payments = new PaymentGateway(config.authorizeNet, config.paymentFake, async () => {
     const highest = await repositories.purchases.highestTransactionId(database.db)

@@ -8,6 +8,8 @@ export type CompactConnectJobs = {
    * Enqueued in the upload's transaction with an idempotency key per upload batch.
    */
   'license.ingest': { compact: string; jurisdiction: string; uploadId: string | null; licenses: LicenseRecordInput[] }
+  /** §4.1 channel 2: stream one received CSV file (stored in `upload_chunks`) into validation and `license.ingest` batches. */
+  'license.upload': { uploadId: string; compact: string; jurisdiction: string }
   /** §4.7: the privilege cascade of a deactivated (not expired) license. */
   'license.deactivation': { compact: string; providerId: string; jurisdiction: string; licenseType: string }
   /** §4.15: one rendered email, enqueued in the transaction that caused it (e.g. the purchase receipt). */

@@ -115,14 +115,17 @@ test('compact/jurisdiction columns are refused row by row; an unparseable file i
   const form = await uploadForm()
   const csv = [`${HEADER},compact`, `${row(10)},aslp`].join('\n')
   assert.equal((await t.app.inject({ method: 'POST', url: '/v1/bulk-uploads', ...multipart(form.fields, csv) })).statusCode, 204)
+  await t.app.compactConnect.jobs.drain()
   const [upload] = await query<{ rows_invalid: number }>(`SELECT rows_invalid FROM license_uploads WHERE object_key = $1`, [form.fields.key])
   assert.equal(upload!.rows_invalid, 1)
 
   const broken = await uploadForm()
   const csv2 = [HEADER, row(11), `${row(12)},extra,cells`].join('\n')
   assert.equal((await t.app.inject({ method: 'POST', url: '/v1/bulk-uploads', ...multipart(broken.fields, csv2) })).statusCode, 204)
+  await t.app.compactConnect.jobs.drain()
   const [failed] = await query<{ status: string; failure: string }>(`SELECT status, failure FROM license_uploads WHERE object_key = $1`, [broken.fields.key])
   assert.equal(failed!.status, 'failed')
+  assert.equal((await query(`SELECT 1 FROM upload_chunks`)).length, 0, 'the stored bytes are deleted after processing')
   assert.equal((await query(`SELECT 1 FROM data_events WHERE event_type = 'license.ingest-failure'`)).length, 1)
 })
 

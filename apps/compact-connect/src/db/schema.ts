@@ -4,8 +4,9 @@
 // one privilege per (provider, jurisdiction, license type), one privilege id per compact, immutable update records.
 // Dates uploaded by states are `date` (YYYY-MM-DD strings); system moments are `timestamptz`.
 import { sql } from 'drizzle-orm'
-import { bigint, bigserial, boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, boolean, customType, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' })
 const moment = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 const day = (name: string) => date(name, { mode: 'string' })
 
@@ -444,6 +445,20 @@ export const dataEvents = pgTable(
     expiresAt: moment('expires_at').notNull(),
   },
   (table) => [index('data_events_jurisdiction_idx').on(table.compact, table.jurisdiction, table.eventType, table.eventTime), index('data_events_upload_idx').on(table.uploadId)],
+)
+
+/**
+ * The bytes of an accepted CSV upload until its job has ingested them (the S3 object's role): stored in chunks, so
+ * the upload request ends as soon as the file has arrived and any process can stream it; deleted after processing.
+ */
+export const uploadChunks = pgTable(
+  'upload_chunks',
+  {
+    uploadId: uuid('upload_id').notNull(),
+    sequence: integer('sequence').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.uploadId, table.sequence] })],
 )
 
 /** CSV bulk uploads (§4.1 channel 2, §9.9): one row per accepted file, with progress counters. */

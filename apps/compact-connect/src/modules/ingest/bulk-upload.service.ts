@@ -1,5 +1,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
+import type { JobRunner } from '@hearth/kernel/jobs'
+import type { CompactConnectJobs } from '../../jobs.ts'
 import { parse } from 'csv-parse'
 import type { Database } from '@hearth/kernel'
 import type { CompactConnectConfig } from '../../config.ts'
@@ -11,6 +13,7 @@ import type { IngestRepository, LicenseUploadRow } from './ingest.repository.ts'
 import { duplicateSsnMessage, safeValidData, validateLicense, type FieldErrors } from './license.validation.ts'
 
 const POLICY_TTL_MS = 60 * 60 * 1000
+const CHUNK_BYTES = 1024 * 1024
 export const CSV_CONTENT_TYPE = 'text/csv'
 
 /** What a signed upload policy binds (the presigned S3 POST's conditions, §4.1, §9.9). */
@@ -46,6 +49,7 @@ export class BulkUploadService {
     private readonly database: Database,
     private readonly repository: IngestRepository,
     private readonly ingest: IngestService,
+    private readonly jobs: JobRunner<CompactConnectJobs>,
     private readonly config: CompactConnectConfig,
   ) {}
 
@@ -89,15 +93,72 @@ export class BulkUploadService {
   }
 
   /**
-   * Streams one CSV file: header row required, BOM tolerated, empty cells absent, each row validated on its own,
-   * later rows repeating an (SSN, license type) rejected naming the first row, valid rows queued in batches.
+   * Receives one CSV file: its bytes are stored in 1 MB chunks as they arrive (never the whole file in memory), then a
+   * `license.upload` job is queued in the same transaction that marks the upload received. The request ends as soon
+   * as the file has arrived; any process streams it from there.
    */
-  async ingestCsv(policy: UploadPolicy, file: Readable): Promise<{ uploadId: string }> {
+  async receiveCsv(policy: UploadPolicy, file: Readable): Promise<{ uploadId: string }> {
     const uploadId = policy.key.split('/').pop()!
     if (!isCompact(policy.compact)) throw forbidden('Invalid according to Policy: unknown compact')
-    const compact = policy.compact
-    const created = await this.repository.createUpload(this.database.db, { uploadId, compact, jurisdiction: policy.jurisdiction, objectKey: policy.key })
+    const created = await this.repository.createUpload(this.database.db, { uploadId, compact: policy.compact, jurisdiction: policy.jurisdiction, objectKey: policy.key })
     if (!created) throw forbidden('Invalid according to Policy: this upload policy has already been used')
+    let sequence = 0
+    let pending: Buffer[] = []
+    let size = 0
+    const store = async () => {
+      if (size === 0) return
+      await this.repository.insertChunk(this.database.db, uploadId, sequence++, Buffer.concat(pending))
+      pending = []
+      size = 0
+    }
+    try {
+      for await (const chunk of file as AsyncIterable<Buffer>) {
+        pending.push(chunk)
+        size += chunk.length
+        if (size >= CHUNK_BYTES) await store()
+      }
+      await store()
+      if ((file as Readable & { truncated?: boolean }).truncated) throw Object.assign(new Error('file too large'), { code: 'FST_REQ_FILE_TOO_LARGE' })
+    } catch (error) {
+      await this.repository.deleteChunks(this.database.db, uploadId)
+      if (isFileTooLarge(error)) {
+        await this.fail(policy.compact, policy.jurisdiction, uploadId, 'File exceeds the upload size limit')
+        throw badRequest('Your proposed upload exceeds the maximum allowed size')
+      }
+      await this.fail(policy.compact, policy.jurisdiction, uploadId, 'The upload was interrupted')
+      throw error
+    }
+    await this.database.transaction(async (tx) => {
+      await this.repository.setStatus(tx, uploadId, 'received')
+      await this.jobs.enqueue(tx, 'license.upload', { uploadId, compact: policy.compact, jurisdiction: policy.jurisdiction }, { idempotencyKey: uploadId })
+    })
+    return { uploadId }
+  }
+
+  /** The `license.upload` job: streams the stored file into the ingest path, then deletes its bytes. */
+  async processUpload(payload: CompactConnectJobs['license.upload']): Promise<void> {
+    const { repository, database } = this
+    async function* chunks() {
+      for (let sequence = 0; ; sequence++) {
+        const chunk = await repository.chunk(database.db, payload.uploadId, sequence)
+        if (!chunk) return
+        yield chunk
+      }
+    }
+    await this.repository.setStatus(this.database.db, payload.uploadId, 'processing')
+    await this.ingestCsv({ uploadId: payload.uploadId, compact: payload.compact, jurisdiction: payload.jurisdiction }, Readable.from(chunks()))
+    await this.repository.deleteChunks(this.database.db, payload.uploadId)
+  }
+
+  /**
+   * Parses one CSV file: header row required, BOM tolerated, empty cells absent, each row validated on its own,
+   * later rows repeating an (SSN, license type) rejected naming the first row, valid rows queued in batches.
+   */
+  private async ingestCsv(upload: { uploadId: string; compact: string; jurisdiction: string }, file: Readable): Promise<void> {
+    const { uploadId } = upload
+    if (!isCompact(upload.compact)) throw new Error(`unknown compact ${upload.compact}`)
+    const compact = upload.compact
+    const policy = upload
 
     const batchSize = this.config.ingestBatchSize
     const seen = new Map<string, number>()
@@ -149,18 +210,11 @@ export class BulkUploadService {
         if (valid.length + failures.length >= batchSize) await flush()
       }
       await flush()
-      if ((file as Readable & { truncated?: boolean }).truncated) throw Object.assign(new Error('file too large'), { code: 'FST_REQ_FILE_TOO_LARGE' })
       await this.repository.finishUpload(this.database.db, uploadId, 'processed', null)
     } catch (error) {
-      if (isFileTooLarge(error)) {
-        // Rows read before the limit was reached stay queued; the upload is marked failed.
-        await this.fail(compact, policy.jurisdiction, uploadId, 'File exceeds the upload size limit')
-        throw badRequest('Your proposed upload exceeds the maximum allowed size')
-      }
       // An unparseable file is one ingest failure (§4.1); rows queued before the fault stay queued.
       await this.fail(compact, policy.jurisdiction, uploadId, `CSV could not be parsed at record ${recordNumber + 1}: ${csvProblem(error)}`)
     }
-    return { uploadId }
   }
 
   private async fail(compact: string, jurisdiction: string, uploadId: string, message: string): Promise<void> {

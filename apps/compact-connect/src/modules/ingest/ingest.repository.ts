@@ -1,5 +1,5 @@
 import { and, asc, eq, sql, type Db } from '@hearth/kernel'
-import { dataEvents, licenseUploads } from '../../db/schema.ts'
+import { dataEvents, licenseUploads, uploadChunks } from '../../db/schema.ts'
 
 export type DataEventInsert = typeof dataEvents.$inferInsert
 export type DataEventRow = typeof dataEvents.$inferSelect
@@ -44,6 +44,26 @@ export class IngestRepository {
 
   async finishUpload(db: Db, uploadId: string, status: 'processed' | 'failed', failure: string | null): Promise<void> {
     await db.update(licenseUploads).set({ status, failure, finishedAt: new Date() }).where(eq(licenseUploads.uploadId, uploadId))
+  }
+
+  async insertChunk(db: Db, uploadId: string, sequence: number, data: Buffer): Promise<void> {
+    await db.insert(uploadChunks).values({ uploadId, sequence, data })
+  }
+
+  async chunk(db: Db, uploadId: string, sequence: number): Promise<Buffer | undefined> {
+    const [row] = await db
+      .select({ data: uploadChunks.data })
+      .from(uploadChunks)
+      .where(and(eq(uploadChunks.uploadId, uploadId), eq(uploadChunks.sequence, sequence)))
+    return row?.data
+  }
+
+  async deleteChunks(db: Db, uploadId: string): Promise<void> {
+    await db.delete(uploadChunks).where(eq(uploadChunks.uploadId, uploadId))
+  }
+
+  async setStatus(db: Db, uploadId: string, status: string): Promise<void> {
+    await db.update(licenseUploads).set({ status }).where(eq(licenseUploads.uploadId, uploadId))
   }
 
   async upload(db: Db, compact: string, jurisdiction: string, uploadId: string): Promise<LicenseUploadRow | undefined> {

@@ -117,7 +117,7 @@ export async function ingestRoutes(app: FastifyInstance, container: Container): 
             continue
           }
           const policy = bulkUpload.checkFields(fields)
-          const { uploadId } = await bulkUpload.ingestCsv(policy, part.file)
+          const { uploadId } = await bulkUpload.receiveCsv(policy, part.file)
           reply.header('location', `/v1/compacts/${policy.compact}/jurisdictions/${policy.jurisdiction}/licenses/bulk-upload/${uploadId}`)
           return reply.status(204).send(null)
         }

@@ -16,7 +16,7 @@ export const BulkUploadResponse = Type.Object({
 
 export const UploadProgressResponse = Type.Object({
   uploadId: Type.String(),
-  status: Type.String({ description: 'processing | processed | failed' }),
+  status: Type.String({ description: 'received | processing | processed | failed' }),
   rowsRead: Type.Integer(),
   rowsValid: Type.Integer(),
   rowsInvalid: Type.Integer(),
