@@ -4,6 +4,7 @@ import { EnvReader, type EnvSource } from '../config/index.ts'
 
 export { Stripe }
 export * from './money.ts'
+export * from './authorize-net.ts'
 
 /** Stripe settings from the environment (the original's names). */
 export interface StripeSettings {

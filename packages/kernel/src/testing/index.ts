@@ -22,6 +22,7 @@ export {
   type GraphqlContractOptions,
   type RootField,
 } from './graphql-contract.ts'
+export { startFakeAuthorizeNet, type FakeAuthorizeNet, type FakeAuthorizeNetOptions, type FakeAuthorizeNetTransaction } from './authorize-net/index.ts'
 export { startJwksServer, JwksServer, type JwksServerOptions, type JwksSignOptions, type JwksAlgorithm } from './jwks-server.ts'
 
 export interface TestApp<Config extends BaseConfig> {

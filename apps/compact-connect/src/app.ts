@@ -1,0 +1,118 @@
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { createApp, kernelMigrations, listeningUrl, openResources, registerQaRoutes, type Database, type EventBus, type HearthAppModule, type MigrationSource } from '@hearth/kernel'
+import { registerOpenApi } from '@hearth/kernel/openapi'
+import { APP_NAME, DEFAULT_PORT, loadConfig, type CompactConnectConfig } from './config.ts'
+import { buildContainer, type Container } from './container.ts'
+import { errorSchema, formatError } from './errors.ts'
+import type { CompactConnectEvents } from './events.ts'
+import { registerAuth, SigningKey } from './auth/index.ts'
+import { identityRoutes } from './auth/identity.routes.ts'
+import { staffUserRoutes } from './modules/staff-users/staff-users.routes.ts'
+import { providerRoutes } from './modules/providers/providers.routes.ts'
+import { registrationRoutes } from './modules/registration/registration.routes.ts'
+import { ingestRoutes } from './modules/ingest/ingest.routes.ts'
+import { stateApiRoutes } from './modules/state-api/state-api.routes.ts'
+import { configurationRoutes } from './modules/configuration/configuration.routes.ts'
+import { attestationsRoutes } from './modules/attestations/attestations.routes.ts'
+import { purchasesRoutes, qaPaymentsRoutes } from './modules/purchases/purchases.routes.ts'
+import { seedQa } from '../seeds/qa.ts'
+import { demoCredentials, seedDemo } from '../seeds/demo.ts'
+
+export const migrations: MigrationSource = { owner: APP_NAME, folder: join(import.meta.dirname, '..', 'migrations') }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** CompactConnect's repositories, services and job runner (scripts and tests reach them here). */
+    compactConnect: Container
+  }
+}
+
+/** §2: top-level string fields of a JSON body (each element's, for an array body) are trimmed before validation. */
+function trimTopLevelStrings(app: FastifyInstance): void {
+  const trim = (value: unknown) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value
+    const record = value as Record<string, unknown>
+    for (const [key, field] of Object.entries(record)) if (typeof field === 'string') record[key] = field.trim()
+    return record
+  }
+  app.addHook('preValidation', async (request) => {
+    const body = request.body
+    if (Array.isArray(body)) body.forEach(trim)
+    else trim(body)
+  })
+}
+
+const compactConnect: HearthAppModule<CompactConnectConfig> = {
+  name: APP_NAME,
+  defaultPort: DEFAULT_PORT,
+  migrations,
+  loadConfig,
+
+  async buildApp(config, options = {}) {
+    const resources = await openResources(config, { migrations, ...options })
+    const app = await createApp({ config, ...resources, formatError, errorSchema, cors: config.allowedOrigins })
+    // Only JSON bodies (415 otherwise); the CSV bulk upload registers multipart in its own scope.
+    app.removeContentTypeParser('text/plain')
+    trimTopLevelStrings(app)
+    await registerOpenApi(app, {
+      title: 'CompactConnect',
+      version: '1.0.0',
+      description:
+        'Interstate licensure compacts: license ingest from states (JSON, CSV bulk upload, State API with ECDSA request signatures), providers, privileges, staff users, configuration and privilege purchases.',
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (Cognito-compatible access or ID token)' } },
+    })
+
+    const events = resources.events as EventBus<CompactConnectEvents>
+    // The built-in identity service's signing key (CC-B); an external OIDC issuer needs none.
+    const signingKey = config.auth.identityProvider === 'builtin' ? await SigningKey.forConfig(config.auth) : undefined
+    const container = buildContainer(config, resources.database, events, app.log, { signingKey, redis: resources.redis })
+    app.decorate('compactConnect', container)
+
+    // ---- authentication (CC-B: src/auth/index.ts) ----
+    await registerAuth(app, container)
+
+    // ---- routes, one function per module ----
+    await ingestRoutes(app, container) // CC-A: license uploads (JSON, bulk-upload URL, CSV upload)
+    await stateApiRoutes(app, container) // CC-A: State API reads
+    // CC-B: identity service, staff-users, registration, providers routes
+    await identityRoutes(app, { service: container.services.identity, signingKey, config, auth: config.auth })
+    staffUserRoutes(app, container.services.staffUsers)
+    providerRoutes(app, container.services.providers)
+    registrationRoutes(app, container.services.registration, { trustProxy: config.auth.trustProxy })
+    // CC-C: configuration, purchases, attestations routes
+    configurationRoutes(app, container.services.configuration)
+    attestationsRoutes(app, container.services.attestations)
+    purchasesRoutes(app, container.services.purchases)
+    if (config.env === 'qa') qaPaymentsRoutes(app, container.services.payments)
+    app.addHook('onClose', async () => container.services.payments.close())
+
+    const database = resources.database
+    registerQaRoutes(app, config, {
+      seedDatabase: async () => {
+        await database.reset([kernelMigrations, migrations])
+        await seedQa(container)
+      },
+    })
+    if (config.seed !== 'none' && !(await hasProviders(database))) {
+      await (config.seed === 'qa' ? seedQa(container) : seedDemo(container))
+    }
+
+    if (config.jobsEnabled) app.addHook('onReady', async () => container.jobs.start())
+    app.addHook('preClose', async () => container.jobs.stop())
+    return app
+  },
+
+  async banner(config, app) {
+    const url = listeningUrl(app)
+    const credentials = await demoCredentials(app, url)
+    if (config.env === 'qa') credentials['QA seed'] = `curl -s -X POST ${url}/qa/seedDatabase`
+    return { docsPath: '/docs', credentials }
+  },
+}
+
+async function hasProviders(database: Database): Promise<boolean> {
+  return (await database.query('SELECT 1 FROM providers LIMIT 1')).length > 0
+}
+
+export default compactConnect

@@ -1,0 +1,97 @@
+import { randomBytes } from 'node:crypto'
+import { ConfigError, EnvReader, loadBaseConfig, secret, type BaseConfig, type EnvSource } from '@hearth/kernel'
+import { readAuthorizeNetSettings, type AuthorizeNetSettings } from '@hearth/kernel/payments'
+import { readMailSettings, type MailSettings } from '@hearth/kernel/mail'
+import { loadAuthConfig, type AuthConfig } from './auth/auth.config.ts'
+
+export const APP_NAME = 'compact-connect'
+export const DEFAULT_PORT = 8003
+
+/** One AES-256-GCM key for the SSN vault; the id is stored with every row so keys can rotate. */
+export interface SsnKey {
+  readonly id: string
+  readonly key: Buffer
+}
+
+export interface CompactConnectConfig extends BaseConfig {
+  /** Identity pools, token lifetimes, hosted login, reCAPTCHA and SSN limits (CC-B, `src/auth/auth.config.ts`). */
+  readonly auth: AuthConfig
+  /**
+   * `SSN_ENCRYPTION_KEY` (or `_FILE`): base64 of 32 bytes, optionally `keyId:base64`. Several keys may be given
+   * comma-separated; the first encrypts, all decrypt (rotation). Generated and kept under `DATA_DIR` outside production.
+   */
+  readonly ssnEncryptionKeys: readonly SsnKey[]
+  /** `SSN_HMAC_KEY` (or `_FILE`): the keyed hash that finds a provider by SSN without decrypting any row. */
+  readonly ssnHmacKey: Buffer
+  /** `JOBS_ENABLED`: run the job worker in this process (default true). */
+  readonly jobsEnabled: boolean
+  readonly jobPollIntervalMs: number
+  /** `INGEST_BATCH_SIZE`: licenses per ingest job (the original queued batches of 100). */
+  readonly ingestBatchSize: number
+  /** `BULK_UPLOAD_MAX_BYTES`: the CSV bulk upload limit (30 MB, as the original's presigned POST). */
+  readonly bulkUploadMaxBytes: number
+  /** `BULK_UPLOAD_SIGNING_KEY` (or `_FILE`): signs the bulk-upload POST policies (the presigned S3 POST's role). */
+  readonly bulkUploadSigningKey: string
+  /** `SIGNATURE_MAX_SKEW_SECONDS`: the State API replay window for `X-Timestamp` (±60 s). */
+  readonly signatureMaxSkewSeconds: number
+  /** `PUBLIC_URL`: the app's absolute origin (bulk-upload URLs); default `http://HOST:PORT`. */
+  readonly publicUrl: string
+  /** `CC_UI_URL`: the web app's origin, for `providerUIUrl` in State API answers. */
+  readonly uiUrl: string
+  /** `ALLOWED_ORIGINS`: browser origins CORS allows (the original's per-environment list); `CORS_ORIGINS` overrides. */
+  readonly allowedOrigins: string[]
+  /**
+   * Authorize.Net (CC-C): `AUTHORIZE_NET_API_URL`, `AUTHORIZE_NET_SANDBOX`, `AUTHORIZE_NET_TIMEOUT_MS`. Merchant
+   * credentials are per compact, uploaded through the credentials endpoint (§2.5).
+   */
+  readonly authorizeNet: AuthorizeNetSettings
+  /** True outside production when no `AUTHORIZE_NET_API_URL` is set: purchases go to the kernel's local fake. */
+  readonly paymentFake: boolean
+  /** `PAYMENT_CREDENTIALS_KEY` (or `_FILE`): base64 of 32 bytes; encrypts the stored processor secrets (CC-C). */
+  readonly paymentCredentialsKey: Buffer
+  /** `SMTP_URL`, `MAIL_FROM_ADDRESS`, `MAIL_FROM_NAME` (kernel mail); no `SMTP_URL` → mail is logged, not sent. */
+  readonly mail: MailSettings
+}
+
+function decodeKey(name: string, value: string, index: number): SsnKey {
+  const [first, second] = value.includes(':') ? value.split(':', 2) : [`k${index + 1}`, value]
+  const key = Buffer.from(second!.trim(), 'base64')
+  if (key.length !== 32) throw new ConfigError(name, 'must be base64 of 32 bytes (optionally "keyId:base64", comma-separated for rotation)')
+  return { id: first!.trim(), key }
+}
+
+export function loadConfig(source: EnvSource, options: { alone?: boolean } = {}): CompactConnectConfig {
+  const base = loadBaseConfig(source, { app: APP_NAME, defaultPort: DEFAULT_PORT, alone: options.alone })
+  const env = new EnvReader(source)
+  const generate = () => `k1:${randomBytes(32).toString('base64')}`
+  const ssnEncryptionKeys = secret(source, base, 'SSN_ENCRYPTION_KEY', { generate })
+    .split(',')
+    .filter((part) => part.trim() !== '')
+    .map((part, index) => decodeKey('SSN_ENCRYPTION_KEY', part, index))
+  if (ssnEncryptionKeys.length === 0) throw new ConfigError('SSN_ENCRYPTION_KEY', 'is empty')
+  if (new Set(ssnEncryptionKeys.map((key) => key.id)).size !== ssnEncryptionKeys.length) throw new ConfigError('SSN_ENCRYPTION_KEY', 'names a key id twice')
+  const ssnHmacKey = Buffer.from(secret(source, base, 'SSN_HMAC_KEY', { generate: () => randomBytes(32).toString('base64') }), 'base64')
+  if (ssnHmacKey.length < 32) throw new ConfigError('SSN_HMAC_KEY', 'must be base64 of at least 32 bytes')
+  const authorizeNet = readAuthorizeNetSettings(source, { production: base.env === 'production' })
+  const paymentCredentialsKey = Buffer.from(secret(source, base, 'PAYMENT_CREDENTIALS_KEY', { generate: () => randomBytes(32).toString('base64') }), 'base64')
+  if (paymentCredentialsKey.length !== 32) throw new ConfigError('PAYMENT_CREDENTIALS_KEY', 'must be base64 of 32 bytes')
+  return Object.freeze({
+    ...base,
+    authorizeNet,
+    paymentFake: base.env !== 'production' && authorizeNet.apiUrl === undefined,
+    paymentCredentialsKey,
+    mail: readMailSettings(source, { fromAddress: 'noreply@compactconnect.org', fromName: 'CompactConnect' }),
+    auth: loadAuthConfig(source, base),
+    ssnEncryptionKeys: Object.freeze(ssnEncryptionKeys),
+    ssnHmacKey,
+    jobsEnabled: env.bool('JOBS_ENABLED', true),
+    jobPollIntervalMs: env.int('JOB_POLL_INTERVAL_MS', 500, { min: 10 }),
+    ingestBatchSize: env.int('INGEST_BATCH_SIZE', 100, { min: 1, max: 1000 }),
+    bulkUploadMaxBytes: env.int('BULK_UPLOAD_MAX_BYTES', 30 * 1024 * 1024, { min: 1 }),
+    bulkUploadSigningKey: secret(source, base, 'BULK_UPLOAD_SIGNING_KEY', { minLength: 32 }),
+    signatureMaxSkewSeconds: env.int('SIGNATURE_MAX_SKEW_SECONDS', 60, { min: 1, max: 3600 }),
+    uiUrl: (env.url('CC_UI_URL', ['http:', 'https:']) ?? 'http://localhost:3018').replace(/\/$/, ''),
+    allowedOrigins: env.list('ALLOWED_ORIGINS') ?? ['http://localhost:3018', 'http://localhost:8080'],
+    publicUrl: (env.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${base.host}:${base.port}`).replace(/\/$/, ''),
+  })
+}

@@ -1,0 +1,38 @@
+/**
+ * Time rules (spec §1 conventions). "Today" is the calendar date in a fixed UTC−4 offset (the original's
+ * expiration-resolution zone, no daylight saving); a date expires when `dateOfExpiration < today`.
+ */
+const OFFSET_MS = 4 * 60 * 60 * 1000
+
+/** `YYYY-MM-DD` of `now` in the fixed UTC−4 zone. */
+export function today(now: Date = new Date()): string {
+  return new Date(now.getTime() - OFFSET_MS).toISOString().slice(0, 10)
+}
+
+/** True when a `YYYY-MM-DD` expiration date has passed at `now`. */
+export function isExpired(dateOfExpiration: string, now: Date = new Date()): boolean {
+  return dateOfExpiration < today(now)
+}
+
+/** `YYYY-MM-DD` that many days before (negative: after) the UTC−4 today. */
+export function daysBeforeToday(days: number, now: Date = new Date()): string {
+  const [year, month, day] = today(now).split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(year, month - 1, day - days)).toISOString().slice(0, 10)
+}
+
+/** The moment 12:00 UTC−4 on a date (effective date of encumbrances and lifts, spec §1.5). */
+export function noonUtcMinus4(date: string): Date {
+  return new Date(`${date}T16:00:00.000Z`)
+}
+
+/** Aware ISO 8601 with `+00:00`, as the original writes datetimes. */
+export function isoDateTime(moment: Date): string {
+  return moment.toISOString().replace(/\.\d{3}Z$/, '+00:00')
+}
+
+/** A real calendar date in `YYYY-MM-DD`. */
+export function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
+  const parsed = new Date(`${value}T00:00:00Z`)
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value
+}

@@ -1,0 +1,256 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
+import { Readable } from 'node:stream'
+import type { JobRunner } from '@hearth/kernel/jobs'
+import type { CompactConnectJobs } from '../../jobs.ts'
+import { parse } from 'csv-parse'
+import type { Database } from '@hearth/kernel'
+import type { CompactConnectConfig } from '../../config.ts'
+import { isCompact } from '../../domain/compacts.ts'
+import { CompactConnectError, badRequest, notFound } from '../../errors.ts'
+import type { UploadedLicense } from '../licenses/licenses.types.ts'
+import { expiryOf, type IngestService } from './ingest.service.ts'
+import type { IngestRepository, LicenseUploadRow } from './ingest.repository.ts'
+import { duplicateSsnMessage, safeValidData, validateLicense, type FieldErrors } from './license.validation.ts'
+
+const POLICY_TTL_MS = 60 * 60 * 1000
+const CHUNK_BYTES = 1024 * 1024
+export const CSV_CONTENT_TYPE = 'text/csv'
+
+/** What a signed upload policy binds (the presigned S3 POST's conditions, §4.1, §9.9). */
+export interface UploadPolicy {
+  expiration: string
+  compact: string
+  jurisdiction: string
+  key: string
+  maxBytes: number
+  contentType: string
+}
+
+export interface UploadProgress {
+  uploadId: string
+  status: string
+  rowsRead: number
+  rowsValid: number
+  rowsInvalid: number
+  failure: string | null
+  errors: { recordNumber: number; errors: FieldErrors }[]
+}
+
+const forbidden = (message: string) => new CompactConnectError(403, message)
+
+/**
+ * §4.1 channel 2: the bulk-upload URL (a signed, one-hour, single-use policy for the app's own upload endpoint) and
+ * the CSV upload itself, streamed row by row (never the whole file in memory) into the same validation and ingest
+ * path as the JSON POST. Valid rows are queued per batch with the batch's validation errors and progress counters
+ * in one transaction.
+ */
+export class BulkUploadService {
+  constructor(
+    private readonly database: Database,
+    private readonly repository: IngestRepository,
+    private readonly ingest: IngestService,
+    private readonly jobs: JobRunner<CompactConnectJobs>,
+    private readonly config: CompactConnectConfig,
+  ) {}
+
+  private sign(policy: string): string {
+    return createHmac('sha256', this.config.bulkUploadSigningKey).update(policy).digest('hex')
+  }
+
+  /** `{upload: {url, fields}}` for one CSV file of `{compact}/{jurisdiction}/{random}`. */
+  uploadUrl(compact: string, jurisdiction: string, now: Date = new Date()): { url: string; fields: Record<string, string> } {
+    const key = `${compact}/${jurisdiction}/${randomUUID()}`
+    const policy: UploadPolicy = {
+      expiration: new Date(now.getTime() + POLICY_TTL_MS).toISOString(),
+      compact,
+      jurisdiction,
+      key,
+      maxBytes: this.config.bulkUploadMaxBytes,
+      contentType: CSV_CONTENT_TYPE,
+    }
+    const encoded = Buffer.from(JSON.stringify(policy)).toString('base64')
+    return { url: `${this.config.publicUrl}/v1/bulk-uploads`, fields: { key, policy: encoded, 'x-amz-algorithm': 'HMAC-SHA256', 'x-amz-signature': this.sign(encoded) } }
+  }
+
+  /** Checks the form fields sent before the file (names case-insensitive): 403 bad/expired policy, 400 wrong type. */
+  checkFields(fields: Readonly<Record<string, string>>, now: Date = new Date()): UploadPolicy {
+    const encoded = fields.policy
+    const signature = fields['x-amz-signature']
+    if (!encoded || !signature) throw forbidden('Invalid according to Policy: Policy missing')
+    const expected = Buffer.from(this.sign(encoded))
+    const given = Buffer.from(signature)
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw forbidden('Invalid according to Policy: Policy signature does not match')
+    let policy: UploadPolicy
+    try {
+      policy = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as UploadPolicy
+    } catch {
+      throw forbidden('Invalid according to Policy: Policy could not be read')
+    }
+    if (!(Date.parse(policy.expiration) > now.getTime())) throw forbidden('Invalid according to Policy: Policy expired')
+    if (fields.key !== policy.key) throw forbidden('Invalid according to Policy: key does not match')
+    if ((fields['content-type'] ?? '').toLowerCase() !== policy.contentType) throw badRequest(`Invalid according to Policy: Content-Type must be ${policy.contentType}`)
+    return policy
+  }
+
+  /**
+   * Receives one CSV file: its bytes are stored in 1 MB chunks as they arrive (never the whole file in memory), then a
+   * `license.upload` job is queued in the same transaction that marks the upload received. The request ends as soon
+   * as the file has arrived; any process streams it from there.
+   */
+  async receiveCsv(policy: UploadPolicy, file: Readable): Promise<{ uploadId: string }> {
+    const uploadId = policy.key.split('/').pop()!
+    if (!isCompact(policy.compact)) throw forbidden('Invalid according to Policy: unknown compact')
+    const created = await this.repository.createUpload(this.database.db, { uploadId, compact: policy.compact, jurisdiction: policy.jurisdiction, objectKey: policy.key })
+    if (!created) throw forbidden('Invalid according to Policy: this upload policy has already been used')
+    let sequence = 0
+    let pending: Buffer[] = []
+    let size = 0
+    const store = async () => {
+      if (size === 0) return
+      await this.repository.insertChunk(this.database.db, uploadId, sequence++, Buffer.concat(pending))
+      pending = []
+      size = 0
+    }
+    try {
+      for await (const chunk of file as AsyncIterable<Buffer>) {
+        pending.push(chunk)
+        size += chunk.length
+        if (size >= CHUNK_BYTES) await store()
+      }
+      await store()
+      if ((file as Readable & { truncated?: boolean }).truncated) throw Object.assign(new Error('file too large'), { code: 'FST_REQ_FILE_TOO_LARGE' })
+    } catch (error) {
+      await this.repository.deleteChunks(this.database.db, uploadId)
+      if (isFileTooLarge(error)) {
+        await this.fail(policy.compact, policy.jurisdiction, uploadId, 'File exceeds the upload size limit')
+        throw badRequest('Your proposed upload exceeds the maximum allowed size')
+      }
+      await this.fail(policy.compact, policy.jurisdiction, uploadId, 'The upload was interrupted')
+      throw error
+    }
+    await this.database.transaction(async (tx) => {
+      await this.repository.setStatus(tx, uploadId, 'received')
+      await this.jobs.enqueue(tx, 'license.upload', { uploadId, compact: policy.compact, jurisdiction: policy.jurisdiction }, { idempotencyKey: uploadId })
+    })
+    return { uploadId }
+  }
+
+  /** The `license.upload` job: streams the stored file into the ingest path, then deletes its bytes. */
+  async processUpload(payload: CompactConnectJobs['license.upload']): Promise<void> {
+    const { repository, database } = this
+    async function* chunks() {
+      for (let sequence = 0; ; sequence++) {
+        const chunk = await repository.chunk(database.db, payload.uploadId, sequence)
+        if (!chunk) return
+        yield chunk
+      }
+    }
+    await this.repository.setStatus(this.database.db, payload.uploadId, 'processing')
+    await this.ingestCsv({ uploadId: payload.uploadId, compact: payload.compact, jurisdiction: payload.jurisdiction }, Readable.from(chunks()))
+    await this.repository.deleteChunks(this.database.db, payload.uploadId)
+  }
+
+  /**
+   * Parses one CSV file: header row required, BOM tolerated, empty cells absent, each row validated on its own,
+   * later rows repeating an (SSN, license type) rejected naming the first row, valid rows queued in batches.
+   */
+  private async ingestCsv(upload: { uploadId: string; compact: string; jurisdiction: string }, file: Readable): Promise<void> {
+    const { uploadId } = upload
+    if (!isCompact(upload.compact)) throw new Error(`unknown compact ${upload.compact}`)
+    const compact = upload.compact
+    const policy = upload
+
+    const batchSize = this.config.ingestBatchSize
+    const seen = new Map<string, number>()
+    let valid: UploadedLicense[] = []
+    let failures: { recordNumber: number; validData: Record<string, string>; errors: FieldErrors }[] = []
+    let read = 0
+    let batch = 0
+    const flush = async () => {
+      if (valid.length === 0 && failures.length === 0 && read === 0) return
+      const rows = valid
+      const invalid = failures
+      const count = read
+      valid = []
+      failures = []
+      read = 0
+      const batchNumber = batch++
+      await this.database.transaction(async (tx) => {
+        await this.ingest.enqueue(tx, compact, policy.jurisdiction, rows, { uploadId, idempotencyKey: `upload:${uploadId}:${batchNumber}` })
+        await this.ingest.recordValidationErrors(tx, compact, policy.jurisdiction, uploadId, invalid)
+        await this.repository.addProgress(tx, uploadId, { read: count, valid: rows.length, invalid: invalid.length })
+      })
+    }
+
+    const parser = file.pipe(parse({ bom: true, columns: (header: string[]) => header.map((name) => name.trim()), skip_empty_lines: true, relax_column_count: false }))
+    let recordNumber = 0
+    try {
+      for await (const record of parser as AsyncIterable<Record<string, string>>) {
+        recordNumber++
+        read++
+        const row: Record<string, unknown> = {}
+        for (const [column, value] of Object.entries(record)) {
+          const text = value.trim()
+          if (text !== '') row[column] = text
+        }
+        const result = validateLicense(compact, row, { allowPathFields: false })
+        if (!result.ok) {
+          failures.push({ recordNumber, validData: safeValidData(row), errors: result.errors })
+        } else if (result.license.previousSSN !== undefined) {
+          failures.push({ recordNumber, validData: safeValidData(row), errors: { previousSSN: ['The previousSSN feature is not currently enabled'] } })
+        } else {
+          const key = `${result.license.ssn}|${result.license.licenseType}`
+          const first = seen.get(key)
+          if (first !== undefined) failures.push({ recordNumber, validData: safeValidData(row), errors: { ssn: [duplicateSsnMessage(result.license.licenseType, first)] } })
+          else {
+            seen.set(key, recordNumber)
+            valid.push(result.license)
+          }
+        }
+        if (valid.length + failures.length >= batchSize) await flush()
+      }
+      await flush()
+      await this.repository.finishUpload(this.database.db, uploadId, 'processed', null)
+    } catch (error) {
+      // An unparseable file is one ingest failure (§4.1); rows queued before the fault stay queued.
+      await this.fail(compact, policy.jurisdiction, uploadId, `CSV could not be parsed at record ${recordNumber + 1}: ${csvProblem(error)}`)
+    }
+  }
+
+  private async fail(compact: string, jurisdiction: string, uploadId: string, message: string): Promise<void> {
+    const now = new Date()
+    await this.database.transaction(async (tx) => {
+      await this.repository.insertDataEvents(tx, [
+        { compact, jurisdiction, eventType: 'license.ingest-failure', eventTime: now, uploadId, detail: { errors: [message] }, expiresAt: expiryOf('license.ingest-failure', now) },
+      ])
+      await this.repository.finishUpload(tx, uploadId, 'failed', message)
+    })
+    await this.ingest.publish({ name: 'license.ingest-failure', payload: { compact, jurisdiction, errors: [message], eventTime: now.toISOString() } })
+  }
+
+  /** Progress of one upload: counters and the first validation errors (1-based record numbers). */
+  async progress(compact: string, jurisdiction: string, uploadId: string): Promise<UploadProgress> {
+    const upload: LicenseUploadRow | undefined = await this.repository.upload(this.database.db, compact, jurisdiction, uploadId)
+    if (!upload) throw notFound('Upload not found')
+    const events = await this.repository.dataEventsOfUpload(this.database.db, uploadId, 'license.validation-error', 100)
+    return {
+      uploadId: upload.uploadId,
+      status: upload.status,
+      rowsRead: upload.rowsRead,
+      rowsValid: upload.rowsValid,
+      rowsInvalid: upload.rowsInvalid,
+      failure: upload.failure,
+      errors: events.map((event) => ({ recordNumber: event.detail.recordNumber as number, errors: event.detail.errors as FieldErrors })),
+    }
+  }
+}
+
+function isFileTooLarge(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === 'FST_REQ_FILE_TOO_LARGE'
+}
+
+/** csv-parse's own words minus anything from the file itself. */
+function csvProblem(error: unknown): string {
+  const code = (error as { code?: string } | undefined)?.code
+  return typeof code === 'string' && code.startsWith('CSV_') ? code : 'invalid CSV'
+}

@@ -1,0 +1,150 @@
+import type { Database } from '@hearth/kernel'
+import { isCompact, licenseTypeByAbbreviation } from '../../domain/compacts.ts'
+import { accessDenied, badRequest, internalError, notFound, tooManyRequests } from '../../errors.ts'
+import { hasCompactOrAnyJurisdiction } from '../../permissions.ts'
+import { mayReadGeneral, mayReadPrivate, mayReadSsn, providerJurisdictions } from '../../policies.ts'
+import type { ProviderCaller, StaffCaller } from '../../auth/tokens.ts'
+import type { IdentityRepository } from '../../auth/identity.repository.ts'
+import type { SsnService } from '../licenses/ssn.service.ts'
+import { toPrivilegeHistory, toProviderDetail, toProviderSummary } from './providers.mappers.ts'
+import type { Direction, ProviderBundle, ProvidersRepository, SortKey } from './providers.repository.ts'
+import type { PrivilegeHistoryView, ProviderDetailView, ProviderQueryBody, ProviderQueryResult } from './providers.schemas.ts'
+import type { RateLimits } from './rate-limits.ts'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const DEFAULT_PAGE_SIZE = 100
+
+export interface SsnLimits {
+  perUser: number
+  global: number
+}
+
+function decodeLastKey(lastKey: string | undefined): { sortValue: string; providerId: string } | undefined {
+  if (lastKey === undefined) return undefined
+  try {
+    const parsed = JSON.parse(Buffer.from(lastKey, 'base64').toString('utf8')) as Record<string, unknown>
+    if (typeof parsed.sortValue === 'string' && typeof parsed.providerId === 'string' && UUID.test(parsed.providerId)) return { sortValue: parsed.sortValue, providerId: parsed.providerId }
+  } catch {
+    // the 400 below
+  }
+  throw badRequest('Invalid lastKey')
+}
+
+/**
+ * Provider reads: the staff query and detail with §3.3 redaction, the SSN endpoint with its limits
+ * (§4.14), privilege history (§4.12) on its three endpoints, and the practitioner's own record.
+ */
+export class ProvidersService {
+  constructor(
+    private readonly database: Database,
+    private readonly providers: ProvidersRepository,
+    private readonly ssn: SsnService,
+    private readonly identities: IdentityRepository,
+    private readonly limits: RateLimits,
+    private readonly ssnLimits: SsnLimits,
+  ) {}
+
+  /** POST /v1/compacts/{c}/providers/query: always the general shape, whoever asks (§2.6). */
+  async query(caller: StaffCaller, compact: string, body: ProviderQueryBody): Promise<ProviderQueryResult> {
+    if (!mayReadGeneral(caller.scopes, compact) || !isCompact(compact)) throw accessDenied()
+    const { query } = body
+    if (query.givenName !== undefined && query.familyName === undefined) throw badRequest('familyName is required if givenName is provided')
+    const key: SortKey = body.sorting?.key ?? 'dateOfUpdate'
+    const direction: Direction = body.sorting?.direction ?? 'ascending'
+    if ((query.givenName !== undefined || query.familyName !== undefined) && key === 'dateOfUpdate' && body.sorting !== undefined) throw badRequest('Invalid sort key for a name search: familyName')
+    const sortKey: SortKey = query.familyName !== undefined ? 'familyName' : key
+    const pageSize = body.pagination?.pageSize ?? DEFAULT_PAGE_SIZE
+    const after = decodeLastKey(body.pagination?.lastKey)
+    const rows = await this.providers.query(this.database.db, {
+      compact,
+      providerId: query.providerId,
+      jurisdiction: query.jurisdiction?.toLowerCase(),
+      givenName: query.givenName,
+      familyName: query.familyName,
+      sortKey,
+      direction,
+      after,
+      limit: pageSize + 1,
+    })
+    const page = rows.slice(0, pageSize)
+    const last = page[page.length - 1]
+    const lastKey = rows.length > pageSize && last ? Buffer.from(JSON.stringify({ sortValue: this.providers.sortValueOf(last, sortKey), providerId: last.providerId })).toString('base64') : null
+    return {
+      query,
+      sorting: { key: sortKey, direction },
+      providers: page.map((row) => toProviderSummary(row, 'general')),
+      pagination: { pageSize, prevLastKey: body.pagination?.lastKey ?? null, lastKey },
+    }
+  }
+
+  /** GET /v1/compacts/{c}/providers/{id}: private shape for readPrivate for the provider, or compact admin (§3.3). */
+  async get(caller: StaffCaller, compact: string, providerId: string): Promise<ProviderDetailView> {
+    if (!mayReadGeneral(caller.scopes, compact) || !isCompact(compact)) throw accessDenied()
+    const bundle = await this.bundle(compact, providerId)
+    const shape = mayReadPrivate(caller.scopes, compact, providerJurisdictions(bundle)) ? 'private' : 'general'
+    return toProviderDetail(bundle, shape)
+  }
+
+  /**
+   * GET .../providers/{id}/ssn (§2.6, §4.14, §9.9): past the readSSN scope check every request counts;
+   * the endpoint stays shut while the global flag is set; a user's 6th read in the window is refused and
+   * the 7th and later also disable the user; more than the global limit shuts the endpoint off.
+   */
+  async ssnOf(caller: StaffCaller, compact: string, providerId: string): Promise<{ ssn: string }> {
+    if (!hasCompactOrAnyJurisdiction(caller.scopes, compact, 'readSSN') || !isCompact(compact)) throw accessDenied()
+    if (await this.providers.ssnShutOff(this.database.db)) throw tooManyRequests()
+    const globalCount = await this.limits.hit('ssn-global', 'all')
+    const userCount = await this.limits.hit('ssn-user', caller.sub)
+    if (globalCount > this.ssnLimits.global) {
+      await this.providers.setSsnShutOff(this.database.db)
+      throw tooManyRequests()
+    }
+    if (userCount > this.ssnLimits.perUser + 1) await this.identities.update(this.database.db, caller.sub, { enabled: false })
+    if (userCount > this.ssnLimits.perUser) throw tooManyRequests()
+    const bundle = await this.bundle(compact, providerId)
+    if (!mayReadSsn(caller.scopes, compact, providerJurisdictions(bundle))) throw accessDenied()
+    const ssn = await this.ssn.readSsn(compact, providerId)
+    if (ssn === undefined) throw notFound('Provider not found')
+    return { ssn }
+  }
+
+  /** Staff privilege history (with `npdbCategories`). */
+  async staffHistory(caller: StaffCaller, compact: string, providerId: string, jurisdiction: string, licenseTypeAbbreviation: string): Promise<PrivilegeHistoryView> {
+    if (!mayReadGeneral(caller.scopes, compact) || !isCompact(compact)) throw accessDenied()
+    return this.history(compact, providerId, jurisdiction, licenseTypeAbbreviation, true)
+  }
+
+  /** Public privilege history (no `npdbCategories`, §2.1). */
+  async publicHistory(compact: string, providerId: string, jurisdiction: string, licenseTypeAbbreviation: string): Promise<PrivilegeHistoryView> {
+    if (!isCompact(compact)) throw badRequest('Invalid compact')
+    return this.history(compact, providerId, jurisdiction, licenseTypeAbbreviation, false)
+  }
+
+  /** The practitioner's own privilege history (§2.2). */
+  async myHistory(caller: ProviderCaller, jurisdiction: string, licenseTypeAbbreviation: string): Promise<PrivilegeHistoryView> {
+    return this.history(caller.compact, caller.providerId, jurisdiction, licenseTypeAbbreviation, true)
+  }
+
+  /** GET /v1/provider-users/me: the full record in the private shape; a token naming no provider is a 500, as the original. */
+  async me(caller: ProviderCaller): Promise<ProviderDetailView> {
+    const bundle = UUID.test(caller.providerId) && isCompact(caller.compact) ? await this.providers.bundle(this.database.db, caller.compact, caller.providerId) : undefined
+    if (!bundle) throw internalError()
+    return toProviderDetail(bundle, 'private')
+  }
+
+  private async history(compact: string, providerId: string, jurisdiction: string, licenseTypeAbbreviation: string, npdbCategories: boolean): Promise<PrivilegeHistoryView> {
+    if (!isCompact(compact)) throw badRequest('Invalid compact')
+    const licenseType = licenseTypeByAbbreviation(compact, licenseTypeAbbreviation)
+    if (licenseType === undefined) throw badRequest(`Invalid license type abbreviation: ${licenseTypeAbbreviation}`)
+    const bundle = await this.bundle(compact, providerId)
+    const privilege = bundle.privileges.find((row) => row.jurisdiction === jurisdiction.toLowerCase() && row.licenseType === licenseType)
+    if (!privilege) throw notFound('Privilege not found')
+    return toPrivilegeHistory(bundle, privilege, { npdbCategories })
+  }
+
+  private async bundle(compact: string, providerId: string): Promise<ProviderBundle> {
+    const bundle = UUID.test(providerId) ? await this.providers.bundle(this.database.db, compact, providerId) : undefined
+    if (!bundle) throw notFound('Provider not found')
+    return bundle
+  }
+}

@@ -1,0 +1,164 @@
+// Practitioner registration (§4.4) through HTTP against the QA dataset, with reCAPTCHA verified by a local fake
+// siteverify server, and the per-address limit (rate-limiter-flexible; a store outage is a 503).
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Redis } from '@hearth/kernel'
+import { buildTestApp, type TestApp } from '@hearth/kernel/testing'
+import { decodeJwt } from 'jose'
+import compactConnect from '../src/app.ts'
+import type { CompactConnectConfig } from '../src/config.ts'
+import { RateLimits } from '../src/modules/providers/rate-limits.ts'
+import { seedQa } from '../seeds/qa.ts'
+import { seededProviderId } from '../seeds/qa-staff.ts'
+import { bearer } from './tokens.ts'
+
+let testApp: TestApp<CompactConnectConfig>
+let siteverify: Server
+const verified: string[] = []
+let nextAddress = 1
+
+const MIN_MS = 300
+const amara = (overrides: Record<string, unknown> = {}) => ({
+  givenName: 'amara',
+  familyName: 'NWOSU',
+  email: 'amara.nwosu@example.org',
+  partialSocial: '1006',
+  dob: '1994-05-17',
+  jurisdiction: 'ky',
+  licenseType: 'speech-language pathologist',
+  compact: 'aslp',
+  token: 'good-token',
+  ...overrides,
+})
+
+/** Each call comes from its own address unless one is given, so the per-address limit only bites where a test wants it. */
+async function register(payload: unknown, address = `203.0.113.${nextAddress++}`) {
+  const started = Date.now()
+  const response = await testApp.app.inject({ method: 'POST', url: '/v1/provider-users/registration', headers: { 'x-forwarded-for': address }, payload: payload as object })
+  return { status: response.statusCode, body: response.json() as { message: string }, elapsed: Date.now() - started }
+}
+
+async function qaProviderToken(username: string) {
+  const response = await testApp.app.inject({ method: 'POST', url: '/qa/token', payload: { pool: 'provider', username } })
+  return { status: response.statusCode, token: (response.json() as { token?: string }).token }
+}
+
+const PROCESSED = { message: 'request processed' }
+
+describe('registration (§4.4)', () => {
+  before(async () => {
+    siteverify = createServer((request, response) => {
+      let body = ''
+      request.on('data', (chunk) => (body += chunk))
+      request.on('end', () => {
+        const form = new URLSearchParams(body)
+        verified.push(form.get('response') ?? '')
+        response.writeHead(200, { 'content-type': 'application/json' })
+        response.end(JSON.stringify({ success: form.get('secret') === 'test-secret' && form.get('response') === 'good-token' }))
+      })
+    })
+    await new Promise<void>((resolve) => siteverify.listen(0, '127.0.0.1', resolve))
+    testApp = await buildTestApp(compactConnect, {
+      env: {
+        CC_RECAPTCHA_ENABLED: 'true',
+        CC_RECAPTCHA_VERIFY_URL: `http://127.0.0.1:${(siteverify.address() as AddressInfo).port}/siteverify`,
+        CC_RECAPTCHA_SECRET: 'test-secret',
+        CC_TRUST_PROXY: 'true',
+        CC_REGISTRATION_MIN_MS: String(MIN_MS),
+      },
+    })
+    await seedQa(testApp.app.compactConnect)
+  })
+  after(async () => {
+    await testApp?.close()
+    await new Promise((resolve) => siteverify?.close(resolve))
+  })
+
+  test('a wrong date of birth matches nothing: the same answer, no identity, at least the minimum time', async () => {
+    const response = await register(amara({ dob: '1994-05-18' }))
+    assert.deepEqual([response.status, response.body], [200, PROCESSED])
+    assert.ok(response.elapsed >= MIN_MS - 5, `took ${response.elapsed} ms`)
+    assert.equal((await qaProviderToken('amara.nwosu@example.org')).status, 404)
+  })
+
+  test('a matching unregistered practitioner registers (names case-insensitive) and can read its record', async () => {
+    const response = await register(amara())
+    assert.deepEqual([response.status, response.body], [200, PROCESSED])
+    assert.ok(verified.includes('good-token'))
+    const { status, token } = await qaProviderToken('amara.nwosu@example.org')
+    assert.equal(status, 200)
+    const claims = decodeJwt(token!)
+    assert.equal(claims['custom:providerId'], seededProviderId(6))
+    assert.equal(claims['custom:compact'], 'aslp')
+    const me = await testApp.app.inject({ method: 'GET', url: '/v1/provider-users/me', headers: bearer(token!) })
+    assert.equal(me.statusCode, 200)
+    const body = me.json() as { currentHomeJurisdiction: string; compactConnectRegisteredEmailAddress: string }
+    assert.equal(body.currentHomeJurisdiction, 'ky')
+    assert.equal(body.compactConnectRegisteredEmailAddress, 'amara.nwosu@example.org')
+  })
+
+  test('registering again (or an already registered practitioner) answers the same and creates nothing', async () => {
+    assert.deepEqual((await register(amara({ email: 'someone.else@example.org' }))).body, PROCESSED)
+    assert.equal((await qaProviderToken('someone.else@example.org')).status, 404)
+    const harriet = { givenName: 'Harriet', familyName: 'Quimby', email: 'harriet.new@example.org', partialSocial: '1001', dob: '1985-03-14', jurisdiction: 'co' }
+    assert.deepEqual((await register(amara(harriet))).body, PROCESSED)
+    assert.equal((await qaProviderToken('harriet.new@example.org')).status, 404)
+  })
+
+  test('a failed reCAPTCHA is 403', async () => {
+    const response = await register(amara({ token: 'bad-token' }))
+    assert.equal(response.status, 403)
+  })
+
+  test('configuration refusals are 400: not live, not configured, registration off', async () => {
+    assert.equal((await register(amara({ jurisdiction: 'al' }))).status, 400)
+    assert.equal((await register(amara({ jurisdiction: 'wa' }))).status, 400)
+    assert.equal((await register(amara({ compact: 'octp', licenseType: 'occupational therapist' }))).status, 400)
+  })
+
+  test('malformed bodies are 400 before anything else', async () => {
+    assert.equal((await register(amara({ partialSocial: '12a4' }))).status, 400)
+    assert.equal((await register(amara({ dob: null }))).status, 400)
+    assert.equal((await register(amara({ extra: 1 }))).status, 400)
+    assert.equal((await register(amara({ licenseType: 'audiologist-ish' }))).status, 400)
+    assert.equal((await register(amara({ compact: 'zzz' }))).status, 400)
+    const { token: _token, ...withoutToken } = amara()
+    assert.equal((await register(withoutToken)).status, 400)
+  })
+
+  test('a fourth attempt from one address within 15 minutes is 429', async () => {
+    const address = '198.51.100.7'
+    for (let i = 0; i < 3; i += 1) assert.equal((await register(amara({ dob: '2000-01-01' }), address)).status, 200)
+    assert.deepEqual((await register(amara({ dob: '2000-01-01' }), address)).status, 429)
+    assert.equal((await register(amara({ dob: '2000-01-01' }), '198.51.100.8')).status, 200)
+  })
+})
+
+describe('rate-limit store', () => {
+  test('a Redis outage is a clear 503, never a pass', async () => {
+    const broken = new Proxy(
+      {},
+      {
+        get: (_target, property) =>
+          property === 'then'
+            ? undefined
+            : () => {
+                throw new Error('connection lost')
+              },
+      },
+    ) as Redis
+    const limits = new RateLimits(broken)
+    await assert.rejects(limits.hit('registration', '127.0.0.1'), (error: { status?: number }) => error.status === 503)
+  })
+
+  test('in memory, counts within the window', async () => {
+    const limits = new RateLimits(undefined)
+    assert.equal(await limits.hit('ssn-user', 'a'), 1)
+    assert.equal(await limits.hit('ssn-user', 'a'), 2)
+    assert.equal(await limits.hit('ssn-user', 'b'), 1)
+    await limits.reset()
+    assert.equal(await limits.hit('ssn-user', 'a'), 1)
+  })
+})
