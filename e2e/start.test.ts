@@ -14,9 +14,10 @@ import { loadAppModules } from '../scripts/apps.ts'
 
 const root = join(import.meta.dirname, '..')
 
-test('npm start serves every app and the portal, and stops cleanly on SIGTERM', () => startsAndStops(['--import', import.meta.resolve('tsx'), join(root, 'scripts', 'start.ts')]))
+// Five apps start on one embedded database: minutes on a loaded 2-core machine, not the suite's default 2.
+test('npm start serves every app and the portal, and stops cleanly on SIGTERM', { timeout: 600_000 }, () => startsAndStops(['--import', import.meta.resolve('tsx'), join(root, 'scripts', 'start.ts')]))
 
-test('the compiled tree starts with plain node (no tsx, no test kit) and stops cleanly', async () => {
+test('the compiled tree starts with plain node (no tsx, no test kit) and stops cleanly', { timeout: 900_000 }, async () => {
   const outDir = join(root, '.cache', 'build-e2e')
   execFileSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'scripts', 'build.ts'), outDir], { stdio: 'pipe' })
   try {
@@ -29,7 +30,7 @@ test('the compiled tree starts with plain node (no tsx, no test kit) and stops c
     assert.equal(probe.trim(), 'ERR_PACKAGE_PATH_NOT_EXPORTED')
     // The compiled tree is the production artefact: no test kit, so no local fakes. Providers an
     // app would fake in development get (unused) real settings, as in production.
-    await startsAndStops([join(outDir, 'scripts', 'start.js')], { STRIPE_SECRET_KEY: 'sk_test_compiled_tree_start' })
+    await startsAndStops([join(outDir, 'scripts', 'start.js')], { STRIPE_SECRET_KEY: 'sk_test_compiled_tree_start', AUTHORIZE_NET_API_URL: 'https://apitest.authorize.net/xml/v1/request.api' })
   } finally {
     rmSync(outDir, { recursive: true, force: true })
   }

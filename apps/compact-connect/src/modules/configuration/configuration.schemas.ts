@@ -5,7 +5,7 @@ import { Type, type Static } from 'typebox'
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 100 })
 export const EmailList = Type.Array(Email, { minItems: 1, maxItems: 10, description: '1–10 addresses' })
 export const Amount = Type.Number({ minimum: 0, maximum: 100000, description: 'USD, at most two decimals' })
-export const PostalAbbreviation = Type.String({ pattern: '^[a-z]{2}$', description: 'lower-case USPS code' })
+export const PostalAbbreviation = Type.String({ pattern: '^[a-z]{2}$', minLength: 2, maxLength: 2, description: 'lower-case USPS code' })
 export const CompactParam = Type.String({ minLength: 1, maxLength: 20 })
 export const JurisdictionParam = Type.String({ minLength: 1, maxLength: 20 })
 
