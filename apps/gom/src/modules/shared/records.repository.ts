@@ -30,6 +30,9 @@ export interface Page {
   hasPreviousPage: boolean
 }
 
+/** Fields whose column is NOT NULL in every table (`src/db/schema.ts`: the key and the audit timestamps). */
+const NOT_NULL_FIELDS = new Set(['uid', 'createdAt', 'updatedAt'])
+
 /** A condition on the rows of a model at a table alias. */
 export type Filter = (alias: string) => SQL
 
@@ -96,7 +99,11 @@ export class RecordsRepository {
     if (args.before !== undefined && args.before !== null)
       conditions.push(direction === 'ASC' ? sql`(${column}, "r"."uid") < ${cursorRow(args.before)}` : sql`(${column}, "r"."uid") > ${cursorRow(args.before)}`)
     const take = first ?? last ?? this.limits.maxPageSize
-    const query = sql`select "r".* from ${table} "r" where ${sql.join(conditions, sql` and `)} order by ${column} ${dir} nulls ${sql.raw(ascending ? 'first' : 'last')}, "r"."uid" ${dir} limit ${take + 1} offset ${skip ?? 0}`
+    // Nulls sort first (Prisma 1). On a NOT NULL column the clause is left out: it changes nothing
+    // there, and PostgreSQL can then read the order from an index (scanned backward for DESC, whose
+    // default is NULLS FIRST) instead of sorting every matching row.
+    const nulls = NOT_NULL_FIELDS.has(field) ? sql`` : sql.raw(ascending ? ' nulls first' : ' nulls last')
+    const query = sql`select "r".* from ${table} "r" where ${sql.join(conditions, sql` and `)} order by ${column} ${dir}${nulls}, "r"."uid" ${dir} limit ${take + 1} offset ${skip ?? 0}`
     const found = (await rows(db, query)).map((row) => toRecord(model, row))
     const more = found.length > take
     let records = more ? found.slice(0, take) : found
