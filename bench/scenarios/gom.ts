@@ -220,7 +220,19 @@ const scenario: Scenario = {
         { operation: orders.name, versus: 'peer', minimum: 5 },
         { operation: orders.name, versus: 'ceiling', minimum: 0.4 },
       ],
-      notes: [],
+      notes: [
+        'What differs between the two (they answer the same JSON): both run the same session check on every request — the ' +
+          '`session-id` signature (HMAC-SHA256), one Redis GET for the session, the CSRF token against the session secret (the ' +
+          "peer verifies the tokens Gom issues, HMAC-SHA256; the original's csurf used SHA-1), the split JWT rebuilt and verified " +
+          "(RS256, the built-in identity provider's key) — then the permission and owner checks. Neither writes the session back " +
+          "(the original's connect-redis refreshed its TTL on every request; the peer leaves that out, which only helps it). Both " +
+          "make three PostgreSQL round trips: the page of orders, the page's items, their prices. The peer selects the page with " +
+          '`JOIN users … WHERE ext_uid = $1 ORDER BY created_at DESC, uid DESC LIMIT 21`, which PostgreSQL answers by sorting all of ' +
+          "the seller's 10,000 orders; Gom ANDs the caller's visibility rule to every statement and names the seller's key as a " +
+          'scalar subquery, which PostgreSQL answers from the `(assigned_to_uid, created_at)` index. Gom runs graphql-js through ' +
+          "mercurius (no graphql-jit), the peer graphql-js through Apollo. The peer runs under tsx like Gom, with Nest's decorators " +
+          'applied as function calls (no emitted metadata; see its header).',
+      ],
     }
   },
 }
