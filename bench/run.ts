@@ -10,6 +10,7 @@ const scenarios: Record<string, () => Promise<Scenario>> = {
   devmarkt: async () => (await import('./scenarios/devmarkt.ts')).default,
   'send-a-hug': async () => (await import('./scenarios/send-a-hug.ts')).default,
   raise: async () => (await import('./scenarios/raise.ts')).default,
+  gom: async () => (await import('./scenarios/gom.ts')).default,
 }
 
 const name = process.argv[2]

@@ -30,6 +30,9 @@ export interface Page {
   hasPreviousPage: boolean
 }
 
+/** Fields whose column is NOT NULL in every table (`src/db/schema.ts`: the key and the audit timestamps). */
+const NOT_NULL_FIELDS = new Set(['uid', 'createdAt', 'updatedAt'])
+
 /** A condition on the rows of a model at a table alias. */
 export type Filter = (alias: string) => SQL
 
@@ -49,6 +52,17 @@ const toDate = (value: unknown): Date | null => {
   return new Date(/([zZ]|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`)
 }
 
+const keyColumns = new WeakMap<Model, { field: string; column: string }[]>()
+/** `ownKeyColumns`, worked out once per model (toRecord runs for every row read). */
+function keyColumnsOf(model: Model): { field: string; column: string }[] {
+  let found = keyColumns.get(model)
+  if (!found) keyColumns.set(model, (found = ownKeyColumns(model)))
+  return found
+}
+
+/** A list of uids as one `text[]` parameter (one bind value however long the list). */
+const uidArray = (uids: readonly string[]): SQL => sql`${sql.param([...uids])}::text[]`
+
 /** A raw row (selected with `alias.*`) → a NodeRecord. */
 export function toRecord(model: Model, row: RawRow): NodeRecord {
   const record: Record<string, unknown> = { __model: model.name }
@@ -57,7 +71,7 @@ export function toRecord(model: Model, row: RawRow): NodeRecord {
     record[field] = scalar.kind === 'DateTime' ? toDate(value) : scalar.kind === 'Float' && value !== null && value !== undefined ? Number(value) : (value ?? null)
   }
   const keys: Record<string, string | null> = {}
-  for (const { field, column } of ownKeyColumns(model)) keys[field] = (row[column] as string | null) ?? null
+  for (const { field, column } of keyColumnsOf(model)) keys[field] = (row[column] as string | null) ?? null
   record.keys = keys
   return record as unknown as NodeRecord
 }
@@ -96,7 +110,11 @@ export class RecordsRepository {
     if (args.before !== undefined && args.before !== null)
       conditions.push(direction === 'ASC' ? sql`(${column}, "r"."uid") < ${cursorRow(args.before)}` : sql`(${column}, "r"."uid") > ${cursorRow(args.before)}`)
     const take = first ?? last ?? this.limits.maxPageSize
-    const query = sql`select "r".* from ${table} "r" where ${sql.join(conditions, sql` and `)} order by ${column} ${dir} nulls ${sql.raw(ascending ? 'first' : 'last')}, "r"."uid" ${dir} limit ${take + 1} offset ${skip ?? 0}`
+    // Nulls sort first (Prisma 1). On a NOT NULL column the clause is left out: it changes nothing
+    // there, and PostgreSQL can then read the order from an index (scanned backward for DESC, whose
+    // default is NULLS FIRST) instead of sorting every matching row.
+    const nulls = NOT_NULL_FIELDS.has(field) ? sql`` : sql.raw(ascending ? ' nulls first' : ' nulls last')
+    const query = sql`select "r".* from ${table} "r" where ${sql.join(conditions, sql` and `)} order by ${column} ${dir}${nulls}, "r"."uid" ${dir} limit ${take + 1} offset ${skip ?? 0}`
     const found = (await rows(db, query)).map((row) => toRecord(model, row))
     const more = found.length > take
     let records = more ? found.slice(0, take) : found
@@ -119,11 +137,7 @@ export class RecordsRepository {
   async byUids(db: Db, modelName: ModelName, uids: readonly string[], filter: Filter): Promise<Map<string, NodeRecord>> {
     const model = MODELS[modelName]
     if (uids.length === 0) return new Map()
-    const list = sql.join(
-      uids.map((uid) => sql`${uid}`),
-      sql`, `,
-    )
-    const found = await rows(db, sql`select "r".* from ${sql.raw(quoteIdent(model.table))} "r" where "r"."uid" in (${list}) and ${filter('r')}`)
+    const found = await rows(db, sql`select "r".* from ${sql.raw(quoteIdent(model.table))} "r" where "r"."uid" = any(${uidArray(uids)}) and ${filter('r')}`)
     return new Map(found.map((row) => [String(row.uid), toRecord(model, row)]))
   }
 
@@ -136,18 +150,15 @@ export class RecordsRepository {
     const target = MODELS[relation.target]
     const grouped = new Map<string, NodeRecord[]>(parentUids.map((uid) => [uid, []]))
     if (parentUids.length === 0) return grouped
-    const list = sql.join(
-      parentUids.map((uid) => sql`${uid}`),
-      sql`, `,
-    )
+    const list = uidArray(parentUids)
     const table = sql.raw(quoteIdent(target.table))
     const link = relation.link
     let query: SQL
     if (link.type === 'theirs') {
       const key = sql.raw(`"r".${quoteIdent(link.column)}`)
-      query = sql`select ${key} as "__parent", "r".* from ${table} "r" where ${key} in (${list}) and ${filter('r')} order by "r"."uid" limit ${this.limits.maxPageSize * parentUids.length}`
+      query = sql`select ${key} as "__parent", "r".* from ${table} "r" where ${key} = any(${list}) and ${filter('r')} order by "r"."uid" limit ${this.limits.maxPageSize * parentUids.length}`
     } else if (link.type === 'join') {
-      query = sql`select "j".${sql.raw(quoteIdent(link.self))} as "__parent", "r".* from ${table} "r" join ${sql.raw(quoteIdent(link.table))} "j" on "j".${sql.raw(quoteIdent(link.other))} = "r"."uid" where "j".${sql.raw(quoteIdent(link.self))} in (${list}) and ${filter('r')} order by "r"."uid" limit ${this.limits.maxPageSize * parentUids.length}`
+      query = sql`select "j".${sql.raw(quoteIdent(link.self))} as "__parent", "r".* from ${table} "r" join ${sql.raw(quoteIdent(link.table))} "j" on "j".${sql.raw(quoteIdent(link.other))} = "r"."uid" where "j".${sql.raw(quoteIdent(link.self))} = any(${list}) and ${filter('r')} order by "r"."uid" limit ${this.limits.maxPageSize * parentUids.length}`
     } else {
       throw new Error(`${parentModel}.${relationName} is a to-one relation`)
     }
