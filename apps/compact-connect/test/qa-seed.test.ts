@@ -115,7 +115,7 @@ test('POST /qa/seedDatabase loads the §9.7 providers (twice: it replaces, never
   const vault = t.app.compactConnect.services.ssn
   assert.equal(await vault.readSsn('aslp', providerIdOf(6)), '900-10-1006')
   assert.equal(await vault.findProviderId('aslp', '900-10-1003'), providerIdOf(3))
-  assert.deepEqual(await query(`SELECT compact, privilege_count FROM privilege_counters ORDER BY compact`), [
+  assert.deepEqual(await query(`SELECT compact, privilege_count::int AS privilege_count FROM privilege_counters ORDER BY compact`), [
     { compact: 'aslp', privilege_count: 4 },
     { compact: 'coun', privilege_count: 0 },
     { compact: 'octp', privilege_count: 0 },
