@@ -163,8 +163,9 @@ test(
       for (const result of results) assert.ok([200, 204, 400, 409].includes(result.status), JSON.stringify(result))
       await stripe.settled()
       await Promise.all(stripe.events.map((event) => stripe.redeliver(event.id)))
+      // Deliveries for one fundraiser queue on its row (FundraiserTotals.lock): none is refused.
       assert.ok(
-        deliveries.every((status) => [204, 409].includes(status)),
+        deliveries.every((status) => status === 204),
         `webhook statuses: ${[...new Set(deliveries)]}`,
       )
 

@@ -1,4 +1,4 @@
-import { errors, type Database } from '@hearth/kernel'
+import { errors, type Database, type Db } from '@hearth/kernel'
 import type { DonationRow, FundraiserRow } from '../db/schema.ts'
 import type { FundraiserRepository } from './fundraisers/fundraiser.repository.ts'
 import type { DonationRepository } from './donations/donation.repository.ts'
@@ -17,8 +17,15 @@ export class Lookup {
     return fundraiser
   }
 
-  async donation(fundraiserId: string, id: string): Promise<DonationRow> {
-    const donation = await this.donations.get(this.database.db, fundraiserId, id)
+  /** The fundraiser locked for the rest of `tx` (see `FundraiserRepository.getForUpdate`). */
+  async lockedFundraiser(tx: Db, id: string): Promise<FundraiserRow> {
+    const fundraiser = await this.fundraisers.getForUpdate(tx, id)
+    if (!fundraiser) throw errors.notFound('fundraiser not found')
+    return fundraiser
+  }
+
+  async donation(fundraiserId: string, id: string, db: Db = this.database.db): Promise<DonationRow> {
+    const donation = await this.donations.get(db, fundraiserId, id)
     if (!donation) throw errors.notFound('donation not found')
     return donation
   }

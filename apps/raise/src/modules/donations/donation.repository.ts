@@ -1,4 +1,4 @@
-import { and, defineStatement, desc, eq, runStatement, sql, type Db } from '@hearth/kernel'
+import { and, defineStatement, desc, eq, isNull, or, runStatement, sql, type Db } from '@hearth/kernel'
 import type { SQL } from 'drizzle-orm'
 import { donations, type DonationRow } from '../../db/schema.ts'
 import { expectUpdated, unchangedColumns } from '../../db/conditional.ts'
@@ -87,14 +87,14 @@ export class DonationRepository {
     await this.update(db, id, edits, options.expected)
   }
 
-  /** The donor's Stripe customer and card, saved once: only while both are as read. */
-  async saveStripeCustomer(
-    db: Db,
-    id: string,
-    stripe: { stripeCustomerId: string; stripePaymentMethodId: string },
-    options: { expected: Pick<DonationRow, 'stripeCustomerId' | 'stripePaymentMethodId'> },
-  ): Promise<void> {
-    await this.update(db, id, stripe, options.expected)
+  /** The donor's Stripe customer and card, saved once: false (nothing written) when the donation already holds both. */
+  async saveStripeCustomerOnce(db: Db, id: string, stripe: { stripeCustomerId: string; stripePaymentMethodId: string }): Promise<boolean> {
+    const rows = await db
+      .update(donations)
+      .set(stripe)
+      .where(and(eq(donations.id, id), or(isNull(donations.stripeCustomerId), isNull(donations.stripePaymentMethodId))))
+      .returning({ id: donations.id })
+    return rows.length > 0
   }
 
   /** Adds a payment's amounts to the running totals; `counted` also marks the donation as counted. */
@@ -112,7 +112,7 @@ export class DonationRepository {
     await this.update(db, id, { donationCounted: false }, { donationAmount: 0, contributionAmount: 0, donationCounted: true })
   }
 
-  private async update(db: Db, id: string, set: Record<string, unknown>, expected: Expected | Pick<DonationRow, 'stripeCustomerId' | 'stripePaymentMethodId'>): Promise<void> {
+  private async update(db: Db, id: string, set: Record<string, unknown>, expected: Expected): Promise<void> {
     const rows = await db
       .update(donations)
       .set(set)

@@ -39,6 +39,7 @@ export class DonationService {
     assertGiftAidAddress(body)
     const row = newDonationRow(fundraiserId, nowSeconds(), { ...body, donationAmount: 0, matchFundingAmount: 0, contributionAmount: 0 })
     await transaction(this.database, async (tx) => {
+      await this.fundraisers.getForUpdate(tx, fundraiserId) // money flows take the fundraiser's lock first (FundraiserTotals.lock)
       await this.donations.insert(tx, row)
       await auditWrite(tx, context, 'create', row.id, { tableName: 'donation', data: row })
       if (row.donationCounted) {
@@ -75,6 +76,7 @@ export class DonationService {
       ...Object.fromEntries(Object.entries(previous).filter(([key]) => key in edits)),
     }
     await transaction(this.database, async (tx) => {
+      await this.fundraisers.getForUpdate(tx, fundraiserId) // money flows take the fundraiser's lock first (FundraiserTotals.lock)
       await this.donations.applyEdits(tx, donationId, edits, { expected })
       await auditWrite(tx, context, 'edit', donationId, { tableName: 'donation', data: edits })
       if (giftAidDelta !== 0 || countDelta !== 0) {

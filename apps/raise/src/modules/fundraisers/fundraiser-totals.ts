@@ -22,6 +22,15 @@ export interface Credit {
 export class FundraiserTotals {
   constructor(private readonly fundraisers: FundraiserRepository) {}
 
+  /**
+   * Locks the fundraiser's row for the rest of `tx`. Every transaction that changes a fundraiser's money
+   * takes this lock before touching its payments or donations, so concurrent flows queue on one row in one
+   * order: Stripe's deliveries wait instead of failing, and no two flows can deadlock on donation rows.
+   */
+  async lock(tx: Db, fundraiserId: string): Promise<void> {
+    await this.fundraisers.getForUpdate(tx, fundraiserId)
+  }
+
   async credit(tx: Db, context: AuditContext, fundraiser: FundraiserRow, credit: Credit): Promise<void> {
     const limitedPot = fundraiser.matchFundingRemaining !== null
     const added = await this.fundraisers.addToTotals(

@@ -31,6 +31,15 @@ export class FundraiserRepository {
     return (await db.select().from(fundraisers).where(eq(fundraisers.id, id)))[0]
   }
 
+  /**
+   * The fundraiser, locked until the caller's transaction ends: every money flow that credits it takes this
+   * lock first, so concurrent ones (Stripe's webhook deliveries above all) run one after another on fresh
+   * totals instead of failing each other's conditions.
+   */
+  async getForUpdate(tx: Db, id: string): Promise<FundraiserRow | undefined> {
+    return (await tx.select().from(fundraisers).where(eq(fundraisers.id, id)).for('update'))[0]
+  }
+
   async any(db: Db): Promise<boolean> {
     return (await db.select({ id: fundraisers.id }).from(fundraisers).limit(1)).length > 0
   }

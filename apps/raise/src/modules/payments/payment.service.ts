@@ -63,6 +63,7 @@ export class PaymentService {
       status: 'paid',
     })
     await transaction(this.database, async (tx) => {
+      await this.totals.lock(tx, fundraiser.id)
       await this.payments.insert(tx, [payment])
       await auditWrite(tx, context, 'create', payment.id, { tableName: 'payment', data: payment })
       await this.addToDonation(tx, context, donation, { donationAmount, contributionAmount, matchFundingAmount: matchFundingAdded })
@@ -113,6 +114,7 @@ export class PaymentService {
 
   private async stopCounting(context: AuditContext, fundraiser: FundraiserRow, donationId: string) {
     await transaction(this.database, async (tx) => {
+      await this.totals.lock(tx, fundraiser.id)
       await this.donations.stopCounting(tx, donationId)
       await auditWrite(tx, context, 'edit', donationId, { tableName: 'donation', data: { donationCounted: false } })
       await this.totals.credit(tx, context, fundraiser, { donationsCount: -1 })
@@ -124,6 +126,7 @@ export class PaymentService {
     const delta = (next ?? 0) - (payment.matchFundingAmount ?? 0)
     const limitedPot = fundraiser.matchFundingRemaining !== null
     await transaction(this.database, async (tx) => {
+      await this.totals.lock(tx, fundraiser.id)
       await this.payments.setMatchFundingAmount(tx, payment.id, next, { expected: { matchFundingAmount: payment.matchFundingAmount, status: payment.status } })
       await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: body })
       if (payment.status === 'paid') {
@@ -143,6 +146,7 @@ export class PaymentService {
     }
     if (payment.method !== 'card') throw errors.badRequest(`You can only cancel card payments, but you tried to cancel a ${payment.method} payment`)
     await transaction(this.database, async (tx) => {
+      await this.totals.lock(tx, fundraiser.id)
       // A scheduled payment with a reference has been charged (or claimed) by the collection
       // (declines save none): its money may be on the way, so it cannot be cancelled (409, as a failed condition).
       const reference = payment.status === 'scheduled' ? null : payment.reference
@@ -158,6 +162,7 @@ export class PaymentService {
     if (payment.method === 'card') throw errors.badRequest('You cannot change the donationAmount on a card payment')
     const delta = donationAmount - payment.donationAmount
     await transaction(this.database, async (tx) => {
+      await this.totals.lock(tx, fundraiser.id)
       await this.payments.setDonationAmount(tx, payment.id, donationAmount, { expected: { donationAmount: payment.donationAmount } })
       await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: body })
       if (payment.status === 'paid') {
@@ -171,6 +176,7 @@ export class PaymentService {
   private async changeContributionAmount({ context, donation, payment, body }: EditTarget, contributionAmount: number) {
     const delta = contributionAmount - payment.contributionAmount
     await transaction(this.database, async (tx) => {
+      await this.totals.lock(tx, payment.fundraiserId)
       await this.payments.setContributionAmount(tx, payment.id, contributionAmount, { expected: { contributionAmount: payment.contributionAmount } })
       await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: body })
       if (payment.status === 'paid') {
@@ -183,6 +189,7 @@ export class PaymentService {
   private async changeReference({ context, payment, body }: EditTarget, reference: string | null) {
     if (payment.method === 'card') throw errors.badRequest('You cannot change the reference on a card payment')
     await transaction(this.database, async (tx) => {
+      await this.totals.lock(tx, payment.fundraiserId)
       await this.payments.setReference(tx, payment.id, reference)
       await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: body })
     })

@@ -1,4 +1,4 @@
-import { errors, type Database } from '@hearth/kernel'
+import { errors, type Database, type Db } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
 import { verifyStripeWebhook, WebhookSignatureError, type Stripe } from '@hearth/kernel/payments'
 import type { JobRunner } from '@hearth/kernel/jobs'
@@ -60,17 +60,23 @@ export class WebhookService {
 
   async handle(requestContext: AuditContext, rawBody: string | undefined, signature: string | undefined, event: StripeWebhookRequestT): Promise<void> {
     this.verifySignature(rawBody, signature)
-    const target = await this.findPaymentForIntent({ ...requestContext, subject: 'stripe' }, event.data.object)
-    const amounts = this.matchFundingFor(target)
-    if (target.payment.status !== 'paid') {
-      if (target.intent.setup_future_usage && (!target.donation.stripeCustomerId || !target.donation.stripePaymentMethodId)) await this.saveCardForRecurring(target)
-      await this.recordSucceededPayment(target, amounts)
-    }
-    // Always (so a retry completes what a failed delivery left): reserve match funding for the
-    // instalments still without it, oldest first, from the pot as read at the start.
-    const all = await this.payments.listByDonationChronological(this.database.db, target.donation.id)
-    await this.applyMatchFundingToInstalments(target, all, amounts.matchFundingAdded)
-    await this.sendConfirmationOnce(target, all)
+    const context = { ...requestContext, subject: 'stripe' }
+    const intent = event.data.object
+    const checked = await this.findPaymentForIntent(this.database.db, context, intent)
+    if (checked.payment.status !== 'paid' && intent.setup_future_usage) await this.saveCardForRecurring(checked)
+    // Every delivery for this fundraiser waits here for the ones before it, then works on the rows as
+    // they are now: a concurrent or retried delivery finds its payment already paid and credits nothing.
+    const all = await transaction(this.database, async (tx) => {
+      const target = await this.findPaymentForIntent(tx, context, intent, { lock: true })
+      const amounts = this.matchFundingFor(target)
+      if (target.payment.status !== 'paid') await this.recordSucceededPayment(tx, target, amounts)
+      // Always (so a retry completes what a failed delivery left): reserve match funding for the
+      // instalments still without it, oldest first, from the pot as locked.
+      const payments = await this.payments.listByDonationChronological(tx, target.donation.id)
+      await this.applyMatchFundingToInstalments(tx, target, payments, amounts.matchFundingAdded)
+      return payments
+    })
+    await this.sendConfirmationOnce(checked, all)
   }
 
   private verifySignature(rawBody: string | undefined, signature: string | undefined): void {
@@ -83,13 +89,16 @@ export class WebhookService {
     }
   }
 
-  /** The fundraiser, donation and payment named in the intent's metadata, with the original's checks in order. */
-  private async findPaymentForIntent(context: AuditContext, intent: PaymentIntent): Promise<IntentTarget> {
+  /**
+   * The fundraiser, donation and payment named in the intent's metadata, with the original's checks in order;
+   * with `lock`, the fundraiser row is locked for the rest of the transaction `db` belongs to.
+   */
+  private async findPaymentForIntent(db: Db, context: AuditContext, intent: PaymentIntent, { lock = false } = {}): Promise<IntentTarget> {
     if (intent.amount !== intent.amount_received) throw errors.badRequest('amount does not match amount_received')
     const { fundraiserId, donationId, paymentId } = intent.metadata
-    const fundraiser = await this.lookup.fundraiser(fundraiserId)
-    const donation = await this.lookup.donation(fundraiserId, donationId)
-    const payment = await this.payments.get(this.database.db, donationId, paymentId)
+    const fundraiser = lock ? await this.lookup.lockedFundraiser(db, fundraiserId) : await this.lookup.fundraiser(fundraiserId)
+    const donation = await this.lookup.donation(fundraiserId, donationId, db)
+    const payment = await this.payments.get(db, donationId, paymentId)
     if (!payment) throw errors.notFound('payment not found')
     if (intent.amount !== payment.donationAmount + payment.contributionAmount) {
       throw errors.badRequest('payment intent amount does not match sum of donationAmount and contributionAmount on payment')
@@ -110,8 +119,13 @@ export class WebhookService {
     }
   }
 
-  /** A recurring donation's first payment: a Stripe customer with the card, saved on the donation (Stripe first, no transaction open). */
+  /**
+   * A recurring donation's first payment: a Stripe customer with the card, saved on the donation (Stripe first,
+   * no transaction open). Stripe's idempotency key makes concurrent deliveries get the same customer, so a
+   * donation that already holds a card is left as it is.
+   */
   private async saveCardForRecurring({ context, intent, donation }: IntentTarget): Promise<void> {
+    if (donation.stripeCustomerId && donation.stripePaymentMethodId) return
     const customer = await stripeCall(() =>
       this.stripe.customers.create(
         { name: donation.donorName, email: donation.donorEmail, metadata: { fundraiserId: donation.fundraiserId, donationId: donation.id }, payment_method: intent.payment_method },
@@ -120,38 +134,35 @@ export class WebhookService {
     )
     await transaction(this.database, async (tx) => {
       const edits = { stripeCustomerId: customer.id, stripePaymentMethodId: intent.payment_method }
-      await this.donations.saveStripeCustomer(tx, donation.id, edits, {
-        expected: { stripeCustomerId: donation.stripeCustomerId, stripePaymentMethodId: donation.stripePaymentMethodId },
-      })
+      const saved = await this.donations.saveStripeCustomerOnce(tx, donation.id, edits)
+      if (!saved) return
       await auditWrite(tx, context, 'edit', donation.id, { tableName: 'donation', data: edits })
     })
   }
 
-  /** One transaction: the payment paid, its amounts added to the donation (now counted), the fundraiser credited and its pot drawn. */
-  private async recordSucceededPayment({ context, intent, fundraiser, donation, payment }: IntentTarget, { matchFundingAdded, matchFundingOnPayment, giftAid }: Amounts): Promise<void> {
-    await transaction(this.database, async (tx) => {
-      await this.payments.markPaid(tx, payment.id, matchFundingOnPayment, {
-        paymentIntentId: intent.id,
-        expected: { donationAmount: payment.donationAmount, contributionAmount: payment.contributionAmount, matchFundingAmount: payment.matchFundingAmount, status: payment.status },
-      })
-      await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: { status: 'paid', matchFundingAmount: matchFundingOnPayment } })
-      const added = { donationAmount: payment.donationAmount, contributionAmount: payment.contributionAmount, matchFundingAmount: matchFundingOnPayment }
-      await this.donations.addToTotals(tx, donation.id, added, {
-        counted: true,
-        expected: { matchFundingAmount: donation.matchFundingAmount, donationCounted: donation.donationCounted, donationAmount: donation.donationAmount, giftAid: donation.giftAid },
-      })
-      await auditWrite(tx, context, 'plus', donation.id, { tableName: 'donation', data: { ...added, donationCounted: true } })
-      await this.totals.credit(tx, context, fundraiser, {
-        totalRaised: payment.donationAmount + matchFundingOnPayment + giftAid,
-        donationsCount: donation.donationCounted ? 0 : 1,
-        takeFromPot: matchFundingAdded,
-        limitUnchanged: true,
-      })
+  /** In the locked transaction: the payment paid, its amounts added to the donation (now counted), the fundraiser credited and its pot drawn. */
+  private async recordSucceededPayment(tx: Db, { context, intent, fundraiser, donation, payment }: IntentTarget, { matchFundingAdded, matchFundingOnPayment, giftAid }: Amounts): Promise<void> {
+    await this.payments.markPaid(tx, payment.id, matchFundingOnPayment, {
+      paymentIntentId: intent.id,
+      expected: { donationAmount: payment.donationAmount, contributionAmount: payment.contributionAmount, matchFundingAmount: payment.matchFundingAmount, status: payment.status },
+    })
+    await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: { status: 'paid', matchFundingAmount: matchFundingOnPayment } })
+    const added = { donationAmount: payment.donationAmount, contributionAmount: payment.contributionAmount, matchFundingAmount: matchFundingOnPayment }
+    await this.donations.addToTotals(tx, donation.id, added, {
+      counted: true,
+      expected: { matchFundingAmount: donation.matchFundingAmount, donationCounted: donation.donationCounted, donationAmount: donation.donationAmount, giftAid: donation.giftAid },
+    })
+    await auditWrite(tx, context, 'plus', donation.id, { tableName: 'donation', data: { ...added, donationCounted: true } })
+    await this.totals.credit(tx, context, fundraiser, {
+      totalRaised: payment.donationAmount + matchFundingOnPayment + giftAid,
+      donationsCount: donation.donationCounted ? 0 : 1,
+      takeFromPot: matchFundingAdded,
+      limitUnchanged: true,
     })
   }
 
   /** Match funding for every open instalment without any, oldest first, each from what the previous ones left in the pot. */
-  private async applyMatchFundingToInstalments({ context, fundraiser }: IntentTarget, all: PaymentRow[], matchFundingAdded: number): Promise<void> {
+  private async applyMatchFundingToInstalments(tx: Db, { context, fundraiser }: IntentTarget, all: PaymentRow[], matchFundingAdded: number): Promise<void> {
     const alreadyOnDonation = all.reduce((sum, payment) => sum + (payment.matchFundingAmount ?? 0), 0)
     const reservations: { payment: PaymentRow; matchFunding: number }[] = []
     let reserved = 0
@@ -168,13 +179,11 @@ export class WebhookService {
       reserved += matchFunding
     }
     if (reservations.length === 0) return
-    await transaction(this.database, async (tx) => {
-      for (const { payment, matchFunding } of reservations) {
-        await this.payments.reserveMatchFunding(tx, payment.id, matchFunding, { expected: { donationAmount: payment.donationAmount, status: payment.status } })
-        await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: { status: 'scheduled', matchFundingAmount: matchFunding } })
-      }
-      await this.totals.credit(tx, context, fundraiser, { takeFromPot: reserved, limitUnchanged: true })
-    })
+    for (const { payment, matchFunding } of reservations) {
+      await this.payments.reserveMatchFunding(tx, payment.id, matchFunding, { expected: { donationAmount: payment.donationAmount, status: payment.status } })
+      await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: { status: 'scheduled', matchFundingAmount: matchFunding } })
+    }
+    await this.totals.credit(tx, context, fundraiser, { takeFromPot: reserved, limitUnchanged: true })
   }
 
   /** After the donation's first payment: the confirmation email, keyed so it goes out once however often Stripe delivers the event. */

@@ -131,6 +131,7 @@ export class TaskService {
     for (const payment of await this.payments.scheduledCard(this.database.db)) {
       const fundraiser = await this.lookup.fundraiser(payment.fundraiserId)
       await transaction(this.database, async (tx) => {
+        await this.totals.lock(tx, fundraiser.id)
         await this.payments.cancel(tx, payment.id, { expected: { status: 'scheduled', matchFundingAmount: payment.matchFundingAmount } })
         await auditWrite(tx, context, 'edit', payment.id, { tableName: 'payment', data: { status: 'cancelled' } })
         if (payment.matchFundingAmount && fundraiser.matchFundingRemaining !== null) {
