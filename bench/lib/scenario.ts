@@ -26,6 +26,11 @@ export interface PreparedScenario {
   hearth: ServerSpec
   /** Runs once Hearth's server is up, before its answers are taken (seeding through the API, bulk SQL). */
   afterHearthStart?: (server: RunningServer) => Promise<void>
+  /**
+   * The same app in other configurations, measured in the same run (e.g. `hearth-cache-off`: a cache
+   * turned off, so a target met with a cache also shows the row without it). Each must answer the same JSON.
+   */
+  variants?: ServerSpec[]
   peer?: ServerSpec
   /** Ratios the issue asks for. */
   targets: RatioTarget[]
@@ -123,8 +128,8 @@ async function runPrepared(scenario: Scenario, prepared: PreparedScenario, setti
       '/bench-ready',
       [ceilingFile],
     )
-    // 3. The peer. Both must answer exactly the same JSON as Hearth.
-    for (const spec of [ceilingSpec, ...(prepared.peer ? [prepared.peer] : [])]) {
+    // 3. Hearth's variants, the ceiling and the peer. Each must answer exactly the same JSON as Hearth.
+    for (const spec of [...(prepared.variants ?? []), ceilingSpec, ...(prepared.peer ? [prepared.peer] : [])]) {
       log(`starting ${spec.label}`)
       const server = await startServer(spec)
       running.push(server)

@@ -112,6 +112,30 @@ const scenario: Scenario = {
     const hearthPort = await freePort()
     const peerPort = await freePort()
     const common = { DATABASE_URL: settings.databaseUrl, DEVMARKT_AUTH_JWTSECRET: jwtSecret }
+    const cacheOffPort = await freePort()
+    const hearthServer = (target: string, port: number, env: Record<string, string>) =>
+      nodeServer(
+        target,
+        `Devmarkt (\`apps/devmarkt/src/server.ts\`: Fastify ${packageVersion('fastify')} + mercurius ${packageVersion('mercurius')} on the Hearth kernel, pg pool of 10, ` +
+          `HEARTH_ENV=qa, LOG_LEVEL=warn, RESPONSE_VALIDATION=false as in production, ` +
+          (env.DEVMARKT_CACHE_TTL_MS === '0'
+            ? 'caller and template caches **off** (`DEVMARKT_CACHE_TTL_MS=0`): every request reads PostgreSQL)'
+            : 'caller and template caches on, 5 s TTL, cleared on every change)'),
+        join(repositoryRoot, 'apps/devmarkt/src/server.ts'),
+        port,
+        {
+          ...common,
+          HEARTH_ENV: 'qa',
+          SEED: 'none',
+          LOG_LEVEL: 'warn',
+          RESPONSE_VALIDATION: 'false',
+          DATA_DIR: join(settings.workDir, `devmarkt-data-${target}`),
+          PORT: String(port),
+          DEVMARKT_PORT: String(port),
+          ...env,
+        },
+        '/health',
+      )
     return {
       setup: [
         `Data: PostgreSQL database \`${new URL(settings.databaseUrl).pathname.slice(1)}\`, schema \`${SCHEMA}\`, migrated by Devmarkt at start, ` +
@@ -123,22 +147,8 @@ const scenario: Scenario = {
           `answers with their questions, as its owner (the ownership check runs).`,
       ],
       operations: [templates, application],
-      hearth: nodeServer(
-        'hearth',
-        `Devmarkt (\`apps/devmarkt/src/server.ts\`: Fastify ${packageVersion('fastify')} + mercurius ${packageVersion('mercurius')} on the Hearth kernel, pg pool of 10, HEARTH_ENV=qa, LOG_LEVEL=warn)`,
-        join(repositoryRoot, 'apps/devmarkt/src/server.ts'),
-        hearthPort,
-        {
-          ...common,
-          HEARTH_ENV: 'qa',
-          SEED: 'none',
-          LOG_LEVEL: 'warn',
-          DATA_DIR: join(settings.workDir, 'devmarkt-data'),
-          PORT: String(hearthPort),
-          DEVMARKT_PORT: String(hearthPort),
-        },
-        '/health',
-      ),
+      hearth: hearthServer('hearth', hearthPort, {}),
+      variants: [hearthServer('hearth-cache-off', cacheOffPort, { DEVMARKT_CACHE_TTL_MS: '0' })],
       async afterHearthStart(server) {
         const seeded = await fetch(`${server.url}/qa/seedDatabase`, { method: 'POST' })
         if (!seeded.ok) throw new Error(`POST /qa/seedDatabase answered ${seeded.status}: ${await seeded.text()}`)
@@ -159,6 +169,8 @@ const scenario: Scenario = {
       targets: [
         { operation: 'templates', versus: 'peer', minimum: 3 },
         { operation: 'templates', versus: 'ceiling', minimum: 0.4 },
+        { operation: 'application(id:)', versus: 'peer', minimum: 5 },
+        { operation: 'application(id:)', versus: 'ceiling', minimum: 0.4 },
       ],
       notes: [
         'What differs between the two (they answer the same JSON): Devmarkt keeps the caller (token subject → user row) and ' +

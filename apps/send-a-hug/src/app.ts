@@ -6,6 +6,7 @@ import { registerOpenApi } from '@hearth/kernel/openapi'
 import { registerAuth } from './auth.ts'
 import { APP_NAME, DEFAULT_PORT, loadSendAHugConfig, type SendAHugConfig } from './config.ts'
 import { buildContainer, type Container } from './container.ts'
+import type { SendAHugEventBus } from './events.ts'
 import { formatError, notFound } from './errors.ts'
 import { registerSharedSchemas } from './schemas.ts'
 import { absentBodyIsEmpty, acceptJsonBodies, refuseTrailingSlash, securityHeaders } from './http.ts'
@@ -39,8 +40,11 @@ const sendAHug: HearthAppModule<SendAHugConfig> = {
     const resources = await openResources(config, { migrations, ...options })
     const identity = await createFirebaseIdentity(config.identity)
     const app = await createApp({ config, ...resources, formatError, cors: [config.frontendOrigin], methodNotAllowed: true })
-    const container = buildContainer(config, resources.database, app.log)
+    const container = buildContainer(config, resources.database, resources.events as SendAHugEventBus, app.log)
     app.decorate('sendAHug', { container, identity, config })
+    // The public post lists are cached per process and cleared by every state-changing request, here and in every other process.
+    container.lists.clearOnChanges(app)
+    await container.lists.listen()
     // Any process's worker delivers queued pushes; on close it finishes what it runs.
     if (config.jobsEnabled) app.addHook('onReady', async () => container.jobs.start())
     app.addHook('preClose', () => container.jobs.stop())

@@ -1,6 +1,7 @@
 import { EnvReader, loadBaseConfig, refuseInProduction, type BaseConfig, type EnvSource } from '@hearth/kernel'
 import { loadFirebaseIdentityConfig, type FirebaseIdentityConfig } from '@hearth/kernel/identity'
 import { loadVapidConfig, type VapidConfig } from '@hearth/kernel/push'
+import { DEFAULT_PUBLIC_LISTS_TTL_MS } from './cache/public-lists.ts'
 
 export const APP_NAME = 'send-a-hug'
 export const DEFAULT_PORT = 8004
@@ -13,6 +14,8 @@ export interface SendAHugConfig extends BaseConfig {
   readonly vapid: VapidConfig
   /** `PUSH_ALLOW_INSECURE_TLS`: trust self-signed push services (tests and local fakes only). */
   readonly pushAllowInsecureTls: boolean
+  /** `PUBLIC_LISTS_CACHE_TTL_MS`: how long a process keeps the public post lists (0: no cache; src/cache/public-lists.ts). */
+  readonly publicListsCacheTtlMs: number
 }
 
 export function loadSendAHugConfig(source: EnvSource, options: { alone?: boolean } = {}): SendAHugConfig {
@@ -26,5 +29,6 @@ export function loadSendAHugConfig(source: EnvSource, options: { alone?: boolean
     identity: loadFirebaseIdentityConfig(source, base, { developmentProjectId: 'hearth-send-a-hug' }),
     vapid: loadVapidConfig(source, base, { privateKeyVariable: 'PRIVATE_VAPID_KEY', defaultSubject: 'mailto:sendahugcom@gmail.com' }),
     pushAllowInsecureTls,
+    publicListsCacheTtlMs: env.int('PUBLIC_LISTS_CACHE_TTL_MS', DEFAULT_PUBLIC_LISTS_TTL_MS, { min: 0, max: 3_600_000 }),
   })
 }

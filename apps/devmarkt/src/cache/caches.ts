@@ -1,7 +1,7 @@
 import type { DevmarktEventBus, EventPublisher } from '../events.ts'
 import type { TemplateRecord } from '../modules/templates/template.repository.ts'
 import type { UserRow } from '../modules/users/user.repository.ts'
-import { ExpiringCache } from './expiring-cache.ts'
+import { ExpiringCache } from '@hearth/kernel/cache'
 
 export const DEFAULT_CACHE_TTL_MS = 5_000
 const USER_LIMIT = 10_000

@@ -28,7 +28,7 @@ export function postsRoutes(app: FastifyInstance, service: PostsService): void {
   routes.post(
     '/',
     {
-      config: { public: true },
+      config: { public: true, readOnly: true },
       schema: {
         tags: ['home'],
         operationId: 'search',

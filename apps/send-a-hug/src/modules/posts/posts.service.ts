@@ -12,6 +12,11 @@ import type { NotificationsRepository } from '../notifications/notifications.rep
 import type { Notifier } from '../notifications/notifier.ts'
 import type { UsersRepository } from '../users/users.repository.ts'
 import type { PostsRepository, PublicOrder } from './posts.repository.ts'
+import type { PublicListsCache } from '../../cache/public-lists.ts'
+import type { PostView } from '../../schemas.ts'
+
+export type HomeLists = { recent: PostView[]; suggested: PostView[] }
+export type PostsPage = { posts: PostView[]; total_pages: number }
 import { toUserView } from '../../mappers.ts'
 
 export function clientDate(value: string, field = 'date') {
@@ -30,17 +35,26 @@ export class PostsService {
     private readonly messages: MessagesRepository,
     private readonly notifications: NotificationsRepository,
     private readonly notifier: Notifier,
+    private readonly lists: PublicListsCache<HomeLists, PostsPage>,
   ) {}
 
-  async home() {
-    const { recent, suggested } = await this.posts.home(this.database.db, PAGE_SIZE.home)
-    return { recent: recent.map(toPostView), suggested: suggested.map(toPostView) }
+  /** The two home lists, through the public-lists cache (src/cache/public-lists.ts). */
+  async home(): Promise<HomeLists> {
+    const lists = await this.lists.home.getOrLoad('home', async () => {
+      const { recent, suggested } = await this.posts.home(this.database.db, PAGE_SIZE.home)
+      return { recent: recent.map(toPostView), suggested: suggested.map(toPostView) }
+    })
+    return lists!
   }
 
-  async list(order: PublicOrder, page: number) {
-    const size = PAGE_SIZE.default
-    const { rows, total } = await this.posts.visiblePage(this.database.db, order, size, offsetOf(page, size))
-    return { posts: rows.map(toPostView), total_pages: totalPages(total, size) }
+  /** One page of a public list, through the public-lists cache. */
+  async list(order: PublicOrder, page: number): Promise<PostsPage> {
+    const posts = await this.lists.pages.getOrLoad(`${order}:${page}`, async () => {
+      const size = PAGE_SIZE.default
+      const { rows, total } = await this.posts.visiblePage(this.database.db, order, size, offsetOf(page, size))
+      return { posts: rows.map(toPostView), total_pages: totalPages(total, size) }
+    })
+    return posts!
   }
 
   async search(query: string, page: number, viewerId: number | undefined) {
