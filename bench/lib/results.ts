@@ -49,7 +49,7 @@ export interface ScenarioReport {
   servers: ServerSummary[]
   measurements: Measurement[]
   /** Targets the issue sets, checked against the measurements (ratio ≥ minimum). */
-  targets: RatioTarget[]
+  targets: Target[]
   /** Free text the scenario adds: invariant checks, profile findings, caveats. */
   notes: string[]
 }
@@ -60,6 +60,17 @@ export interface RatioTarget {
   versus: string
   minimum: number
 }
+
+/** Hearth's p99 latency for the operation, at the run's connections, must stay at or under this. */
+export interface LatencyTarget {
+  operation: string
+  maxP99Ms: number
+}
+
+export type Target = RatioTarget | LatencyTarget
+
+const isLatency = (target: Target): target is LatencyTarget => 'maxP99Ms' in target
+const p99Of = (measurements: Measurement[], operation: string) => measurements.find((m) => m.operation === operation && m.target === 'hearth')?.p99Ms
 
 const SECTION_START = (scenario: string) => `<!-- bench:${scenario}:start -->`
 const SECTION_END = (scenario: string) => `<!-- bench:${scenario}:end -->`
@@ -184,6 +195,12 @@ export function renderSection(report: ScenarioReport): string {
   if (report.targets.length > 0) {
     lines.push('Targets:', '')
     for (const target of report.targets) {
+      if (isLatency(target)) {
+        const p99 = p99Of(report.measurements, target.operation)
+        const verdict = p99 === undefined ? 'not measured' : p99 <= target.maxP99Ms ? 'met' : 'NOT met'
+        lines.push(`- \`${target.operation}\`: hearth p99 ≤ ${target.maxP99Ms} ms at ${report.connections} connections → ${p99 ?? '—'} ms, **${verdict}**`)
+        continue
+      }
       const value = ratio(report.measurements, target.operation, target.versus)
       const verdict = value === undefined ? 'not measured' : value >= target.minimum ? 'met' : 'NOT met'
       lines.push(`- \`${target.operation}\`: hearth ÷ ${labelOf(target.versus).split(' (')[0]} ≥ ${target.minimum}× → ` + `${formatRatio(value)}, **${verdict}**`)
@@ -207,6 +224,11 @@ export function renderSection(report: ScenarioReport): string {
 export function missedTargets(report: Pick<ScenarioReport, 'measurements' | 'targets'>): string[] {
   const missed: string[] = []
   for (const target of report.targets) {
+    if (isLatency(target)) {
+      const p99 = p99Of(report.measurements, target.operation)
+      if (p99 === undefined || p99 > target.maxP99Ms) missed.push(`${target.operation}: hearth p99 = ${p99 ?? '—'} ms (target ≤ ${target.maxP99Ms} ms)`)
+      continue
+    }
     const value = ratio(report.measurements, target.operation, target.versus)
     if (value === undefined || value < target.minimum) {
       missed.push(`${target.operation}: hearth ÷ ${target.versus} = ${formatRatio(value)} (target ≥ ${target.minimum}×)`)

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { assertSameJson, BenchmarkError, fetchChecked, measure, type Answer, type LoadOptions, type Operation } from './load.ts'
 import { currentLoad, describeMachine, repositoryRoot } from './environment.ts'
-import { missedTargets, renderSection, replaceSection, type Measurement, type RatioTarget, type ScenarioReport, type ServerSummary } from './results.ts'
+import { missedTargets, renderSection, replaceSection, type Measurement, type ScenarioReport, type Target, type ServerSummary } from './results.ts'
 import { freePort, startServer, type RunningServer, type ServerSpec } from './servers.ts'
 import type { CeilingConfig } from '../ceiling/server.ts'
 
@@ -33,7 +33,7 @@ export interface PreparedScenario {
   variants?: ServerSpec[]
   peer?: ServerSpec
   /** Ratios the issue asks for. */
-  targets: RatioTarget[]
+  targets: Target[]
   /** Extra measurements that do not fit the "same body every time" model (write paths). */
   extra?: (servers: { hearth: RunningServer }, settings: BenchSettings) => Promise<ExtraResult>
   notes: string[]
@@ -51,7 +51,18 @@ export interface ExtraResult {
 export interface Scenario {
   name: string
   title: string
-  prepare(settings: BenchSettings): Promise<PreparedScenario>
+  /**
+   * Data sizes to run at, ten times apart, each its own run and RESULTS.md section (`<name>-<size>`),
+   * so how cost grows with the data is visible. `BENCH_SIZES=10000,100000` overrides.
+   */
+  sizes?: { values: number[]; unit: string }
+  prepare(settings: BenchSettings, size?: number): Promise<PreparedScenario>
+}
+
+/** The RESULTS.md section and title of a scenario at one data size. */
+export function sectionOf(scenario: Scenario, size: number | undefined): { name: string; title: string } {
+  if (size === undefined || !scenario.sizes) return { name: scenario.name, title: scenario.title }
+  return { name: `${scenario.name}-${size}`, title: `${scenario.title} — ${size.toLocaleString('en-US')} ${scenario.sizes.unit}` }
 }
 
 export function nodeServer(target: string, label: string, script: string, port: number, env: Record<string, string>, readyPath: string, scriptArgs: string[] = []): ServerSpec {
@@ -75,12 +86,13 @@ export function medianRound(rounds: Measurement[]): Measurement {
   return sorted[Math.floor((sorted.length - 1) / 2)]!
 }
 
-export async function runScenario(scenario: Scenario, settings: BenchSettings): Promise<ScenarioReport> {
+export async function runScenario(scenario: Scenario, settings: BenchSettings, size?: number): Promise<ScenarioReport> {
   const loadBefore = currentLoad()
-  log(`${scenario.name}: load average ${loadBefore.map((value) => value.toFixed(2)).join(' ')}`)
-  const prepared = await scenario.prepare(settings)
+  const section = sectionOf(scenario, size)
+  log(`${section.name}: load average ${loadBefore.map((value) => value.toFixed(2)).join(' ')}`)
+  const prepared = await scenario.prepare(settings, size)
   try {
-    return await runPrepared(scenario, prepared, settings, loadBefore)
+    return await runPrepared(section, prepared, settings, loadBefore)
   } finally {
     await prepared.cleanup?.()
   }
@@ -91,7 +103,7 @@ interface Contender {
   answers: Answer[]
 }
 
-async function runPrepared(scenario: Scenario, prepared: PreparedScenario, settings: BenchSettings, loadBefore: [number, number, number]): Promise<ScenarioReport> {
+async function runPrepared(scenario: { name: string; title: string }, prepared: PreparedScenario, settings: BenchSettings, loadBefore: [number, number, number]): Promise<ScenarioReport> {
   const measurements: Measurement[] = []
   const notes = [...prepared.notes]
   const problems: string[] = []

@@ -9,7 +9,6 @@ import { freePort } from '../lib/servers.ts'
 import type { Operation } from '../lib/load.ts'
 
 const SCHEMA = 'devmarkt'
-const EXTRA_APPLICATIONS = 10_000
 const EXTRA_USERS = 1_000
 
 const templatesQuery = 'query Templates { templates { name questions { question number multiline minAnswerLength } } }'
@@ -36,7 +35,7 @@ const noErrors = (body: unknown) => {
 }
 
 /** Inserts the extra users, applications and answers with plain SQL, after the QA seed. */
-async function insertExtraApplications(databaseUrl: string): Promise<{ applicationId: number; owner: string }> {
+async function insertExtraApplications(databaseUrl: string, extraApplications: number): Promise<{ applicationId: number; owner: string }> {
   return withClient(databaseUrl, async (client) => {
     await client.query(`SET search_path TO ${SCHEMA}`)
     await client.query('BEGIN')
@@ -48,7 +47,7 @@ async function insertExtraApplications(databaseUrl: string): Promise<{ applicati
          JOIN users u ON u.id_type = 'benchuser' AND u.user_id = 1 + g % $2::int
          CROSS JOIN (SELECT id FROM templates WHERE name = 'Dev offered' AND enabled) t
         ORDER BY g`,
-      [EXTRA_APPLICATIONS, EXTRA_USERS],
+      [extraApplications, EXTRA_USERS],
     )
     await client.query(
       `INSERT INTO answers (number, answer, question_id, application_id)
@@ -64,7 +63,7 @@ async function insertExtraApplications(databaseUrl: string): Promise<{ applicati
     const middle = await client.query<{ id: number; owner: string }>(
       `SELECT a.id, u.id_type || ':' || u.user_id AS owner FROM applications a JOIN users u ON u.id = a.user_id
         WHERE u.id_type = 'benchuser' ORDER BY a.id OFFSET $1 LIMIT 1`,
-      [EXTRA_APPLICATIONS / 2],
+      [Math.floor(extraApplications / 2)],
     )
     console.log(`[bench] devmarkt: ${counts.rows[0]!.applications} applications, ${counts.rows[0]!.answers} answers`)
     return { applicationId: middle.rows[0]!.id, owner: middle.rows[0]!.owner }
@@ -74,7 +73,8 @@ async function insertExtraApplications(databaseUrl: string): Promise<{ applicati
 const scenario: Scenario = {
   name: 'devmarkt',
   title: 'Devmarkt (GraphQL) vs Apollo Server + Express',
-  async prepare(settings) {
+  sizes: { values: [1_000, 10_000], unit: 'applications' },
+  async prepare(settings, extraApplications = 10_000) {
     const jwtSecret = randomBytes(36).toString('base64url')
     const reader = await signHs256({ sub: 'testuser:2' }, jwtSecret, { expiresIn: '6h' })
     const templates: Operation = {
@@ -139,7 +139,7 @@ const scenario: Scenario = {
     return {
       setup: [
         `Data: PostgreSQL database \`${new URL(settings.databaseUrl).pathname.slice(1)}\`, schema \`${SCHEMA}\`, migrated by Devmarkt at start, ` +
-          `the QA seed loaded through \`POST /qa/seedDatabase\`, then ${EXTRA_APPLICATIONS.toLocaleString('en-US')} extra applications ` +
+          `the QA seed loaded through \`POST /qa/seedDatabase\`, then ${extraApplications.toLocaleString('en-US')} extra applications ` +
           `(template "Dev offered", 3 answers each) for ${EXTRA_USERS.toLocaleString('en-US')} extra users inserted by SQL, then \`ANALYZE\`.`,
         '',
         `Operations (\`POST /graphql\`, \`Authorization: Self <HS256 JWT>\`): **templates** = \`${templatesQuery}\` as \`testuser:2\` (role USER); ` +
@@ -152,7 +152,7 @@ const scenario: Scenario = {
       async afterHearthStart(server) {
         const seeded = await fetch(`${server.url}/qa/seedDatabase`, { method: 'POST' })
         if (!seeded.ok) throw new Error(`POST /qa/seedDatabase answered ${seeded.status}: ${await seeded.text()}`)
-        const { applicationId, owner } = await insertExtraApplications(settings.databaseUrl)
+        const { applicationId, owner } = await insertExtraApplications(settings.databaseUrl, extraApplications)
         const token = await signHs256({ sub: owner }, jwtSecret, { expiresIn: '6h' })
         application.headers = { authorization: `Self ${token}`, 'content-type': 'application/json' }
         application.body = JSON.stringify({ operationName: 'Application', query: applicationQuery, variables: { id: applicationId } })
@@ -169,8 +169,10 @@ const scenario: Scenario = {
       targets: [
         { operation: 'templates', versus: 'peer', minimum: 3 },
         { operation: 'templates', versus: 'ceiling', minimum: 0.4 },
+        { operation: 'templates', maxP99Ms: 25 },
         { operation: 'application(id:)', versus: 'peer', minimum: 5 },
         { operation: 'application(id:)', versus: 'ceiling', minimum: 0.4 },
+        { operation: 'application(id:)', maxP99Ms: 25 },
       ],
       notes: [
         'What differs between the two (they answer the same JSON): Devmarkt keeps the caller (token subject → user row) and ' +

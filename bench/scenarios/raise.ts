@@ -13,7 +13,6 @@ import type { Operation } from '../lib/load.ts'
 import type { Measurement } from '../lib/results.ts'
 
 const SCHEMA = 'raise'
-const DONATIONS = 5_000
 /** One donation in ten is not public, so the public list has 4,500. */
 const PRIVATE_EVERY = 10
 /** Concurrent donors on the write path (issue 12 sets 50); `BENCH_RAISE_DONORS` overrides. */
@@ -35,11 +34,11 @@ interface Fixture {
 }
 
 /** Two fundraisers: one with 5,000 paid donations (consistent totals) to read, an empty one to write to. */
-async function insertFundraisers(databaseUrl: string): Promise<Fixture> {
+async function insertFundraisers(databaseUrl: string, donationCount: number): Promise<Fixture> {
   const now = Math.floor(Date.now() / 1000)
   const readId = ulid(Date.now() - 40 * day * 1000)
   const writeId = ulid(Date.now() - 40 * day * 1000 + 1)
-  const donationIds = Array.from({ length: DONATIONS }, (_, index) => ulid(Date.now() - (30 * day - index * 60) * 1000))
+  const donationIds = Array.from({ length: donationCount }, (_, index) => ulid(Date.now() - (30 * day - index * 60) * 1000))
   const paymentIds = donationIds.map((_, index) => ulid(Date.now() - (30 * day - index * 60) * 1000 + 1))
   return withClient(databaseUrl, async (client) => {
     await client.query(`SET search_path TO ${SCHEMA}`)
@@ -82,7 +81,7 @@ async function insertFundraisers(databaseUrl: string): Promise<Fixture> {
     )
     await client.query('COMMIT')
     await client.query('ANALYZE')
-    return { readId, writeId, publicDonations: DONATIONS - Math.floor(DONATIONS / PRIVATE_EVERY) }
+    return { readId, writeId, publicDonations: donationCount - Math.floor(donationCount / PRIVATE_EVERY) }
   })
 }
 
@@ -230,7 +229,8 @@ async function writeLoad(server: RunningServer, stripe: FakeStripe, waiting: Map
 const scenario: Scenario = {
   name: 'raise',
   title: 'Raise (REST): public fundraiser read and the donation write path',
-  async prepare(settings) {
+  sizes: { values: [500, 5_000], unit: 'donations on the viewed fundraiser' },
+  async prepare(settings, donationCount = 5_000) {
     const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`
     const waiting = new Map<string, Pending>()
     const webhooks: WebhookLog = { ms: [], statuses: new Map(), attemptsOf: new Map() }
@@ -285,11 +285,11 @@ const scenario: Scenario = {
     return {
       setup: [
         `Data: PostgreSQL database \`${new URL(settings.databaseUrl).pathname.slice(1)}\`, schema \`${SCHEMA}\`, migrated by Raise at start; ` +
-          `by SQL, a fundraiser with ${DONATIONS.toLocaleString('en-US')} paid, counted donations (£10–£59 matched 1:1, a third gift-aided, ` +
+          `by SQL, a fundraiser with ${donationCount.toLocaleString('en-US')} paid, counted donations (£10–£59 matched 1:1, a third gift-aided, ` +
           `one in ${PRIVATE_EVERY} not public, each with its paid card payment, totals consistent) and an empty fundraiser for the writes ` +
           `(match funding 1:1 up to £50 a donation from a pot of £${(WRITE_POT / 100).toLocaleString('en-US')}, enough for the first ${WRITE_POT / WRITE_DONATION} donations of the write load; the rest find it empty).`,
         '',
-        `Operations: **GET /public/fundraisers/{id}** (the public view with its ${(DONATIONS - DONATIONS / PRIVATE_EVERY).toLocaleString('en-US')} public donations, ` +
+        `Operations: **GET /public/fundraisers/{id}** (the public view with its ${(donationCount - Math.floor(donationCount / PRIVATE_EVERY)).toLocaleString('en-US')} public donations, ` +
           'about 1 MB of JSON), measured like the other scenarios; and the **write path**: `POST /public/fundraisers/{id}/donation` (£10 one-off, ' +
           'the app creates a PaymentIntent on the fake Stripe API through the official SDK) then, once the fake Stripe confirms the intent ' +
           '(what Stripe.js does in the browser), its signed `payment_intent.succeeded` webhook `POST /stripe/webhook` (signature check, one ' +
@@ -320,7 +320,7 @@ const scenario: Scenario = {
       ),
       async afterHearthStart(server) {
         hearthUrl = server.url
-        fixture = await insertFundraisers(settings.databaseUrl)
+        fixture = await insertFundraisers(settings.databaseUrl, donationCount)
         read.path = `/public/fundraisers/${fixture.readId}`
       },
       async extra({ hearth }, options): Promise<ExtraResult> {
@@ -370,7 +370,10 @@ const scenario: Scenario = {
         }
       },
       cleanup: () => stripe.close(),
-      targets: [{ operation: 'GET /public/fundraisers/{id}', versus: 'ceiling', minimum: 0.4 }],
+      targets: [
+        { operation: 'GET /public/fundraisers/{id}', versus: 'ceiling', minimum: 0.4 },
+        { operation: 'GET /public/fundraisers/{id}', maxP99Ms: 25 },
+      ],
       notes: ['No peer: issue 4 asks for the ceiling only. The ceiling is measured for the read; a write has no database-free equivalent.'],
     }
   },

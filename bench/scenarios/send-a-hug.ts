@@ -8,7 +8,6 @@ import { freePort } from '../lib/servers.ts'
 import type { Operation } from '../lib/load.ts'
 
 const SCHEMA = 'send_a_hug'
-const TOTAL_POSTS = 100_000
 /** One post in this many of the inserted ones gets an open report, which hides it from both lists. */
 const OPEN_REPORT_EVERY = 100
 const PYTHON = '/usr/bin/python3'
@@ -34,8 +33,8 @@ function checkPost(post: PostView): void {
   assert(Number.isInteger(post.givenHugs) && Array.isArray(post.sentHugs), 'hug fields')
 }
 
-/** Fills the posts table up to TOTAL_POSTS (after the QA seed's 24) and opens some reports. */
-async function insertPosts(databaseUrl: string): Promise<{ visible: number }> {
+/** Fills the posts table up to `totalPosts` (after the QA seed's 24) and opens some reports. */
+async function insertPosts(databaseUrl: string, totalPosts: number): Promise<{ visible: number }> {
   return withClient(databaseUrl, async (client) => {
     await client.query(`SET search_path TO ${SCHEMA}`)
     await client.query('BEGIN')
@@ -52,7 +51,7 @@ async function insertPosts(databaseUrl: string): Promise<{ visible: number }> {
               g % 37,
               CASE WHEN g % 37 = 0 THEN '{}'::int[] ELSE ARRAY[($2::int[])[1 + (g + 1) % array_length($2::int[], 1)]] END
          FROM generate_series(1, $1::int) g`,
-      [TOTAL_POSTS - existing, authors],
+      [totalPosts - existing, authors],
     )
     const reporter = authors[0]!
     await client.query(
@@ -83,7 +82,8 @@ function debianVersion(pkg: string): string {
 const scenario: Scenario = {
   name: 'send-a-hug',
   title: 'Send A Hug (REST) vs Quart + SQLAlchemy',
-  async prepare(settings) {
+  sizes: { values: [10_000, 100_000], unit: 'posts' },
+  async prepare(settings, totalPosts = 100_000) {
     let visible = 0
     const home: Operation = {
       name: 'GET /',
@@ -148,7 +148,7 @@ const scenario: Scenario = {
     return {
       setup: [
         `Data: PostgreSQL database \`${new URL(settings.databaseUrl).pathname.slice(1)}\`, schema \`${SCHEMA}\`, migrated by Send A Hug at start, ` +
-          `the QA seed loaded through \`POST /qa/seedDatabase\`, then posts inserted by SQL up to ${TOTAL_POSTS.toLocaleString('en-US')} in all ` +
+          `the QA seed loaded through \`POST /qa/seedDatabase\`, then posts inserted by SQL up to ${totalPosts.toLocaleString('en-US')} in all ` +
           `(distinct dates, 0–36 hugs, spread over the seed's users), one inserted post in ${OPEN_REPORT_EVERY} with an open report (hidden from both lists), then \`ANALYZE\`.`,
         '',
         'Operations (no authentication, as in the original): **GET /** (10 most recent and 10 suggested posts) and **GET /posts/new?page=1** ' +
@@ -160,7 +160,7 @@ const scenario: Scenario = {
       async afterHearthStart(server) {
         const seeded = await fetch(`${server.url}/qa/seedDatabase`, { method: 'POST' })
         if (!seeded.ok) throw new Error(`POST /qa/seedDatabase answered ${seeded.status}: ${await seeded.text()}`)
-        visible = (await insertPosts(settings.databaseUrl)).visible
+        visible = (await insertPosts(settings.databaseUrl, totalPosts)).visible
       },
       peer: {
         target: 'peer',
@@ -178,8 +178,10 @@ const scenario: Scenario = {
       targets: [
         { operation: 'GET /', versus: 'peer', minimum: 10 },
         { operation: 'GET /', versus: 'ceiling', minimum: 0.4 },
+        { operation: 'GET /', maxP99Ms: 25 },
         { operation: 'GET /posts/new?page=1', versus: 'peer', minimum: 10 },
         { operation: 'GET /posts/new?page=1', versus: 'ceiling', minimum: 0.4 },
+        { operation: 'GET /posts/new?page=1', maxP99Ms: 25 },
       ],
       notes: [
         'The peer reads the tables exactly as Hearth laid them out, so both take the same path through PostgreSQL: "no open ' +

@@ -86,6 +86,15 @@ describe('ratios and targets', () => {
     assert.match(missed[0]!, /ceiling = 0\.30×/)
   })
 
+  test('a latency target is met at or under its p99 and missed above it', () => {
+    const base = report(measurements)
+    assert.deepEqual(missedTargets({ measurements, targets: [{ operation: 'list', maxP99Ms: 12.5 }] }), [])
+    const missed = missedTargets({ measurements, targets: [{ operation: 'list', maxP99Ms: 10 }] })
+    assert.equal(missed.length, 1)
+    assert.match(missed[0]!, /p99 = 12\.5 ms \(target ≤ 10 ms\)/)
+    assert.match(renderSection({ ...base, targets: [{ operation: 'list', maxP99Ms: 10 }] }), /hearth p99 ≤ 10 ms at 50 connections → 12\.5 ms, \*\*NOT met\*\*/)
+  })
+
   test('renderSection prints the table, the ratios, the verdicts and the machine', () => {
     const text = renderSection(report(measurements))
     assert.match(text, /^## Demo scenario/)
