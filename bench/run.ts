@@ -14,8 +14,13 @@ const scenarios: Record<string, () => Promise<Scenario>> = {
 }
 
 const name = process.argv[2]
+if (name === 'memory') {
+  // Not a load scenario: `npm start`'s peak memory with every app (bench/memory.ts).
+  const { runMemory } = await import('./memory.ts')
+  process.exit((await runMemory(join(repositoryRoot, 'bench/RESULTS.md'))) ? 0 : 1)
+}
 if (!name || !(name in scenarios)) {
-  console.error(`usage: npm run bench -- <${Object.keys(scenarios).join('|')}>`)
+  console.error(`usage: npm run bench -- <${[...Object.keys(scenarios), 'memory'].join('|')}>`)
   process.exit(2)
 }
 
