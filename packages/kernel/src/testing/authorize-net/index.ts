@@ -317,7 +317,9 @@ export async function startFakeAuthorizeNet(options: FakeAuthorizeNetOptions = {
 
   function settle(settleOptions: FakeSettleOptions = {}): FakeAuthorizeNetBatch[] {
     const at = settleOptions.at ?? new Date(now())
-    const pending = transactions.filter((transaction) => transaction.status === 'capturedPendingSettlement' && (settleOptions.apiLoginId === undefined || transaction.apiLoginId === settleOptions.apiLoginId))
+    const pending = transactions.filter(
+      (transaction) => transaction.status === 'capturedPendingSettlement' && (settleOptions.apiLoginId === undefined || transaction.apiLoginId === settleOptions.apiLoginId),
+    )
     const made: FakeAuthorizeNetBatch[] = []
     for (const apiLoginId of [...new Set(pending.map((transaction) => transaction.apiLoginId))]) {
       const state = settleOptions.settlementState ?? 'settledSuccessfully'
