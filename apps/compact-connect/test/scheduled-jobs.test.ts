@@ -327,6 +327,28 @@ describe('notifications (§4.15) and the scheduled jobs of §5', () => {
     assert.equal(received(from, (mail) => mail.to.includes(`${providerId}@example.org`)).length, 2)
   })
 
+  test('events published on the bus without a recording producer land in data_events once, however often they are received', async () => {
+    const events = testApp.app.compactConnect.events as unknown as { publish(name: string, payload: unknown): Promise<void> }
+    const payload = { compact: 'aslp', jurisdiction: 'wy', providerId: randomUUID(), licenseTypeAbbreviation: 'slp', adverseActionId: randomUUID(), eventTime: '2026-07-02T10:00:00.000Z' }
+    // The same event received twice (two processes on one Redis each receive every event).
+    await events.publish('privilege.encumbrance', payload)
+    await events.publish('privilege.encumbrance', { ...payload })
+    await events.publish('privilege.investigation', { ...payload, investigationId: 'i-1' })
+    const rows = async () =>
+      (await db().select({ eventType: dataEvents.eventType, detail: dataEvents.detail, expiresAt: dataEvents.expiresAt }).from(dataEvents).where(eq(dataEvents.jurisdiction, 'wy'))).sort((a, b) =>
+        a.eventType.localeCompare(b.eventType),
+      )
+    for (let attempt = 0; attempt < 100 && (await rows()).length < 2; attempt++) await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    const recorded = await rows()
+    assert.deepEqual(
+      recorded.map((row) => row.eventType),
+      ['privilege.encumbrance', 'privilege.investigation'],
+    )
+    assert.equal(recorded[0]!.detail.providerId, payload.providerId)
+    assert.equal(recorded[0]!.expiresAt.toISOString(), '2027-07-03T10:00:00.000Z')
+  })
+
   test('data events: purchases and other events are recorded; the daily purge deletes only expired ones', async () => {
     const recorder = container().repositories.dataEvents
     await recorder.record(db(), 'privilege.encumbrance', { compact: 'aslp', jurisdiction: 'ky', eventTime: '2025-01-01T00:00:00Z', providerId: 'x' }) // expires 2026-01-02

@@ -443,8 +443,16 @@ export const dataEvents = pgTable(
     uploadId: uuid('upload_id'),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
     expiresAt: moment('expires_at').notNull(),
+    /** cc-mail-jobs: hash of (event name, payload) for events recorded from the bus, stored once however many processes receive them. */
+    eventKey: text('event_key'),
   },
-  (table) => [index('data_events_jurisdiction_idx').on(table.compact, table.jurisdiction, table.eventType, table.eventTime), index('data_events_upload_idx').on(table.uploadId)],
+  (table) => [
+    index('data_events_jurisdiction_idx').on(table.compact, table.jurisdiction, table.eventType, table.eventTime),
+    index('data_events_upload_idx').on(table.uploadId),
+    // cc-mail-jobs: once-only recording from the bus, and the daily purge.
+    uniqueIndex('data_events_event_key_uq').on(table.eventKey, table.jurisdiction),
+    index('data_events_expires_idx').on(table.expiresAt),
+  ],
 )
 
 /**

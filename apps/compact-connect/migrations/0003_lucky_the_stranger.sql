@@ -31,4 +31,7 @@ CREATE TABLE "transaction_history" (
 	CONSTRAINT "transaction_history_compact_transaction_id_pk" PRIMARY KEY("compact","transaction_id")
 );
 --> statement-breakpoint
-CREATE INDEX "transaction_history_settlement_idx" ON "transaction_history" USING btree ("compact","settlement_time");
+ALTER TABLE "data_events" ADD COLUMN "event_key" text;--> statement-breakpoint
+CREATE INDEX "transaction_history_settlement_idx" ON "transaction_history" USING btree ("compact","settlement_time");--> statement-breakpoint
+CREATE UNIQUE INDEX "data_events_event_key_uq" ON "data_events" USING btree ("event_key","jurisdiction");--> statement-breakpoint
+CREATE INDEX "data_events_expires_idx" ON "data_events" USING btree ("expires_at");
