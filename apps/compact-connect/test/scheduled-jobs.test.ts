@@ -11,6 +11,7 @@ import compactConnect from '../src/app.ts'
 import type { CompactConnectConfig } from '../src/config.ts'
 import { dataEvents, privileges, providers, transactionHistory, transactions } from '../src/db/schema.ts'
 import { seedQaConfiguration } from '../seeds/qa-configuration.ts'
+import type { NotificationRequest } from '../src/modules/notifications/notification.types.ts'
 
 let testApp: TestApp<CompactConnectConfig>
 let sink: SmtpSink
@@ -136,6 +137,117 @@ describe('notifications (§4.15) and the scheduled jobs of §5', () => {
       ['new.address@example.org'],
     )
     assert.match(code[0]!.text, /4821/)
+  })
+
+  test('the other template families reach their recipients over SMTP with their content', async () => {
+    const provider = { providerFirstName: 'Ann', providerLastName: 'Lee', providerId: 'p-9' }
+    const cases: { request: NotificationRequest; to: string[]; subject: string; text: RegExp }[] = [
+      {
+        request: {
+          template: 'privilegeDeactivationJurisdictionNotification',
+          recipientType: 'JURISDICTION_SUMMARY_REPORT',
+          compact: 'aslp',
+          jurisdiction: 'ne',
+          templateVariables: { ...provider, privilegeId: 'SLP-NE-7', jurisdiction: 'ne' },
+        },
+        to: ['reports@ne.example.org'],
+        subject: 'A privilege was deactivated in the Audiology and Speech Language Pathology compact',
+        text: /Privilege SLP-NE-7 in Nebraska was deactivated/,
+      },
+      {
+        request: {
+          template: 'privilegeDeactivationProviderNotification',
+          recipientType: 'SPECIFIC',
+          compact: 'aslp',
+          specificEmails: ['ann@example.org'],
+          templateVariables: { ...provider, privilegeId: 'SLP-NE-7' },
+        },
+        to: ['ann@example.org'],
+        subject: 'Your compact privilege has been deactivated',
+        text: /Your privilege SLP-NE-7 in the Audiology and Speech Language Pathology compact has been deactivated/,
+      },
+      {
+        request: {
+          template: 'privilegeInvestigationClosedStateNotification',
+          recipientType: 'COMPACT_ADVERSE_ACTIONS',
+          compact: 'aslp',
+          templateVariables: { ...provider, investigationJurisdiction: 'co', licenseType: 'audiologist' },
+        },
+        to: ['adverse@aslp.example.org'],
+        subject: 'Investigation closed on a privilege in Colorado',
+        text: /The investigation of the audiologist privilege of a provider in Colorado/,
+      },
+      {
+        request: {
+          template: 'militaryAuditDeclinedNotification',
+          recipientType: 'SPECIFIC',
+          compact: 'aslp',
+          specificEmails: ['ann@example.org'],
+          templateVariables: { providerFirstName: 'Ann', auditNote: 'Document unreadable' },
+        },
+        to: ['ann@example.org'],
+        subject: 'Your military documentation was not approved',
+        text: /Reviewer note: Document unreadable/,
+      },
+      {
+        request: { template: 'multipleRegistrationAttemptNotification', recipientType: 'SPECIFIC', compact: 'aslp', specificEmails: ['ann@example.org'], templateVariables: {} },
+        to: ['ann@example.org'],
+        subject: 'Registration attempt with your email address',
+        text: /already has an account/,
+      },
+      {
+        request: {
+          template: 'providerAccountRecoveryConfirmation',
+          recipientType: 'SPECIFIC',
+          compact: 'aslp',
+          specificEmails: ['ann@example.org'],
+          templateVariables: { recoveryUrl: 'https://app.example.org/recover?token=abc' },
+        },
+        to: ['ann@example.org'],
+        subject: 'Confirm your CompactConnect account recovery',
+        text: /https:\/\/app\.example\.org\/recover\?token=abc/,
+      },
+      {
+        request: {
+          template: 'ssnCorrectionReregistrationNotification',
+          recipientType: 'SPECIFIC',
+          compact: 'aslp',
+          specificEmails: ['old@example.org'],
+          templateVariables: { providerFirstName: 'Ann' },
+        },
+        to: ['old@example.org'],
+        subject: 'Please register again in CompactConnect',
+        text: /register again/,
+      },
+      {
+        request: {
+          template: 'providerEmailChangeNotification',
+          recipientType: 'SPECIFIC',
+          compact: 'aslp',
+          specificEmails: ['old@example.org'],
+          templateVariables: { newEmailAddress: 'new@example.org' },
+        },
+        to: ['old@example.org'],
+        subject: 'Your CompactConnect email address was changed',
+        text: /was changed to new@example\.org/,
+      },
+    ]
+    const from = sink.messages.length
+    await testApp.database.transaction(async (tx) => {
+      for (const { request } of cases) await container().jobs.enqueue(tx, 'notification.send', request)
+    })
+    assert.equal(await container().jobs.drain(), cases.length)
+    await settle()
+    for (const expected of cases) {
+      const mails = received(from, (mail) => mail.subject === expected.subject)
+      assert.deepEqual(
+        mails.flatMap((mail) => mail.to),
+        expected.to,
+        expected.subject,
+      )
+      assert.match(mails[0]!.text, expected.text)
+      assert.match(mails[0]!.html, /<p>/)
+    }
   })
 
   test('a retried notification job does not resend to recipients already reached; no recipients → finished, not retried', async () => {
