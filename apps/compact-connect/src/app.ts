@@ -16,6 +16,7 @@ import { stateApiRoutes } from './modules/state-api/state-api.routes.ts'
 import { configurationRoutes } from './modules/configuration/configuration.routes.ts'
 import { attestationsRoutes } from './modules/attestations/attestations.routes.ts'
 import { purchasesRoutes, qaPaymentsRoutes } from './modules/purchases/purchases.routes.ts'
+import { recordFromBus } from './modules/data-events/data-events.ts'
 import { seedQa } from '../seeds/qa.ts'
 import { demoCredentials, seedDemo } from '../seeds/demo.ts'
 
@@ -97,6 +98,10 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     if (config.seed !== 'none' && !(await hasProviders(database))) {
       await (config.seed === 'qa' ? seedQa(container) : seedDemo(container))
     }
+
+    // cc-mail-jobs: §5 events published without a recording producer land in data_events (once across processes).
+    const stopRecording = await recordFromBus(events as never, database, container.repositories.dataEvents, app.log)
+    app.addHook('preClose', async () => void (await Promise.all(stopRecording.map((unsubscribe) => unsubscribe()))))
 
     if (config.jobsEnabled) app.addHook('onReady', async () => container.jobs.start())
     app.addHook('preClose', async () => container.jobs.stop())

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { join, resolve } from 'node:path'
 import { ConfigError, EnvReader, loadBaseConfig, secret, type BaseConfig, type EnvSource } from '@hearth/kernel'
 import { readAuthorizeNetSettings, type AuthorizeNetSettings } from '@hearth/kernel/payments'
 import { readMailSettings, type MailSettings } from '@hearth/kernel/mail'
@@ -51,6 +52,11 @@ export interface CompactConnectConfig extends BaseConfig {
   readonly paymentCredentialsKey: Buffer
   /** `SMTP_URL`, `MAIL_FROM_ADDRESS`, `MAIL_FROM_NAME` (kernel mail); no `SMTP_URL` → mail is logged, not sent. */
   readonly mail: MailSettings
+  // ---- cc-mail-jobs ----
+  /** `SCHEDULES_ENABLED`: this process takes part in the §5 schedules (each period still runs once across processes). Default: on, except in QA mode, where tests drive them. */
+  readonly schedulesEnabled: boolean
+  /** `REPORTS_DIR`: where transaction report zips are stored (default `DATA_DIR/reports`). */
+  readonly reportsDir: string
 }
 
 function decodeKey(name: string, value: string, index: number): SsnKey {
@@ -92,6 +98,8 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     signatureMaxSkewSeconds: env.int('SIGNATURE_MAX_SKEW_SECONDS', 60, { min: 1, max: 3600 }),
     uiUrl: (env.url('CC_UI_URL', ['http:', 'https:']) ?? 'http://localhost:3018').replace(/\/$/, ''),
     allowedOrigins: env.list('ALLOWED_ORIGINS') ?? ['http://localhost:3018', 'http://localhost:8080'],
+    schedulesEnabled: env.bool('SCHEDULES_ENABLED', base.env !== 'qa'),
+    reportsDir: resolve(env.string('REPORTS_DIR', join(base.dataDir, 'reports'))!),
     publicUrl: (env.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${base.host}:${base.port}`).replace(/\/$/, ''),
   })
 }

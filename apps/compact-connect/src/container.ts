@@ -36,6 +36,15 @@ import { AttestationsService } from './modules/attestations/attestations.service
 import { PurchasesRepository } from './modules/purchases/purchases.repository.ts'
 import { PurchasesService } from './modules/purchases/purchases.service.ts'
 import { PaymentGateway } from './modules/purchases/payment-gateway.ts'
+// cc-mail-jobs: notifications, data events, settlement, reports and the §5 schedules
+import { NotificationsRepository } from './modules/notifications/notifications.repository.ts'
+import { NotificationsService } from './modules/notifications/notifications.service.ts'
+import { DataEventsRecorder } from './modules/data-events/data-events.ts'
+import { SettlementRepository } from './modules/settlement/settlement.repository.ts'
+import { SettlementService } from './modules/settlement/settlement.service.ts'
+import { ReportsRepository } from './modules/reports/reports.repository.ts'
+import { ReportsService } from './modules/reports/reports.service.ts'
+import { COMPACT_CONNECT_SCHEDULES } from './schedules.ts'
 
 type Logger = { error(object: unknown, message?: string): void; warn(object: unknown, message?: string): void; info(object: unknown, message?: string): void }
 
@@ -60,10 +69,15 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     configuration: new ConfigurationRepository(),
     attestations: new AttestationsRepository(),
     purchases: new PurchasesRepository(),
+    // cc-mail-jobs repositories
+    notifications: new NotificationsRepository(),
+    dataEvents: new DataEventsRecorder(),
+    settlement: new SettlementRepository(),
+    reports: new ReportsRepository(),
   }
 
   // Jobs are handled by services built below; the runner only needs them when a job runs.
-  let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService } = {}
+  let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService; notifications?: NotificationsService; settlement?: SettlementService; reports?: ReportsService } = {}
   // Mail (kernel SMTP; logged when no SMTP_URL), sent by the job worker after the causing transaction commits.
   const mailer = createMailer(config.mail, log)
   const jobs: JobRunner<CompactConnectJobs> = createJobRunner<CompactConnectJobs>({
@@ -75,7 +89,19 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
       'license.deactivation': async (payload) => handlers.ingest!.cascadeLicenseDeactivation(payload),
       'license.upload': async (payload) => handlers.bulkUpload!.processUpload(payload),
       'mail.send': async (message) => void (await mailer.send(message)),
+      // ---- cc-mail-jobs: notifications and the §5 scheduled jobs ----
+      'notification.send': async (request, job) => handlers.notifications!.send(request, job),
+      'ingest.report': async ({ slot, period }) => void (await handlers.reports!.ingestReport(new Date(slot), period)),
+      'settlement.collect': async ({ slot }) => handlers.settlement!.collectAll(new Date(slot)),
+      'transactions.report': async ({ slot, cycle }) => void (await handlers.reports!.transactionReports(new Date(slot), cycle)),
+      'privileges.expirationReminders': async ({ slot }) => void (await handlers.reports!.expirationReminders(new Date(slot))),
+      'dataEvents.purge': async ({ slot }) => {
+        const purged = await repositories.dataEvents.purgeExpired(database.db, new Date(slot))
+        log.info({ purged }, 'expired data events purged')
+      },
     },
+    // cc-mail-jobs: the §5 schedules, in processes that take part in them (SCHEDULES_ENABLED).
+    schedules: config.schedulesEnabled ? COMPACT_CONNECT_SCHEDULES : [],
   })
 
   // CC-B: identity service and staff users
@@ -97,6 +123,20 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   })
   const attestations = new AttestationsService(database, repositories.attestations)
   const configuration = new ConfigurationService(database, repositories.configuration, payments, new CredentialsCipher(config.paymentCredentialsKey))
+
+  // cc-mail-jobs: notifications (§4.15), settlement collection and the report / reminder jobs (§5)
+  const testMailBanner = config.env !== 'production'
+  const notifications = new NotificationsService(database, repositories.notifications, mailer, log, testMailBanner)
+  const settlement = new SettlementService(
+    database,
+    repositories.settlement,
+    (compact) => configuration.merchantCredentials(compact),
+    (credentials) => payments.processor(credentials),
+    jobs,
+    log,
+  )
+  const reports = new ReportsService(database, repositories.reports, jobs, config.reportsDir, log)
+  handlers = { ...handlers, notifications, settlement, reports }
 
   const stateApi = new StateApiService(database, repositories.stateApi, signatures, config.uiUrl)
   const services = {
@@ -124,6 +164,10 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     payments,
     configuration,
     attestations,
+    // cc-mail-jobs services
+    notifications,
+    settlement,
+    reports,
     purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, jobs, log, config.env !== 'production'),
   }
   return { config, database, repositories, services, jobs, events, tokens, mailer }

@@ -1,5 +1,6 @@
 import type { MailMessage } from '@hearth/kernel/mail'
 import type { LicenseRecordInput } from './modules/licenses/licenses.types.ts'
+import type { NotificationRequest } from './modules/notifications/notification.types.ts'
 
 /** Jobs (kernel once-only outbox jobs), typed by name: the app's one registration point. */
 export type CompactConnectJobs = {
@@ -14,4 +15,16 @@ export type CompactConnectJobs = {
   'license.deactivation': { compact: string; providerId: string; jurisdiction: string; licenseType: string }
   /** §4.15: one rendered email, enqueued in the transaction that caused it (e.g. the purchase receipt). */
   'mail.send': MailMessage
+  // ---- cc-mail-jobs: notifications (§4.15) and the scheduled jobs of §5 ----
+  'notification.send': NotificationRequest
+  /** §5 ingest reporter: `quarterHour` digest of validation errors, `weekly` all-is-well / no-updates summaries. */
+  'ingest.report': { slot: string; period: 'quarterHour' | 'weekly' }
+  /** §5 daily settlement collection (every compact with processor credentials). */
+  'settlement.collect': { slot: string }
+  /** §5 weekly / monthly transaction reports. */
+  'transactions.report': { slot: string; cycle: 'weekly' | 'monthly' }
+  /** §5 daily privilege expiration reminders (+30, +7, +0 days). */
+  'privileges.expirationReminders': { slot: string }
+  /** §5 daily purge of data events past their expiry (90/366 days). */
+  'dataEvents.purge': { slot: string }
 }

@@ -231,6 +231,9 @@ describe('privilege purchase and renewal (§2.3, §4.6) through the local Author
       [
         ['privilege.issued', 'ky'],
         ['privilege.issued', 'oh'],
+        // §5 (cc-mail-jobs): the purchase event too, filed under each privilege's jurisdiction.
+        ['privilege.purchase', 'ky'],
+        ['privilege.purchase', 'oh'],
       ],
     )
     // The receipt (§4.15 privilegePurchaseProviderNotification) goes to the registered email once committed.

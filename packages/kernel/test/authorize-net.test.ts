@@ -168,6 +168,29 @@ describe('Authorize.Net payment processor', () => {
     assert.deepEqual(await processor.batchTransactions('1'), [])
   })
 
+  test('settle() closes a batch per merchant: the batch list filters by settlement time, the transaction list pages', async () => {
+    fake.reset()
+    clock += 1_000_000
+    const ids: string[] = []
+    for (const value of ['s-1', 's-2', 's-3']) ids.push((await processor.charge(order(value))).transactionId)
+    const [batch] = fake.settle({ at: new Date('2026-02-03T02:30:00Z'), statusOf: { [ids[2]!]: 'generalError' } })
+    assert.deepEqual(fake.settle(), [], 'nothing left to settle')
+    const window = { from: new Date('2026-02-03T00:00:00Z'), to: new Date('2026-02-04T00:00:00Z') }
+    assert.deepEqual(await processor.settledBatches(window), [{ batchId: batch!.batchId, settlementTimeUTC: '2026-02-03T02:30:00Z', settlementState: 'settledSuccessfully' }])
+    assert.deepEqual(await processor.settledBatches({ from: new Date('2026-02-04T00:00:00Z'), to: new Date('2026-02-05T00:00:00Z') }), [])
+    const first = await processor.batchTransactions(batch!.batchId, { limit: 2, offset: 1 })
+    const second = await processor.batchTransactions(batch!.batchId, { limit: 2, offset: 2 })
+    assert.deepEqual(
+      [...first, ...second].map((transaction) => [transaction.transId, transaction.transactionStatus, transaction.settleAmount]),
+      [
+        [ids[0], 'settledSuccessfully', 36100],
+        [ids[1], 'settledSuccessfully', 36100],
+        [ids[2], 'generalError', 36100],
+      ],
+    )
+    assert.deepEqual(await processor.batchTransactions(batch!.batchId, { limit: 2, offset: 3 }), [])
+  })
+
   test('transport failures (HTTP 5xx, refused connection, unreadable body) are PaymentProcessorErrors', async () => {
     fake.failNext(1)
     await assert.rejects(processor.charge(order('token-503')), (error: unknown) => error instanceof PaymentProcessorError && error.kind === 'transport')

@@ -443,8 +443,16 @@ export const dataEvents = pgTable(
     uploadId: uuid('upload_id'),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
     expiresAt: moment('expires_at').notNull(),
+    /** cc-mail-jobs: hash of (event name, payload) for events recorded from the bus, stored once however many processes receive them. */
+    eventKey: text('event_key'),
   },
-  (table) => [index('data_events_jurisdiction_idx').on(table.compact, table.jurisdiction, table.eventType, table.eventTime), index('data_events_upload_idx').on(table.uploadId)],
+  (table) => [
+    index('data_events_jurisdiction_idx').on(table.compact, table.jurisdiction, table.eventType, table.eventTime),
+    index('data_events_upload_idx').on(table.uploadId),
+    // cc-mail-jobs: once-only recording from the bus, and the daily purge.
+    uniqueIndex('data_events_event_key_uq').on(table.eventKey, table.jurisdiction),
+    index('data_events_expires_idx').on(table.expiresAt),
+  ],
 )
 
 /**
@@ -501,3 +509,56 @@ export const oauthGrants = pgTable(
   },
   (table) => [index('oauth_grants_sub_idx').on(table.pool, table.sub)],
 )
+
+// ---- cc-mail-jobs (issue 11 part 2): notification deliveries, settlement and transaction history ----
+
+/**
+ * §4.15: which recipients a `notification.send` job has already mailed (`jobKey` = the job's id), so a retried job
+ * sends only to the recipients it has not reached yet (the original's event-state table).
+ */
+export const notificationDeliveries = pgTable(
+  'notification_deliveries',
+  {
+    jobKey: text('job_key').notNull(),
+    recipient: text('recipient').notNull(),
+    template: text('template').notNull(),
+    sentAt: moment('sent_at').notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.jobKey, table.recipient] })],
+)
+
+/** §5 settlement collection: per compact, the settlement time up to which Authorize.Net batches were collected. */
+export const settlementCursors = pgTable('settlement_cursors', {
+  compact: text('compact').primaryKey(),
+  collectedThrough: moment('collected_through').notNull(),
+  dateOfUpdate: moment('date_of_update').notNull(),
+})
+
+/**
+ * §1.12/§5 transaction history: one row per settled Authorize.Net transaction, mapped to its privileges through
+ * the recorded purchase (`transactions`), with the licensee's name and line items as they were at settlement.
+ */
+export const transactionHistory = pgTable(
+  'transaction_history',
+  {
+    compact: text('compact').notNull(),
+    transactionId: text('transaction_id').notNull(),
+    batchId: text('batch_id').notNull(),
+    batchSettlementState: text('batch_settlement_state').notNull(),
+    settlementTime: moment('settlement_time').notNull(),
+    /** `YYYY-MM` of the settlement (the original's partition). */
+    month: text('month').notNull(),
+    transactionStatus: text('transaction_status').notNull(),
+    settleAmountCents: integer('settle_amount_cents').notNull(),
+    submitTime: moment('submit_time'),
+    providerId: uuid('provider_id'),
+    licenseeFirstName: text('licensee_first_name'),
+    licenseeLastName: text('licensee_last_name'),
+    /** The purchase's line items (cents), as recorded. */
+    lineItems: jsonb('line_items').$type<Record<string, unknown>[]>().notNull(),
+    privileges: jsonb('privileges').$type<{ jurisdiction: string; privilegeId: string }[]>().notNull(),
+    collectedAt: moment('collected_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.compact, table.transactionId] }), index('transaction_history_settlement_idx').on(table.compact, table.settlementTime)],
+)
+// ---- end cc-mail-jobs ----

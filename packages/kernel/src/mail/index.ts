@@ -14,6 +14,15 @@ export interface MailMessage {
   subject: string
   html: string
   text: string
+  /** Files sent with the message (reports); `content` is the bytes or base64 text (`encoding: 'base64'`). */
+  attachments?: MailAttachment[]
+}
+
+export interface MailAttachment {
+  filename: string
+  contentType: string
+  content: Buffer | string
+  encoding?: 'base64'
 }
 
 export interface MailSettings {
@@ -65,6 +74,7 @@ export function createMailer(settings: MailSettings, log?: { info(object: unknow
         subject: message.subject,
         html: message.html,
         text: message.text,
+        attachments: message.attachments?.map((attachment) => ({ ...attachment })),
       })
       if (!settings.smtpUrl) log?.info({ to: message.to, subject: message.subject, text: message.text }, 'mail (not sent: no SMTP_URL)')
       return { messageId: String(info.messageId) }

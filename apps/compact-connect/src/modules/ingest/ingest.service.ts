@@ -12,6 +12,9 @@ import { LICENSE_DIFF_FIELDS, type LicenseRecordInput, type UploadedLicense } fr
 import type { SsnService } from '../licenses/ssn.service.ts'
 import type { DataEventInsert, IngestRepository } from './ingest.repository.ts'
 import { duplicateSsnMessage, validateLicense, type FieldErrors } from './license.validation.ts'
+import { DataEventsRecorder } from '../data-events/data-events.ts'
+
+const dataEventsRecorder = new DataEventsRecorder()
 
 type Logger = { error(object: unknown, message?: string): void }
 
@@ -280,6 +283,8 @@ export class IngestService {
         const payload = { compact, providerId: license.providerId, jurisdiction, licenseType: license.licenseType }
         await this.jobs.enqueue(tx, 'license.deactivation', payload, { idempotencyKey: `${license.providerId}:${jurisdiction}:${license.licenseType}:${now.toISOString()}` })
         published.push({ name: 'license.deactivation', payload: { ...payload, eventTime: isoDateTime(now) } })
+        // §5 (cc-mail-jobs): recorded in data_events in the same transaction.
+        await dataEventsRecorder.record(tx, 'license.deactivation', { ...payload, eventTime: isoDateTime(now) })
       }
       stored = { ...existing, ...values, dateOfUpdate: now }
       batch.projectedFrom.delete(license.providerId)

@@ -1,6 +1,7 @@
 import { escapeHtml, type MailMessage } from '@hearth/kernel/mail'
 import { centsToDecimal } from '@hearth/kernel/payments'
 import type { FeeLineItem } from './fees.ts'
+import { TEST_BANNER } from '../notifications/mail-layout.ts'
 
 export interface PurchaseReceipt {
   to: string
@@ -21,7 +22,7 @@ const usd = (cents: number) => `$${centsToDecimal(cents)}`
 
 /** `privilegePurchaseProviderNotification` (§4.15): the receipt with line items and total, to the registered email. */
 export function purchaseReceiptMail(receipt: PurchaseReceipt): MailMessage {
-  const banner = receipt.testBanner ? 'This message was sent from a testing environment. Please ignore it.\n\n' : ''
+  const banner = receipt.testBanner ? `${TEST_BANNER}\n\n` : ''
   const privilegeLines = receipt.privileges.map((privilege) => `${privilege.jurisdictionName}: privilege ${privilege.privilegeId}${privilege.renewal ? ' (renewed)' : ''}`)
   const itemLines = receipt.lineItems.map((item) => `${item.name} — ${item.quantity} × ${usd(item.unitPrice)} = ${usd(item.quantity * item.unitPrice)}`)
   const text = [
@@ -38,7 +39,7 @@ export function purchaseReceiptMail(receipt: PurchaseReceipt): MailMessage {
   ].join('\n')
   const list = (lines: string[]) => `<ul>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`
   const html = [
-    receipt.testBanner ? '<p><strong>This message was sent from a testing environment. Please ignore it.</strong></p>' : '',
+    receipt.testBanner ? `<p><strong>${TEST_BANNER}</strong></p>` : '',
     `<p>Dear ${escapeHtml(receipt.givenName)} ${escapeHtml(receipt.familyName)},</p>`,
     `<p>Your ${escapeHtml(receipt.compactName)} compact privilege purchase is complete (transaction ${escapeHtml(receipt.transactionId)}).</p>`,
     `<p>Privileges:</p>${list(privilegeLines)}`,

@@ -9,6 +9,9 @@ import type { CompactConnectEvents } from '../../events.ts'
 import type { CompactConnectJobs } from '../../jobs.ts'
 import type { JobRunner } from '@hearth/kernel/jobs'
 import { purchaseReceiptMail } from './purchase-receipt.ts'
+import { DataEventsRecorder } from '../data-events/data-events.ts'
+
+const dataEventsRecorder = new DataEventsRecorder()
 import type { ConfigurationRepository, JurisdictionConfigurationRow } from '../configuration/configuration.repository.ts'
 import { liveJurisdictions, toCompactView, toJurisdictionView, type ConfigurationService } from '../configuration/configuration.service.ts'
 import type { AttestationsService } from '../attestations/attestations.service.ts'
@@ -394,6 +397,15 @@ export class PurchasesService {
         lineItems: purchase.fees.lineItems.map((item) => ({ ...item })),
         privilegeIds: written.map((entry) => entry.privilegeId),
         createdAt: now,
+      })
+      // §5 (cc-mail-jobs): the purchase event lands in data_events under each privilege's jurisdiction.
+      await dataEventsRecorder.record(tx, 'privilege.purchase', {
+        compact,
+        providerId,
+        transactionId: purchase.transactionId,
+        privileges: written.map((entry) => ({ jurisdiction: entry.jurisdiction, privilegeId: entry.privilegeId })),
+        totalCost: centsToDecimal(purchase.fees.amount),
+        eventTime: now.toISOString(),
       })
       // §4.11/§4.15: the receipt, sent by the job worker once this transaction has committed.
       if (provider.compactConnectRegisteredEmailAddress) {

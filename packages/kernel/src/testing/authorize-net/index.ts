@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net'
 /**
  * A local fake of Authorize.Net's JSON API (`POST /xml/v1/request.api`), enough for
  * `createTransactionRequest` (`authCaptureTransaction`, `voidTransaction`),
- * `getMerchantDetailsRequest`, `getSettledBatchListRequest` and `getTransactionListRequest`
- * (the latter two answer empty lists: nothing ever settles here). Answers carry Authorize.Net's
+ * `getMerchantDetailsRequest`, `getSettledBatchListRequest` and `getTransactionListRequest`.
+ * Nothing settles by itself: `settle()` closes a batch (the processor's nightly settlement), after
+ * which the batch list (by settlement time, per merchant) and the batch's transaction list (paged:
+ * `paging.limit`, `paging.offset` = 1-based page number) report it. Answers carry Authorize.Net's
  * UTF-8 byte order mark.
  *
  * Outcomes of `authCaptureTransaction` by `payment.opaqueData.dataValue` (or, for raw card
@@ -38,7 +40,7 @@ export interface FakeAuthorizeNetLineItem {
 export interface FakeAuthorizeNetTransaction {
   transactionId: string
   transactionType: string
-  status: 'capturedPendingSettlement' | 'declined' | 'failed' | 'voided'
+  status: 'capturedPendingSettlement' | 'declined' | 'failed' | 'voided' | 'settledSuccessfully' | 'settlementError' | 'generalError'
   amount: string
   currencyCode: string
   orderDescription: string | null
@@ -49,6 +51,28 @@ export interface FakeAuthorizeNetTransaction {
   lineItems: FakeAuthorizeNetLineItem[]
   apiLoginId: string
   receivedAt: Date
+  /** Set by `settle()`. */
+  batchId?: string
+}
+
+/** One settled batch (`settle()`). */
+export interface FakeAuthorizeNetBatch {
+  batchId: string
+  apiLoginId: string
+  settlementTime: Date
+  settlementState: 'settledSuccessfully' | 'settlementError'
+  transactionIds: string[]
+}
+
+export interface FakeSettleOptions {
+  /** Settlement moment (default: the fake's clock). */
+  at?: Date
+  /** Only this merchant's transactions (default: every merchant, one batch each). */
+  apiLoginId?: string
+  /** `settlementError` marks the batch and its transactions as failed to settle. */
+  settlementState?: 'settledSuccessfully' | 'settlementError'
+  /** Per-transaction status override (e.g. `generalError`). */
+  statusOf?: Record<string, 'settledSuccessfully' | 'settlementError' | 'generalError'>
 }
 
 export interface FakeAuthorizeNetMerchant {
@@ -76,6 +100,13 @@ export interface FakeAuthorizeNet {
   transactions: FakeAuthorizeNetTransaction[]
   /** Every request body, parsed, in the order received (merchant credentials included). */
   requests: Json[]
+  /** Settled batches, oldest first. */
+  batches: FakeAuthorizeNetBatch[]
+  /**
+   * Settles every `capturedPendingSettlement` transaction into a new batch per merchant (the nightly
+   * settlement); returns the batches made (none when nothing was pending).
+   */
+  settle(options?: FakeSettleOptions): FakeAuthorizeNetBatch[]
   /** Forgets every transaction and request and restarts transaction ids (at `firstTransactionId` when given). */
   reset(firstTransactionId?: number): void
   /** Makes the next `n` requests of any kind answer HTTP 503 (a transport failure). */
@@ -124,6 +155,8 @@ export async function startFakeAuthorizeNet(options: FakeAuthorizeNetOptions = {
   let failures = 0
   const transactions: FakeAuthorizeNetTransaction[] = []
   const requests: Json[] = []
+  const batches: FakeAuthorizeNetBatch[] = []
+  let nextBatchId = 9000001
   const seenAt = new Map<string, number>()
 
   function merchantFor(auth: Json | undefined): FakeAuthorizeNetMerchant | undefined {
@@ -232,6 +265,76 @@ export async function startFakeAuthorizeNet(options: FakeAuthorizeNetOptions = {
     })
   }
 
+  const utc = (moment: Date) => moment.toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+  function settledBatchList(request: Json, merchant: FakeAuthorizeNetMerchant): Json {
+    const from = Date.parse(String(request.firstSettlementDate ?? ''))
+    const to = Date.parse(String(request.lastSettlementDate ?? ''))
+    if (Number.isNaN(from) || Number.isNaN(to)) return apiError('E00003', 'The settlement dates are invalid.')
+    if (to < from || to - from > 31 * 86_400_000) return apiError('E00059', 'The date range can not exceed 31 days.')
+    const found = batches.filter((batch) => batch.apiLoginId === merchant.apiLoginId && batch.settlementTime.getTime() >= from && batch.settlementTime.getTime() <= to)
+    if (found.length === 0) return ok({})
+    return ok({
+      batchList: found.map((batch) => ({
+        batchId: batch.batchId,
+        settlementTimeUTC: utc(batch.settlementTime),
+        settlementTimeLocal: utc(batch.settlementTime).replace('Z', ''),
+        settlementState: batch.settlementState,
+        paymentMethod: 'creditCard',
+        marketType: 'eCommerce',
+        product: 'Card Not Present',
+      })),
+    })
+  }
+
+  function transactionList(request: Json, merchant: FakeAuthorizeNetMerchant): Json {
+    const batch = batches.find((candidate) => candidate.batchId === String(request.batchId ?? '') && candidate.apiLoginId === merchant.apiLoginId)
+    if (!batch) return ok({ totalNumInResultSet: 0 })
+    const limit = Math.min(1000, Math.max(1, Number(request.paging?.limit ?? 1000) || 1000))
+    const page = Math.max(1, Number(request.paging?.offset ?? 1) || 1)
+    const all = batch.transactionIds.map((id) => transactions.find((transaction) => transaction.transactionId === id)!)
+    const slice = all.slice((page - 1) * limit, page * limit)
+    return ok({
+      totalNumInResultSet: all.length,
+      ...(slice.length > 0
+        ? {
+            transactions: slice.map((transaction) => ({
+              transId: transaction.transactionId,
+              submitTimeUTC: utc(transaction.receivedAt),
+              submitTimeLocal: utc(transaction.receivedAt).replace('Z', ''),
+              transactionStatus: transaction.status,
+              invoiceNumber: transaction.invoiceNumber ?? undefined,
+              accountType: 'Visa',
+              accountNumber: 'XXXX1111',
+              settleAmount: Number(transaction.amount),
+              marketType: 'eCommerce',
+              product: 'Card Not Present',
+            })),
+          }
+        : {}),
+    })
+  }
+
+  function settle(settleOptions: FakeSettleOptions = {}): FakeAuthorizeNetBatch[] {
+    const at = settleOptions.at ?? new Date(now())
+    const pending = transactions.filter(
+      (transaction) => transaction.status === 'capturedPendingSettlement' && (settleOptions.apiLoginId === undefined || transaction.apiLoginId === settleOptions.apiLoginId),
+    )
+    const made: FakeAuthorizeNetBatch[] = []
+    for (const apiLoginId of [...new Set(pending.map((transaction) => transaction.apiLoginId))]) {
+      const state = settleOptions.settlementState ?? 'settledSuccessfully'
+      const batch: FakeAuthorizeNetBatch = { batchId: String(nextBatchId++), apiLoginId, settlementTime: at, settlementState: state, transactionIds: [] }
+      for (const transaction of pending.filter((candidate) => candidate.apiLoginId === apiLoginId)) {
+        transaction.status = settleOptions.statusOf?.[transaction.transactionId] ?? (state === 'settlementError' ? 'settlementError' : 'settledSuccessfully')
+        transaction.batchId = batch.batchId
+        batch.transactionIds.push(transaction.transactionId)
+      }
+      batches.push(batch)
+      made.push(batch)
+    }
+    return made
+  }
+
   function answer(body: Json): Json {
     const [name] = Object.keys(body)
     const request = (name ? body[name] : undefined) as Json | undefined
@@ -250,9 +353,9 @@ export async function startFakeAuthorizeNet(options: FakeAuthorizeNetOptions = {
           currencies: ['USD'],
         })
       case 'getSettledBatchListRequest':
-        return ok({})
+        return settledBatchList(request, merchant)
       case 'getTransactionListRequest':
-        return ok({ totalNumInResultSet: 0 })
+        return transactionList(request, merchant)
       case 'createTransactionRequest': {
         const type = request.transactionRequest?.transactionType
         if (type === 'authCaptureTransaction') return authCapture(request, merchant, refId)
@@ -298,9 +401,12 @@ export async function startFakeAuthorizeNet(options: FakeAuthorizeNetOptions = {
     server,
     transactions,
     requests,
+    batches,
+    settle,
     reset(firstTransactionId?: number) {
       transactions.length = 0
       requests.length = 0
+      batches.length = 0
       seenAt.clear()
       nextId = firstTransactionId ?? first
       failures = 0
