@@ -27,6 +27,11 @@ export interface PreparedScenario {
   /** Runs once Hearth's server is up, before its answers are taken (seeding through the API, bulk SQL). */
   afterHearthStart?: (server: RunningServer) => Promise<void>
   peer?: ServerSpec
+  /**
+   * Other configurations of Hearth's app measured in the same run (e.g. its caches off), started
+   * after `afterHearthStart` on the same data; each must answer the same JSON as Hearth.
+   */
+  variants?: ServerSpec[]
   /** Ratios the issue asks for. */
   targets: RatioTarget[]
   /** Extra measurements that do not fit the "same body every time" model (write paths). */
@@ -124,7 +129,7 @@ async function runPrepared(scenario: Scenario, prepared: PreparedScenario, setti
       [ceilingFile],
     )
     // 3. The peer. Both must answer exactly the same JSON as Hearth.
-    for (const spec of [ceilingSpec, ...(prepared.peer ? [prepared.peer] : [])]) {
+    for (const spec of [ceilingSpec, ...(prepared.peer ? [prepared.peer] : []), ...(prepared.variants ?? [])]) {
       log(`starting ${spec.label}`)
       const server = await startServer(spec)
       running.push(server)

@@ -46,7 +46,7 @@ describe('with the caches on (the default)', () => {
     assert.equal(nameOf(await gql(app, u1, ORDER, { uid: O(101) })), 'Renamed behind the app')
   })
 
-  test('answers with errors are not kept, and no caller gets another caller\'s answer', async () => {
+  test("answers with errors are not kept, and no caller gets another caller's answer", async () => {
     const { app, database } = gomApp
     const u1 = await asU1(app)
     const u2 = await asU2(app)
@@ -62,10 +62,10 @@ describe('with the caches on (the default)', () => {
     const ghost = 'cgomqaord0000000000009999'
     const missing = await gql(app, u1, ORDER, { uid: ghost })
     assert.equal(missing.data?.order ?? null, null)
-    await database.query(`INSERT INTO orders (uid, name, stage, issued_to_uid, assigned_to_uid, created_by, updated_by) SELECT $1, 'Ghost', 'OPEN', issued_to_uid, assigned_to_uid, created_by, updated_by FROM orders WHERE uid = $2`, [
-      ghost,
-      O(102),
-    ])
+    await database.query(
+      `INSERT INTO orders (uid, name, stage, issued_to_uid, assigned_to_uid, created_by, updated_by) SELECT $1, 'Ghost', 'OPEN', issued_to_uid, assigned_to_uid, created_by, updated_by FROM orders WHERE uid = $2`,
+      [ghost, O(102)],
+    )
     const found = await gql(app, u1, ORDER, { uid: ghost })
     // `order` answers null without an error for a missing order (kept), or the row: either way the
     // cache must not turn a refusal into data or data into another caller's.
