@@ -72,6 +72,19 @@ describe('with the caches on (the default)', () => {
     assert.ok(found.data?.order === null || nameOf(found) === 'Ghost')
   })
 
+  test('concurrent identical requests get the same answer (one computes it, the others wait for it)', async () => {
+    const { app } = gomApp
+    const u1 = await asU1(app)
+    await gql(app, u1, `mutation { updateOrder(data: { name: "Concurrent" }, where: { uid: "${O(102)}" }) { uid } }`) // empties the cache
+    const answers = await Promise.all(Array.from({ length: 8 }, () => gql(app, u1, PAGE, { where: { assignedTo: { extUid: U1 } } })))
+    for (const answer of answers) {
+      assert.equal(answer.errors, undefined)
+      assert.deepEqual(answer.data, answers[0]!.data)
+    }
+    const edges = (answers[0]!.data!.ordersConnection as { edges: { node: { uid: string; name: string } }[] }).edges
+    assert.equal(edges.find((edge) => edge.node.uid === O(102))?.node.name, 'Concurrent')
+  })
+
   test('logout ends the session at once in the process that handled it, though the session was cached', async () => {
     const { app } = gomApp
     const u1 = await asU1(app)

@@ -76,7 +76,7 @@ function readCacheLookup(cache: ReadCache, resolveCaller: CallerResolver) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.ws) return
     request.gomReadCache = undefined
-    if (cache.answer(request, reply, await resolveCaller(request))) return reply
+    if (await cache.answer(request, reply, await resolveCaller(request))) return reply
   }
 }
 
@@ -96,6 +96,7 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
   const readCache = config.readCache ? new ReadCache(deps.events, config.readCacheTtlMs) : undefined
   await readCache?.listen(deps.events)
   app.decorate('gomReadCache', readCache)
+  app.decorateRequest('gomReadCache', undefined)
 
   await app.register(async (scope) => {
     declareRoutesPublic(scope, 'schema.graphql')
@@ -159,6 +160,14 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
       scope.addHook('onSend', (request, reply, payload, done) => {
         readCache.keep(request, reply.statusCode, payload)
         done(null, payload)
+      })
+      scope.addHook('onResponse', (request, _reply, done) => {
+        readCache.abandon(request)
+        done()
+      })
+      scope.addHook('onRequestAbort', (request, done) => {
+        readCache.abandon(request)
+        done()
       })
     }
   })
