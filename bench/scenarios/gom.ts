@@ -149,6 +149,34 @@ const scenario: Scenario = {
     await dropSchema(settings.databaseUrl, SCHEMA)
     const hearthPort = await freePort()
     const peerPort = await freePort()
+    const cachesOffPort = await freePort()
+    const gomEnv = (port: number): Record<string, string> => ({
+      DATABASE_URL: settings.databaseUrl,
+      REDIS_URL: redisUrl,
+      GOM_REDIS_PREFIX: REDIS_PREFIX,
+      APP_KEY: appKey,
+      HEARTH_ENV: 'qa',
+      SEED: 'none',
+      LOG_LEVEL: 'warn',
+      RESPONSE_VALIDATION: 'false',
+      DATA_DIR: join(settings.workDir, 'gom-data'),
+      PORT: String(port),
+      GOM_PORT: String(port),
+    })
+    const gomLabel =
+      `Gom (\`apps/gom/src/server.ts\`: Fastify ${packageVersion('fastify')} + mercurius ${packageVersion('mercurius')} on the Hearth kernel, pg pool of 10, ` +
+      'sessions in Redis, HEARTH_ENV=qa, LOG_LEVEL=warn, RESPONSE_VALIDATION=false as in production'
+    const hearth = nodeServer('hearth', `${gomLabel}; its caches on, as by default)`, join(repositoryRoot, 'apps/gom/src/server.ts'), hearthPort, gomEnv(hearthPort), '/health')
+    // The same app on the same database, Redis and secrets with both caches off: every request reads
+    // its session from Redis, verifies the token and runs the query (three statements).
+    const cachesOff = nodeServer(
+      'hearth-caches-off',
+      `${gomLabel}; \`GOM_READ_CACHE=false GOM_SESSION_CACHE_TTL_MS=0\`: no read cache, no session cache)`,
+      join(repositoryRoot, 'apps/gom/src/server.ts'),
+      cachesOffPort,
+      { ...gomEnv(cachesOffPort), GOM_READ_CACHE: 'false', GOM_SESSION_CACHE_TTL_MS: '0' },
+      '/health',
+    )
     const peerEnv: Record<string, string> = {
       DATABASE_URL: settings.databaseUrl,
       DATABASE_SCHEMA: SCHEMA,
@@ -182,27 +210,8 @@ const scenario: Scenario = {
           `(\`REDIS_URL\`, keys under \`${REDIS_PREFIX}\`), as the original's connect-redis store was; the peer reads the session Gom wrote.`,
       ],
       operations: [orders],
-      hearth: nodeServer(
-        'hearth',
-        `Gom (\`apps/gom/src/server.ts\`: Fastify ${packageVersion('fastify')} + mercurius ${packageVersion('mercurius')} on the Hearth kernel, pg pool of 10, ` +
-          'sessions in Redis, HEARTH_ENV=qa, LOG_LEVEL=warn, RESPONSE_VALIDATION=false as in production)',
-        join(repositoryRoot, 'apps/gom/src/server.ts'),
-        hearthPort,
-        {
-          DATABASE_URL: settings.databaseUrl,
-          REDIS_URL: redisUrl,
-          GOM_REDIS_PREFIX: REDIS_PREFIX,
-          APP_KEY: appKey,
-          HEARTH_ENV: 'qa',
-          SEED: 'none',
-          LOG_LEVEL: 'warn',
-          RESPONSE_VALIDATION: 'false',
-          DATA_DIR: join(settings.workDir, 'gom-data'),
-          PORT: String(hearthPort),
-          GOM_PORT: String(hearthPort),
-        },
-        '/health',
-      ),
+      hearth,
+      variants: [cachesOff],
       async afterHearthStart(server) {
         const seeded = await fetch(`${server.url}/qa/seedDatabase`, { method: 'POST' })
         if (!seeded.ok) throw new Error(`POST /qa/seedDatabase answered ${seeded.status}: ${await seeded.text()}`)
@@ -221,17 +230,24 @@ const scenario: Scenario = {
         { operation: orders.name, versus: 'ceiling', minimum: 0.4 },
       ],
       notes: [
-        'What differs between the two (they answer the same JSON): both run the same session check on every request — the ' +
-          '`session-id` signature (HMAC-SHA256), one Redis GET for the session, the CSRF token against the session secret (the ' +
-          "peer verifies the tokens Gom issues, HMAC-SHA256; the original's csurf used SHA-1), the split JWT rebuilt and verified " +
-          "(RS256, the built-in identity provider's key) — then the permission and owner checks. Neither writes the session back " +
-          "(the original's connect-redis refreshed its TTL on every request; the peer leaves that out, which only helps it). Both " +
-          "make three PostgreSQL round trips: the page of orders, the page's items, their prices. The peer selects the page with " +
-          '`JOIN users … WHERE ext_uid = $1 ORDER BY created_at DESC, uid DESC LIMIT 21`, which PostgreSQL answers by sorting all of ' +
-          "the seller's 10,000 orders; Gom ANDs the caller's visibility rule to every statement and names the seller's key as a " +
-          'scalar subquery, which PostgreSQL answers from the `(assigned_to_uid, created_at)` index. Gom runs graphql-js through ' +
-          "mercurius (no graphql-jit), the peer graphql-js through Apollo. The peer runs under tsx like Gom, with Nest's decorators " +
-          'applied as function calls (no emitted metadata; see its header).',
+        'What differs between the servers (they answer the same JSON): every request to each of them passes the same session ' +
+          'check — the `session-id` signature (HMAC-SHA256), the session (one Redis GET), the CSRF token against the session ' +
+          "secret (the peer verifies the tokens Gom issues, HMAC-SHA256; the original's csurf used SHA-1), the split JWT rebuilt " +
+          "and verified (RS256, the built-in identity provider's key) — then the permission and owner checks. Neither writes the " +
+          "session back (the original's connect-redis refreshed its TTL on every request; the peer leaves that out, which only " +
+          'helps it). **hearth** (Gom as configured by default) keeps sessions and verified tokens for up to 5 s ' +
+          '(`GOM_SESSION_CACHE_TTL_MS`) and the JSON answer of each successful query per caller (kind, `sub`, permissions) and ' +
+          'request for up to 5 s (`GOM_READ_CACHE_TTL_MS`); every mutation and every session write or logout empties them in ' +
+          'every process through the kernel\'s event bus (apps/gom/README.md, "Caches"); in this load nothing changes, so ' +
+          'after the first request it answers from the cache (the session cookie, CSRF token and permission are still checked on ' +
+          'every request). **hearth-caches-off** is the same app with both caches off: the session from Redis and the RS256 ' +
+          "verification on every request, then three PostgreSQL round trips (the page of orders, the page's items, their " +
+          'prices), like the peer. The peer does not cache. The peer selects the page with `JOIN users … WHERE ext_uid = $1 ' +
+          "ORDER BY created_at DESC, uid DESC LIMIT 21`, which PostgreSQL answers by sorting all of the seller's 10,000 orders; " +
+          "Gom ANDs the caller's visibility rule to every statement and names the seller's key as a scalar subquery, which " +
+          'PostgreSQL answers from the `(assigned_to_uid, created_at)` index. Both run graphql-js (Gom through mercurius, without ' +
+          "graphql-jit, which cannot compile Gom's recursive filter inputs; the peer through Apollo). The peer runs under tsx like " +
+          "Gom, with Nest's decorators applied as function calls (no emitted metadata; see its header).",
       ],
     }
   },

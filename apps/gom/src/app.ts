@@ -50,6 +50,7 @@ export async function buildGomApp(config: GomConfig, options: GomBuildOptions = 
         await resources.database.reset([kernelMigrations, migrations])
         await resetAuthState(app)
         await loadQaSeed(resources.database, container)
+        await app.gomReadCache?.changed() // gom-perf: every process forgets the answers it cached
       },
     })
     if (config.seed !== 'none' && (await isEmpty(resources.database))) {

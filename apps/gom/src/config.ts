@@ -22,6 +22,13 @@ export interface GomConfig extends BaseConfig {
   readonly maxWhereConditions: number
   /** Most nested writes (items, prices, …) in one mutation. */
   readonly maxNestedWrites: number
+  // ─── Caches (gom-perf; README "Caches"). ───
+  /** How long a process keeps a session read from the store and a verified access token (ms); 0 turns both caches off. */
+  readonly sessionCacheTtlMs: number
+  /** Whether successful GraphQL query answers are cached per caller (`GOM_READ_CACHE`). */
+  readonly readCache: boolean
+  /** How long a cached GraphQL answer is served at most (ms), should an invalidation ever be lost. */
+  readonly readCacheTtlMs: number
   // ─── Auth / Web Push settings (GB) go below. ───
   /** Sessions, cookies, Auth0 or the built-in provider, login limiter, proxies, UI (modules/auth). */
   readonly auth: AuthConfig
@@ -42,6 +49,9 @@ export function loadGomConfig(source: EnvSource, options: { alone?: boolean } = 
     maxWhereListSize: env.int('GOM_MAX_WHERE_LIST_SIZE', 500, { min: 1, max: 100_000 }),
     maxWhereConditions: env.int('GOM_MAX_WHERE_CONDITIONS', 200, { min: 1, max: 100_000 }),
     maxNestedWrites: env.int('GOM_MAX_NESTED_WRITES', 200, { min: 1, max: 100_000 }),
+    sessionCacheTtlMs: env.int('GOM_SESSION_CACHE_TTL_MS', 5_000, { min: 0, max: 600_000 }),
+    readCache: env.bool('GOM_READ_CACHE', true),
+    readCacheTtlMs: env.int('GOM_READ_CACHE_TTL_MS', 5_000, { min: 1, max: 600_000 }),
     auth: loadAuthConfig(source, base),
     webpush: loadWebPushConfig(source, base),
   })

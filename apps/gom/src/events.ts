@@ -11,6 +11,13 @@ export interface GomEvents extends Record<string, unknown> {
     /** The order's scalar values before the update (UPDATED only); DateTimes as ISO strings. */
     previousValues: Record<string, unknown> | null
   }
+  // ─── Cache invalidation (gom-perf): see README "Caches". ───
+  /** A server session was written or destroyed (login, refresh, logout): every process drops its cached copy. */
+  sessionChanged: { sessionId: string }
+  /** Every session was removed (QA seed): every process empties its session cache. */
+  sessionsCleared: Record<string, never>
+  /** Data readable through GraphQL changed (a mutation ran, the QA seed reloaded): every process empties its read cache. */
+  readsChanged: Record<string, never>
 }
 
 export type GomEventBus = EventBus<GomEvents>

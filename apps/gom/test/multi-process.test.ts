@@ -194,7 +194,13 @@ test(
     const stale = new CookieJar()
     for (const [name, value] of jar.values) stale.values.set(name, value)
     assert.equal((await call(`${second}/auth/logout`, jar)).status, 200)
-    const after = await call(`${first}/graphql`, stale, { method: 'GET' })
+    // The first process may hold the session in its short-lived cache until the logout's
+    // `sessionChanged` event reaches it (README "Caches"): milliseconds, so poll briefly.
+    let after = await call(`${first}/graphql`, stale, { method: 'GET' })
+    for (let attempt = 0; attempt < 100 && after.status !== 403; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      after = await call(`${first}/graphql`, stale, { method: 'GET' })
+    }
     assert.equal(after.status, 403)
     assert.equal(after.body?.error, 'jwt_error')
   },

@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import mercurius from 'mercurius'
+import { getOperationAST } from 'graphql'
 import { declareRoutesPublic } from '@hearth/kernel'
 import { GraphqlRequestError, GraphqlRequestGuard, safeStringLiteralsRule, unsafeVariablesError } from '@hearth/kernel/graphql'
 import type { GomConfig } from '../config.ts'
@@ -12,6 +13,14 @@ import { depthLimitRule } from './depth-limit.ts'
 import { formatExecutionErrors, graphqlErrorFormatter, requestErrorBody } from './errors.ts'
 import { registerGraphiql } from './graphiql.ts'
 import { buildGomSchema } from './schema.ts'
+import { ReadCache } from './read-cache.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The GraphQL read cache, when `GOM_READ_CACHE` is on (the QA seed empties it). */
+    gomReadCache: ReadCache | undefined
+  }
+}
 
 /** How the GraphQL layer learns who calls (the session module in production; a seam in tests). */
 export type CallerResolver = (request: FastifyRequest) => Promise<Caller | undefined>
@@ -58,6 +67,19 @@ function requestChecker(guard: GraphqlRequestGuard) {
   }
 }
 
+interface ReadCacheContext {
+  gomOperation?: 'query' | 'mutation' | 'subscription'
+}
+
+/** The route's preHandler: a cached answer for this caller and request, if there is one. */
+function readCacheLookup(cache: ReadCache, resolveCaller: CallerResolver) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.ws) return
+    request.gomReadCache = undefined
+    if (await cache.answer(request, reply, await resolveCaller(request))) return reply
+  }
+}
+
 /**
  * `/graphql`: queries and mutations over HTTP, the `order` subscription over WebSocket (both the
  * legacy `graphql-ws` subprotocol of subscriptions-transport-ws, which the Gom UI speaks, and
@@ -70,6 +92,11 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
   const schema = buildGomSchema(deps.events)
   const validationRules = [depthLimitRule(config.queryDepthLimit), safeStringLiteralsRule]
   const guard = new GraphqlRequestGuard({ maxDocumentLength: config.maxDocumentLength, maxTokens: MAX_TOKENS, maxNesting: Math.max(64, config.queryDepthLimit + 32) })
+  // gom-perf: successful query answers per caller, emptied by every mutation in every process (README "Caches").
+  const readCache = config.readCache ? new ReadCache(deps.events, config.readCacheTtlMs) : undefined
+  await readCache?.listen(deps.events)
+  app.decorate('gomReadCache', readCache)
+  app.decorateRequest('gomReadCache', undefined)
 
   await app.register(async (scope) => {
     declareRoutesPublic(scope, 'schema.graphql')
@@ -95,7 +122,10 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
       graphiql: false,
       ide: false,
       graphql: { parseOptions: { maxTokens: MAX_TOKENS } },
-      additionalRouteOptions: { preValidation: requestChecker(guard) },
+      additionalRouteOptions: {
+        preValidation: requestChecker(guard),
+        ...(readCache ? { preHandler: readCacheLookup(readCache, deps.resolveCaller) } : {}),
+      },
       subscription: {
         // The upgrade's cookies authenticate the connection (spec §3.6); no caller, no connection.
         context: async (socket, request) => {
@@ -109,6 +139,37 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
         keepAlive: 30_000,
       },
     })
+    if (readCache) {
+      // Which operation ran: a mutation empties the read cache (its transactions have committed by
+      // now, and this runs before the answer is sent); a query without errors may be kept.
+      scope.graphql.addHook('preExecution', async (_schema, document, context) => {
+        const request = (context as { reply?: FastifyReply }).reply?.request
+        if (!request || request.ws) return
+        const envelope = (request.method === 'POST' ? request.body : request.query) as { operationName?: unknown } | undefined
+        const operation = getOperationAST(document, typeof envelope?.operationName === 'string' ? envelope.operationName : undefined)
+        ;(context as ReadCacheContext).gomOperation = operation?.operation
+      })
+      scope.graphql.addHook('onResolution', async (execution, context) => {
+        const operation = (context as ReadCacheContext).gomOperation
+        if (operation === 'mutation') await readCache.changed()
+        else if (operation === 'query' && !execution.errors?.length) {
+          const pending = (context as { reply?: FastifyReply }).reply?.request.gomReadCache
+          if (pending) pending.storable = true
+        }
+      })
+      scope.addHook('onSend', (request, reply, payload, done) => {
+        readCache.keep(request, reply.statusCode, payload)
+        done(null, payload)
+      })
+      scope.addHook('onResponse', (request, _reply, done) => {
+        readCache.abandon(request)
+        done()
+      })
+      scope.addHook('onRequestAbort', (request, done) => {
+        readCache.abandon(request)
+        done()
+      })
+    }
   })
   if (config.env !== 'production') registerGraphiql(app)
 }

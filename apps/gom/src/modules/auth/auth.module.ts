@@ -2,9 +2,11 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import cookie, { fastifyCookie } from '@fastify/cookie'
 import { decodeJwt } from 'jose'
-import type { Database, Redis } from '@hearth/kernel'
+import type { Database, EventBus, Redis } from '@hearth/kernel'
 import type { BaseConfig } from '@hearth/kernel'
 import { MemorySessionStore, RedisSessionStore, type SessionData, type SessionStore } from '../../session/session-store.ts'
+import { CachedSessionStore } from '../../session/cached-session-store.ts'
+import type { GomEventBus } from '../../events.ts'
 import { csrfToken, newCsrfSecret, verifyCsrfToken } from '../../session/csrf.ts'
 import { redisNamespace, type AuthConfig, type CookieOptions } from './auth.config.ts'
 import { callerFromClaims, CUSTOMER_PERMISSIONS, SELLER_PERMISSIONS, type Caller } from './caller.ts'
@@ -304,20 +306,28 @@ function profileOf(idToken: string): LoginProfile {
  * configured (keys under `<schema>:`), the password grant on Auth0 or the built-in provider.
  */
 export async function buildAuth(
-  config: BaseConfig & { appKey: string; auth: AuthConfig },
-  resources: { database: Database; redis: Redis | undefined },
+  config: BaseConfig & { appKey: string; auth: AuthConfig; sessionCacheTtlMs?: number },
+  resources: { database: Database; redis: Redis | undefined; events?: EventBus },
   sellers: readonly BuiltInSeller[],
 ): Promise<Auth> {
   const { database, redis } = resources
   const namespace = redisNamespace(config, database)
+  // gom-perf: verified sessions and tokens cached for a few seconds, invalidated in every process (README "Caches").
+  const cacheTtlMs = resources.events ? (config.sessionCacheTtlMs ?? 0) : 0
+  let sessions: SessionStore = redis ? new RedisSessionStore(redis, namespace) : new MemorySessionStore()
+  if (cacheTtlMs > 0) {
+    const cached = new CachedSessionStore(sessions, resources.events as unknown as GomEventBus, cacheTtlMs)
+    await cached.listen(resources.events as unknown as GomEventBus)
+    sessions = cached
+  }
   const builtIn = config.auth.auth0 ? undefined : await BuiltInPasswordGrant.open({ sellers, permissions: SELLER_PERMISSIONS, keyFile: join(config.dataDir, 'identity', 'gom-password-grant.json') })
   const passwordGrant: PasswordGrantProvider = config.auth.auth0 ? new Auth0PasswordGrant(config.auth.auth0) : builtIn!
   return new Auth({
     config,
     database,
-    sessions: redis ? new RedisSessionStore(redis, namespace) : new MemorySessionStore(),
+    sessions,
     limiter: new LoginLimiter(config.auth.limiter, redis, namespace),
-    verifier: new AccessTokenVerifier({ appKey: config.appKey, passwordIssuer: passwordGrant.verification }),
+    verifier: new AccessTokenVerifier({ appKey: config.appKey, passwordIssuer: passwordGrant.verification, verifiedTtlMs: cacheTtlMs }),
     passwordGrant,
     phoneTokens: new LocalTokenIssuer(config.appKey, config.auth.localTokenSeconds, CUSTOMER_PERMISSIONS),
     customers: new CustomerLoginRepository(),

@@ -48,8 +48,17 @@ export interface Caller {
   can(action: string, subject: string): boolean
 }
 
+/** Callers already built, by their verified payload object (the token cache hands out the same object). */
+const callers = new WeakMap<JWTPayload, Caller | string>()
+
 /** The caller a verified payload describes, or a reason it cannot be one. */
 export function callerFromClaims(claims: JWTPayload): Caller | string {
+  let caller = callers.get(claims)
+  if (caller === undefined) callers.set(claims, (caller = buildCaller(claims)))
+  return caller
+}
+
+function buildCaller(claims: JWTPayload): Caller | string {
   const permissions = claims.permissions
   if (!Array.isArray(permissions) || !permissions.every((entry) => typeof entry === 'string')) return 'Token without permissions'
   if (typeof claims.sub !== 'string' || claims.sub === '') return 'Token without subject'

@@ -1,6 +1,10 @@
 import { decodeJwt, SignJWT, type JSONWebKeySet, type JWTPayload } from 'jose'
 import { createJwtVerifier, TokenInvalidError, type JwtVerifier } from '@hearth/kernel'
 import { GOM_AUDIENCE, LOCAL_ISSUER } from './auth.config.ts'
+import { ExpiringCache } from '@hearth/kernel/cache'
+
+/** Most verified tokens kept in one process' cache. */
+const MAX_VERIFIED_TOKENS = 20_000
 
 /** Why a split JWT did not verify, in the original's words where it had some (spec §3.4). */
 export class AccessTokenError extends Error {
@@ -43,8 +47,15 @@ export interface IssuerSettings {
  */
 export class AccessTokenVerifier {
   private readonly verifiers = new Map<string, JwtVerifier>()
+  /**
+   * Tokens that verified, by their full text (signature included, so nothing unverified can match),
+   * until `verifiedTtlMs` has passed or the token expires, whichever is first (gom-perf; README
+   * "Caches"). A token is revoked by ending its session, which the session cache handles; 0 disables.
+   */
+  private readonly verified: ExpiringCache<string, JWTPayload>
 
-  constructor(options: { appKey: string; passwordIssuer: IssuerSettings }) {
+  constructor(options: { appKey: string; passwordIssuer: IssuerSettings; verifiedTtlMs?: number }) {
+    this.verified = new ExpiringCache({ ttlMs: options.verifiedTtlMs ?? 0, maxEntries: MAX_VERIFIED_TOKENS })
     this.verifiers.set(
       LOCAL_ISSUER,
       createJwtVerifier({ key: { kind: 'secret', secret: options.appKey }, algorithms: ['HS256'], issuer: LOCAL_ISSUER, audience: GOM_AUDIENCE, requiredClaims: ['exp'] }),
@@ -63,6 +74,15 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<JWTPayload> {
+    const cached = this.verified.get(token)
+    if (cached !== undefined) return cached
+    const generation = this.verified.generation
+    const claims = await this.verifyUncached(token)
+    if (typeof claims.exp === 'number') this.verified.set(token, claims, generation, { expiresAt: claims.exp * 1000 })
+    return claims
+  }
+
+  private async verifyUncached(token: string): Promise<JWTPayload> {
     let issuer: unknown
     try {
       issuer = decodeJwt(token).iss

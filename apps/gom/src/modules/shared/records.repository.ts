@@ -63,12 +63,20 @@ function keyColumnsOf(model: Model): { field: string; column: string }[] {
 /** A list of uids as one `text[]` parameter (one bind value however long the list). */
 const uidArray = (uids: readonly string[]): SQL => sql`${sql.param([...uids])}::text[]`
 
+const scalarColumns = new WeakMap<Model, { field: string; column: string; kind: string }[]>()
+/** The model's scalars as a list, worked out once per model. */
+function scalarColumnsOf(model: Model): { field: string; column: string; kind: string }[] {
+  let found = scalarColumns.get(model)
+  if (!found) scalarColumns.set(model, (found = Object.entries(model.scalars).map(([field, scalar]) => ({ field, column: scalar.column, kind: scalar.kind }))))
+  return found
+}
+
 /** A raw row (selected with `alias.*`) → a NodeRecord. */
 export function toRecord(model: Model, row: RawRow): NodeRecord {
   const record: Record<string, unknown> = { __model: model.name }
-  for (const [field, scalar] of Object.entries(model.scalars)) {
-    const value = row[scalar.column]
-    record[field] = scalar.kind === 'DateTime' ? toDate(value) : scalar.kind === 'Float' && value !== null && value !== undefined ? Number(value) : (value ?? null)
+  for (const { field, column, kind } of scalarColumnsOf(model)) {
+    const value = row[column]
+    record[field] = kind === 'DateTime' ? toDate(value) : kind === 'Float' && value !== null && value !== undefined ? Number(value) : (value ?? null)
   }
   const keys: Record<string, string | null> = {}
   for (const { field, column } of keyColumnsOf(model)) keys[field] = (row[column] as string | null) ?? null
