@@ -31,6 +31,24 @@ export class OrdersRepository {
     return row
   }
 
+  /** The orders issued to a customer (read before a `deleteBp` cascade removes them). */
+  async issuedTo(db: Db, bpUid: string): Promise<OrderRow[]> {
+    return db.select().from(orders).where(eq(orders.issuedToUid, bpUid)).orderBy(orders.uid)
+  }
+
+  /**
+   * Whether `filter` (a condition on an `orders` row at its alias) holds for a row that is no
+   * longer stored: the deleted order, as a one-row `values` list with the table's columns, so a
+   * subscriber's visibility and `node` filter are the same SQL as for a stored order (its relations
+   * are read as the database holds them now).
+   */
+  async snapshotMatches(db: Db, row: OrderRow, filter: Filter): Promise<boolean> {
+    const values = sql`values (${row.uid}::text, ${row.name}::text, ${row.stage}::text, ${row.issuedToUid}::text, ${row.assignedToUid}::text, ${row.createdAt.toISOString()}::timestamptz, ${row.updatedAt.toISOString()}::timestamptz, ${row.createdBy}::text, ${row.updatedBy}::text)`
+    const columns = sql.raw('"r"("uid", "name", "stage", "issued_to_uid", "assigned_to_uid", "created_at", "updated_at", "created_by", "updated_by")')
+    const result = (await db.execute(sql`select exists (select 1 from (${values}) as ${columns} where ${filter('r')}) as "found"`)) as unknown as { rows: { found: boolean }[] }
+    return result.rows[0]?.found === true
+  }
+
   async insertItems(db: Db, rows: ItemInsert[]): Promise<void> {
     if (rows.length > 0) await db.insert(items).values(rows)
   }

@@ -8,7 +8,7 @@ import { mayChangeStage, mayMoveBetweenOrders, ordersFilterNamesCaller, type Ord
 import { isInput, listOf, pick, WriteBudget, type Input } from '../shared/mutation-input.ts'
 import type { Connection, ListArgs, ReadService } from '../shared/read.service.ts'
 import type { Filter, NodeRecord } from '../shared/records.repository.ts'
-import type { OrderPatch, OrdersRepository, ItemInsert, ItemPatch, PriceInsert, PricePatch } from './orders.repository.ts'
+import type { OrderPatch, OrderRow, OrdersRepository, ItemInsert, ItemPatch, PriceInsert, PricePatch } from './orders.repository.ts'
 
 type Stage = 'OPEN' | 'WON' | 'CLOSED' | 'IN_PROCESS'
 
@@ -26,6 +26,22 @@ const requiredRelation = (relation: string, parent: string, child: string) =>
 /** The order a nested write works on, with who it belongs to. */
 interface TargetOrder extends OrderOwners {
   uid: string
+}
+
+/** `previousValues` of a subscription payload: the order's scalars, DateTimes as ISO strings. */
+function previousValuesOf(order: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(ORDER_SCALARS.map((field) => [field, order[field] instanceof Date ? (order[field] as Date).toISOString() : order[field]]))
+}
+
+/** The `DELETED` event of an order a `deleteBp` cascade removed (published after commit). */
+export function orderDeletedEvent(order: OrderRow): GomEvents['orderChanged'] {
+  return {
+    mutation: 'DELETED',
+    orderUid: order.uid,
+    updatedFields: null,
+    previousValues: previousValuesOf(order),
+    deletedKeys: { issuedToUid: order.issuedToUid, assignedToUid: order.assignedToUid },
+  }
 }
 
 function pricePatch(data: Input): PricePatch {
@@ -153,7 +169,7 @@ export class OrdersService {
         emitter: caller.sub,
         order: { uid: order.uid, name: order.name, issuedTo: { uid: order.issuedToUid }, assignedTo: { extUid: sellerExtUid ?? null } },
       })
-      const previous = Object.fromEntries(ORDER_SCALARS.map((field) => [field, found[field] instanceof Date ? (found[field] as Date).toISOString() : found[field]]))
+      const previous = previousValuesOf(found)
       const updatedFields = [...Object.keys(pick(data, ['name', 'stage'])), 'updatedBy']
       return { uid: order.uid, previous, updatedFields }
     })
@@ -335,6 +351,28 @@ export class OrdersService {
     }
     await this.orders.connectPromotions(tx, orderUid, await resolve(listOf(nested.connect)))
     await this.orders.disconnectPromotions(tx, orderUid, await resolve(listOf(nested.disconnect)))
+  }
+
+  /**
+   * Whether a subscriber may receive a `DELETED` event, and whether its `node` filter matches: the
+   * caller's visibility and the filter, evaluated on the deleted row as it was (its relations as
+   * they are now; so a customer deleted with its orders no longer sees them).
+   */
+  async deletedOrderMatches(caller: Caller, event: GomEvents['orderChanged'], where?: unknown): Promise<boolean> {
+    const previous = event.previousValues
+    if (event.mutation !== 'DELETED' || !event.deletedKeys || !previous) return false
+    const row: OrderRow = {
+      uid: event.orderUid,
+      name: String(previous.name),
+      stage: String(previous.stage),
+      issuedToUid: event.deletedKeys.issuedToUid,
+      assignedToUid: event.deletedKeys.assignedToUid,
+      createdAt: new Date(String(previous.createdAt)),
+      updatedAt: new Date(String(previous.updatedAt)),
+      createdBy: (previous.createdBy as string | null) ?? null,
+      updatedBy: (previous.updatedBy as string | null) ?? null,
+    }
+    return this.orders.snapshotMatches(this.database.db, row, this.reads.filter(caller, 'Order', where))
   }
 
   private async publish(event: GomEvents['orderChanged']): Promise<void> {
