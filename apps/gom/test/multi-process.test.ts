@@ -166,11 +166,17 @@ test(
     })
     assert.deepEqual(update.body, { data: { updateOrder: { uid: O101 } } })
     const data = await subscriber.waitFor('data')
-    assert.deepEqual((data.payload as { data: { order: { node: unknown; mutation: string } } }).data.order, { mutation: 'UPDATED', node: { uid: O101, name: 'Despensa (multi)' }, previousValues: { uid: O101 } })
+    assert.deepEqual((data.payload as { data: { order: { node: unknown; mutation: string } } }).data.order, {
+      mutation: 'UPDATED',
+      node: { uid: O101, name: 'Despensa (multi)' },
+      previousValues: { uid: O101 },
+    })
     // A deleteBp through the first process: its cascaded orders reach the second's subscriber as DELETED.
     const deleted = await call(`${first}/graphql`, jar, { method: 'POST', body: { query: `mutation { deleteBp(where: { uid: "cgomqacus0000000000000003" }) { uid } }` }, csrf: true })
     assert.deepEqual(deleted.body, { data: { deleteBp: { uid: 'cgomqacus0000000000000003' } } })
-    const gone = [await subscriber.waitFor('data'), await subscriber.waitFor('data')].map((message) => (message.payload as { data: { order: { mutation: string; node: unknown; previousValues: { uid: string } } } }).data.order)
+    const gone = [await subscriber.waitFor('data'), await subscriber.waitFor('data')].map(
+      (message) => (message.payload as { data: { order: { mutation: string; node: unknown; previousValues: { uid: string } } } }).data.order,
+    )
     assert.deepEqual(
       gone.sort((a, b) => a.previousValues.uid.localeCompare(b.previousValues.uid)),
       ['cgomqaord0000000000000301', 'cgomqaord0000000000000302'].map((uid) => ({ mutation: 'DELETED', node: null, previousValues: { uid } })),

@@ -135,7 +135,15 @@ describe('nested item and price writes (Prisma 1 upsert, set, updateMany, delete
           upsert: [
             {
               where: { uid: ITM('1021') },
-              update: { quantity: 4, pricing: { upsert: [{ where: { uid: PRC('1021') }, update: { amount: 45 }, create: { amount: 1, currency: 'MXN' } }, { where: { uid: 'cnosuchprice' }, update: { amount: 2 }, create: { amount: 99, currency: 'MXN' } }] } },
+              update: {
+                quantity: 4,
+                pricing: {
+                  upsert: [
+                    { where: { uid: PRC('1021') }, update: { amount: 45 }, create: { amount: 1, currency: 'MXN' } },
+                    { where: { uid: 'cnosuchprice' }, update: { amount: 2 }, create: { amount: 99, currency: 'MXN' } },
+                  ],
+                },
+              },
               create: { code: 'NEVER' },
             },
             { where: { uid: 'cnosuchitem' }, update: { code: 'NEVER' }, create: { code: 'UPS-NEW', quantity: 1, pricing: { create: [{ amount: 5, currency: 'MXN' }] } } },
@@ -175,7 +183,10 @@ describe('nested item and price writes (Prisma 1 upsert, set, updateMany, delete
     assert.deepEqual(errorOf(refused), { code: 'BAD_USER_INPUT', message: "The change you are trying to make would violate the required relation 'OrderItem' between Order and Item" })
     const moved = await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(301) }, data: { items: { set: [{ uid: ITM('3011') }, { uid: ITM('3021') }] } } })
     assert.equal(moved.errors, undefined, JSON.stringify(moved.errors))
-    assert.deepEqual((await itemsOf(u1, O(301))).map((item) => item.uid), [ITM('3011'), ITM('3021')])
+    assert.deepEqual(
+      (await itemsOf(u1, O(301))).map((item) => item.uid),
+      [ITM('3011'), ITM('3021')],
+    )
     assert.deepEqual(await itemsOf(u1, O(302)), [])
     // Prices: set on item 3011 takes over item 3021's price and keeps its own.
     const prices = await gql(gom.app, u1, UPDATE_ORDER, {
@@ -184,7 +195,13 @@ describe('nested item and price writes (Prisma 1 upsert, set, updateMany, delete
     })
     assert.equal(prices.errors, undefined, JSON.stringify(prices.errors))
     const after = await itemsOf(u1, O(301))
-    assert.deepEqual(after.find((item) => item.uid === ITM('3011'))!.pricing.map((price) => price.uid).sort(), [PRC('3011'), PRC('3021')])
+    assert.deepEqual(
+      after
+        .find((item) => item.uid === ITM('3011'))!
+        .pricing.map((price) => price.uid)
+        .sort(),
+      [PRC('3011'), PRC('3021')],
+    )
     const dropped = await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(301) }, data: { items: { update: [{ where: { uid: ITM('3011') }, data: { pricing: { set: [] } } }] } } })
     assert.deepEqual(errorOf(dropped), { code: 'BAD_USER_INPUT', message: "The change you are trying to make would violate the required relation 'ItemPrices' between Item and Price" })
   })
@@ -195,7 +212,10 @@ describe('nested item and price writes (Prisma 1 upsert, set, updateMany, delete
     })
     assert.equal(created.errors, undefined, JSON.stringify(created.errors))
     const order = created.data!.createOrder as { uid: string; items: { code: string }[] }
-    assert.deepEqual(order.items.map((item) => item.code), ['CAF-500'])
+    assert.deepEqual(
+      order.items.map((item) => item.code),
+      ['CAF-500'],
+    )
     assert.deepEqual(await itemsOf(u1, O(202)), [])
   })
 
@@ -206,10 +226,18 @@ describe('nested item and price writes (Prisma 1 upsert, set, updateMany, delete
     assert.deepEqual(errorOf(connect), forbidden)
     assert.deepEqual(errorOf(await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(102) }, data: { items: { set: [{ uid: ITM('1021') }, { uid: ITM('4011') }] } } })), forbidden)
     assert.deepEqual(
-      errorOf(await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(102) }, data: { items: { update: [{ where: { uid: ITM('1021') }, data: { pricing: { set: [{ uid: PRC('1021') }, { uid: PRC('4011') }] } } }] } } })),
+      errorOf(
+        await gql(gom.app, u1, UPDATE_ORDER, {
+          where: { uid: O(102) },
+          data: { items: { update: [{ where: { uid: ITM('1021') }, data: { pricing: { set: [{ uid: PRC('1021') }, { uid: PRC('4011') }] } } }] } },
+        }),
+      ),
       forbidden,
     )
-    assert.deepEqual(errorOf(await gql(gom.app, u1, CREATE_ORDER, { data: { name: 'x', issuedTo: { connect: { uid: C(1) } }, assignedTo: { connect: { extUid: U1 } }, items: { connect: [{ uid: ITM('4011') }] } } })), forbidden)
+    assert.deepEqual(
+      errorOf(await gql(gom.app, u1, CREATE_ORDER, { data: { name: 'x', issuedTo: { connect: { uid: C(1) } }, assignedTo: { connect: { extUid: U1 } }, items: { connect: [{ uid: ITM('4011') }] } } })),
+      forbidden,
+    )
     // The seller's own item, but from another customer's order: refused too.
     assert.deepEqual(errorOf(await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(102) }, data: { items: { connect: [{ uid: ITM('2011') }] } } })), forbidden)
     // A customer cannot reach its seller's other customers' items either.
@@ -219,7 +247,10 @@ describe('nested item and price writes (Prisma 1 upsert, set, updateMany, delete
       where: { uid: O(102) },
       data: {
         items: {
-          updateMany: [{ where: { uid: ITM('4011') }, data: { provider: 'hijacked' } }, { where: {}, data: { provider: 'Central' } }],
+          updateMany: [
+            { where: { uid: ITM('4011') }, data: { provider: 'hijacked' } },
+            { where: {}, data: { provider: 'Central' } },
+          ],
           upsert: [{ where: { uid: ITM('4012') }, update: { code: 'hijacked' }, create: { code: 'OWN-NEW' } }],
           update: [{ where: { uid: ITM('1021') }, data: { pricing: { deleteMany: [{ uid: PRC('4011') }], updateMany: [{ where: { uid: PRC('4012') }, data: { amount: 0 } }] } } }],
         },
@@ -233,7 +264,10 @@ describe('nested item and price writes (Prisma 1 upsert, set, updateMany, delete
         ['OWN-NEW', 'Central'],
       ],
     )
-    assert.deepEqual(errorOf(await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(102) }, data: { items: { update: [{ where: { uid: ITM('4011') }, data: { code: 'x' } }] } } }))?.code, 'BAD_USER_INPUT')
+    assert.deepEqual(
+      errorOf(await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(102) }, data: { items: { update: [{ where: { uid: ITM('4011') }, data: { code: 'x' } }] } } }))?.code,
+      'BAD_USER_INPUT',
+    )
     const theirs = await itemsOf(u2, O(401))
     assert.deepEqual(
       theirs.map((item) => [item.uid, item.code, item.provider, item.pricing.map((price) => price.amount)]),

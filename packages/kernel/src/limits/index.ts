@@ -57,22 +57,23 @@ export interface RateLimit {
 }
 
 export function createRateLimit(options: RateLimitOptions): RateLimit {
-  const build = (): RateLimiterAbstract => options.redis
-    ? // Fail fast while Redis is disconnected instead of waiting in ioredis' offline queue.
-      new RateLimiterRedis({
-        storeClient: options.redis,
-        rejectIfRedisNotReady: true,
-        keyPrefix: options.keyPrefix,
-        points: options.points,
-        duration: options.durationSeconds,
-        blockDuration: options.blockDurationSeconds ?? 0,
-      })
-    : new RateLimiterMemory({
-        keyPrefix: options.keyPrefix,
-        points: options.points,
-        duration: Math.min(options.durationSeconds, MAX_TIMER_SECONDS),
-        blockDuration: Math.min(options.blockDurationSeconds ?? 0, MAX_TIMER_SECONDS),
-      })
+  const build = (): RateLimiterAbstract =>
+    options.redis
+      ? // Fail fast while Redis is disconnected instead of waiting in ioredis' offline queue.
+        new RateLimiterRedis({
+          storeClient: options.redis,
+          rejectIfRedisNotReady: true,
+          keyPrefix: options.keyPrefix,
+          points: options.points,
+          duration: options.durationSeconds,
+          blockDuration: options.blockDurationSeconds ?? 0,
+        })
+      : new RateLimiterMemory({
+          keyPrefix: options.keyPrefix,
+          points: options.points,
+          duration: Math.min(options.durationSeconds, MAX_TIMER_SECONDS),
+          blockDuration: Math.min(options.blockDurationSeconds ?? 0, MAX_TIMER_SECONDS),
+        })
   let limiter = build()
   const state = (result: RateLimiterRes, allowed: boolean): RateLimitState => ({
     allowed,

@@ -80,7 +80,11 @@ export class OrdersRepository {
 
   /** Moves items into the order (Prisma 1 `connect`/`set` on the required relation `OrderItem`). */
   async moveItems(db: Db, orderUid: string, uids: string[]): Promise<void> {
-    if (uids.length > 0) await db.update(items).set({ orderUid, updatedAt: sql`now()` }).where(inArray(items.uid, uids))
+    if (uids.length > 0)
+      await db
+        .update(items)
+        .set({ orderUid, updatedAt: sql`now()` })
+        .where(inArray(items.uid, uids))
   }
 
   async updateItems(db: Db, orderUid: string, uids: string[], patch: ItemPatch): Promise<void> {
@@ -112,7 +116,11 @@ export class OrdersRepository {
   }
 
   async movePrices(db: Db, itemUid: string, uids: string[]): Promise<void> {
-    if (uids.length > 0) await db.update(prices).set({ itemUid, updatedAt: sql`now()` }).where(inArray(prices.uid, uids))
+    if (uids.length > 0)
+      await db
+        .update(prices)
+        .set({ itemUid, updatedAt: sql`now()` })
+        .where(inArray(prices.uid, uids))
   }
 
   async updatePrices(db: Db, itemUid: string, uids: string[], patch: PricePatch): Promise<void> {

@@ -306,7 +306,8 @@ export class OrdersService {
     for (const entry of listOf(nested.upsert)) {
       budget.spend(1)
       const priceUid = isInput(entry.where) ? entry.where.uid : undefined
-      if (typeof priceUid === 'string' && (await this.orders.hasPrice(tx, itemUid, priceUid))) await this.orders.updatePrice(tx, itemUid, priceUid, pricePatch(isInput(entry.update) ? entry.update : {}))
+      if (typeof priceUid === 'string' && (await this.orders.hasPrice(tx, itemUid, priceUid)))
+        await this.orders.updatePrice(tx, itemUid, priceUid, pricePatch(isInput(entry.update) ? entry.update : {}))
       else await this.orders.insertPrices(tx, this.priceRows(itemUid, isInput(entry.create) ? [entry.create] : [], budget))
     }
     for (const entry of listOf(nested.delete)) {
