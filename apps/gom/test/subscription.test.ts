@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { WebSocket } from 'ws'
-import type { SignedIn } from './session.ts'
+import { loginAsCustomer, type SignedIn } from './session.ts'
 import { asC1, asC4, asU1, asU2, C, gql, O, startGom, U1, U2, type Gom } from './helpers.ts'
 
 interface Message {
@@ -134,18 +134,21 @@ test('a subscription naming another seller is refused', async () => {
 
 test('a deleteBp cascade delivers DELETED with previousValues to the orders’ seller only, through its filter', async () => {
   const c4 = await asC4(gom.app)
+  const c5 = await loginAsCustomer(gom.app, 'QaGabIba05', '3356789015')
   const all = await LegacyClient.open(url, u2.cookie)
   const wonOnly = await LegacyClient.open(url, u2.cookie)
   const createdUpdated = await LegacyClient.open(url, u2.cookie)
   const otherSeller = await LegacyClient.open(url, u1.cookie)
   const otherCustomer = await LegacyClient.open(url, c4.cookie)
-  const clients = [all, wonOnly, createdUpdated, otherSeller, otherCustomer]
+  const deletedCustomer = await LegacyClient.open(url, c5.cookie)
+  const clients = [all, wonOnly, createdUpdated, otherSeller, otherCustomer, deletedCustomer]
   for (const client of clients) assert.equal((await client.next())?.type, 'connection_ack')
   all.start('1', SUBSCRIPTION, { where: { mutation_in: ['DELETED'], node: { assignedTo: { extUid: U2 } } } })
   wonOnly.start('1', SUBSCRIPTION, { where: { node: { assignedTo: { extUid: U2 }, stage: 'WON' } } })
   createdUpdated.start('1', SUBSCRIPTION, { where: { mutation_in: ['CREATED', 'UPDATED'], node: { assignedTo: { extUid: U2 } } } })
   otherSeller.start('1', SUBSCRIPTION, { where: { node: { assignedTo: { extUid: U1 } } } })
   otherCustomer.start('1', SUBSCRIPTION, { where: { node: { issuedTo: { uid: C(4) } } } })
+  deletedCustomer.start('1', SUBSCRIPTION, { where: { node: { issuedTo: { uid: C(5) } } } })
   await new Promise((resolve) => setTimeout(resolve, 300))
 
   const deleted = await gql(gom.app, u2, `mutation { deleteBp(where: { uid: "${C(5)}" }) { uid } }`)
@@ -163,5 +166,6 @@ test('a deleteBp cascade delivers DELETED with previousValues to the orders’ s
   assert.equal(await createdUpdated.next(300), undefined)
   assert.equal(await otherSeller.next(300), undefined)
   assert.equal(await otherCustomer.next(300), undefined)
+  assert.equal(await deletedCustomer.next(300), undefined, 'the customer deleted with its orders no longer sees them')
   for (const client of clients) client.close()
 })
