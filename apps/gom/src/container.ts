@@ -35,7 +35,7 @@ export function buildContainer(config: GomConfig, database: Database, events: Go
   const reads = new ReadService(database, repositories.records, whereLimits)
   const services = {
     reads,
-    bps: new BpsService(database, reads, repositories.bps, repositories.users, log),
+    bps: new BpsService(database, reads, repositories.bps, repositories.users, log, repositories.orders, events),
     orders: new OrdersService(database, reads, repositories.orders, notifier, events, config.maxNestedWrites),
     promotions: new PromotionsService(database, reads, repositories.promotions),
     publications: new PublicationsService(database, reads, repositories.publications, repositories.promotions, notifier),

@@ -99,3 +99,19 @@ export function mayChangeStage(caller: Caller, from: Stage | undefined, to: Stag
   if (from === 'IN_PROCESS') return to === 'CLOSED' || to === 'WON'
   return true
 }
+
+/** Who an order belongs to: its customer (`issuedTo`) and its seller (`assignedTo`), by `uid`. */
+export interface OrderOwners {
+  issuedToUid: string
+  assignedToUid: string
+}
+
+/**
+ * Nested `connect`/`set` of existing items (and prices) into an order: besides being visible to the
+ * caller, the row must come from an order of the same customer and the same seller. So a seller
+ * moves rows only between their orders for one customer, and a customer of two sellers cannot carry
+ * one seller's item into the other's order.
+ */
+export function mayMoveBetweenOrders(from: OrderOwners | undefined, to: OrderOwners): boolean {
+  return from !== undefined && from.issuedToUid === to.issuedToUid && from.assignedToUid === to.assignedToUid
+}

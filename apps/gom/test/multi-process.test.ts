@@ -117,8 +117,8 @@ function legacySubscription(url: string, cookie: string, query: string, variable
     async waitFor(type: string, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs
       while (Date.now() < deadline) {
-        const found = messages.find((message) => message.type === type)
-        if (found) return found
+        const index = messages.findIndex((message) => message.type === type)
+        if (index >= 0) return messages.splice(index, 1)[0]!
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       throw new Error(`no ${type} message; got ${JSON.stringify(messages)}`)
@@ -147,8 +147,8 @@ test(
     assert.deepEqual(onFirst.body, { data: { order: { uid: O101, name: 'Despensa semanal' } } })
 
     // The subscriber on the second process hears an update made through the first.
-    const subscriber = legacySubscription(second, jar.header(), 'subscription($where: OrderSubscriptionWhereInput) { order(where: $where) { mutation node { uid name } } }', {
-      where: { mutation_in: ['UPDATED'], node: { assignedTo: { extUid: U1 } } },
+    const subscriber = legacySubscription(second, jar.header(), 'subscription($where: OrderSubscriptionWhereInput) { order(where: $where) { mutation node { uid name } previousValues { uid } } }', {
+      where: { mutation_in: ['UPDATED', 'DELETED'], node: { assignedTo: { extUid: U1 } } },
     })
     await subscriber.waitFor('connection_ack')
     await new Promise((resolve) => setTimeout(resolve, 500))
@@ -166,7 +166,21 @@ test(
     })
     assert.deepEqual(update.body, { data: { updateOrder: { uid: O101 } } })
     const data = await subscriber.waitFor('data')
-    assert.deepEqual((data.payload as { data: unknown }).data, { order: { mutation: 'UPDATED', node: { uid: O101, name: 'Despensa (multi)' } } })
+    assert.deepEqual((data.payload as { data: { order: { node: unknown; mutation: string } } }).data.order, {
+      mutation: 'UPDATED',
+      node: { uid: O101, name: 'Despensa (multi)' },
+      previousValues: { uid: O101 },
+    })
+    // A deleteBp through the first process: its cascaded orders reach the second's subscriber as DELETED.
+    const deleted = await call(`${first}/graphql`, jar, { method: 'POST', body: { query: `mutation { deleteBp(where: { uid: "cgomqacus0000000000000003" }) { uid } }` }, csrf: true })
+    assert.deepEqual(deleted.body, { data: { deleteBp: { uid: 'cgomqacus0000000000000003' } } })
+    const gone = [await subscriber.waitFor('data'), await subscriber.waitFor('data')].map(
+      (message) => (message.payload as { data: { order: { mutation: string; node: unknown; previousValues: { uid: string } } } }).data.order,
+    )
+    assert.deepEqual(
+      gone.sort((a, b) => a.previousValues.uid.localeCompare(b.previousValues.uid)),
+      ['cgomqaord0000000000000301', 'cgomqaord0000000000000302'].map((uid) => ({ mutation: 'DELETED', node: null, previousValues: { uid } })),
+    )
     subscriber.close()
     for (let attempt = 0; attempt < 100 && push.deliveredTo(device.endpoint).length === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 100))
     assert.deepEqual(

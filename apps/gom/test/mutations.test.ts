@@ -116,6 +116,171 @@ describe('updateOrder', () => {
   })
 })
 
+const ITM = (n: string) => `cgomqaitm000000000000${n}`
+const PRC = (n: string) => `cgomqaprc000000000000${n}`
+const ITEMS = (uid: string) => `{ order(where: { uid: "${uid}" }) { items(orderBy: code_ASC) { uid code quantity provider pricing(orderBy: amount_ASC) { uid amount } } } }`
+type ItemRead = { uid: string; code: string; quantity: number; provider: string | null; pricing: { uid: string; amount: number }[] }
+const itemsOf = async (who: SignedIn, uid: string): Promise<ItemRead[]> => {
+  const answer = await gql(gom.app, who, ITEMS(uid))
+  assert.equal(answer.errors, undefined, JSON.stringify(answer.errors))
+  return (answer.data!.order as { items: ItemRead[] }).items
+}
+
+describe('nested item and price writes (Prisma 1 upsert, set, updateMany, deleteMany, connect)', () => {
+  test('upsert updates an item of the order or creates one; updateMany and deleteMany act on the matching items and prices', async () => {
+    const first = await gql(gom.app, u1, UPDATE_ORDER, {
+      where: { uid: O(102) },
+      data: {
+        items: {
+          upsert: [
+            {
+              where: { uid: ITM('1021') },
+              update: {
+                quantity: 4,
+                pricing: {
+                  upsert: [
+                    { where: { uid: PRC('1021') }, update: { amount: 45 }, create: { amount: 1, currency: 'MXN' } },
+                    { where: { uid: 'cnosuchprice' }, update: { amount: 2 }, create: { amount: 99, currency: 'MXN' } },
+                  ],
+                },
+              },
+              create: { code: 'NEVER' },
+            },
+            { where: { uid: 'cnosuchitem' }, update: { code: 'NEVER' }, create: { code: 'UPS-NEW', quantity: 1, pricing: { create: [{ amount: 5, currency: 'MXN' }] } } },
+          ],
+          updateMany: [{ where: { code_starts_with: 'UPS' }, data: { provider: 'Mayoreo' } }],
+        },
+      },
+    })
+    assert.equal(first.errors, undefined, JSON.stringify(first.errors))
+    let items = await itemsOf(u1, O(102))
+    assert.deepEqual(
+      items.map((item) => [item.code, item.quantity, item.provider, item.pricing.map((price) => price.amount)]),
+      [
+        ['MNG-KG', 4, 'Central de Abasto', [45, 99]],
+        ['UPS-NEW', 1, 'Mayoreo', [5]],
+      ],
+    )
+    const second = await gql(gom.app, u1, UPDATE_ORDER, {
+      where: { uid: O(102) },
+      data: {
+        items: {
+          deleteMany: [{ code: 'UPS-NEW' }],
+          update: [{ where: { uid: ITM('1021') }, data: { pricing: { updateMany: [{ where: { amount_lt: 50 }, data: { amount: 50 } }], deleteMany: [{ amount_gt: 90 }] } } }],
+        },
+      },
+    })
+    assert.equal(second.errors, undefined, JSON.stringify(second.errors))
+    items = await itemsOf(u1, O(102))
+    assert.deepEqual(
+      items.map((item) => [item.code, item.pricing.map((price) => [price.uid, price.amount])]),
+      [['MNG-KG', [[PRC('1021'), 50]]]],
+    )
+  })
+
+  test('set makes the listed items the order’s (moving them from the customer’s other order); leaving one out is refused', async () => {
+    const refused = await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(301) }, data: { items: { set: [{ uid: ITM('3021') }] } } })
+    assert.deepEqual(errorOf(refused), { code: 'BAD_USER_INPUT', message: "The change you are trying to make would violate the required relation 'OrderItem' between Order and Item" })
+    const moved = await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(301) }, data: { items: { set: [{ uid: ITM('3011') }, { uid: ITM('3021') }] } } })
+    assert.equal(moved.errors, undefined, JSON.stringify(moved.errors))
+    assert.deepEqual(
+      (await itemsOf(u1, O(301))).map((item) => item.uid),
+      [ITM('3011'), ITM('3021')],
+    )
+    assert.deepEqual(await itemsOf(u1, O(302)), [])
+    // Prices: set on item 3011 takes over item 3021's price and keeps its own.
+    const prices = await gql(gom.app, u1, UPDATE_ORDER, {
+      where: { uid: O(301) },
+      data: { items: { update: [{ where: { uid: ITM('3011') }, data: { pricing: { set: [{ uid: PRC('3011') }, { uid: PRC('3021') }] } } }] } },
+    })
+    assert.equal(prices.errors, undefined, JSON.stringify(prices.errors))
+    const after = await itemsOf(u1, O(301))
+    assert.deepEqual(
+      after
+        .find((item) => item.uid === ITM('3011'))!
+        .pricing.map((price) => price.uid)
+        .sort(),
+      [PRC('3011'), PRC('3021')],
+    )
+    const dropped = await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(301) }, data: { items: { update: [{ where: { uid: ITM('3011') }, data: { pricing: { set: [] } } }] } } })
+    assert.deepEqual(errorOf(dropped), { code: 'BAD_USER_INPUT', message: "The change you are trying to make would violate the required relation 'ItemPrices' between Item and Price" })
+  })
+
+  test('connect moves an existing item of the same customer and seller into a new order', async () => {
+    const created = await gql(gom.app, u1, CREATE_ORDER, {
+      data: { name: 'Café otra vez', issuedTo: { connect: { uid: C(2) } }, assignedTo: { connect: { extUid: U1 } }, items: { connect: [{ uid: ITM('2021') }] } },
+    })
+    assert.equal(created.errors, undefined, JSON.stringify(created.errors))
+    const order = created.data!.createOrder as { uid: string; items: { code: string }[] }
+    assert.deepEqual(
+      order.items.map((item) => item.code),
+      ['CAF-500'],
+    )
+    assert.deepEqual(await itemsOf(u1, O(202)), [])
+  })
+
+  test('no nested write reaches another seller’s (or another customer’s) rows, and a refusal rolls everything back', async () => {
+    const forbidden = { code: 'FORBIDDEN', message: 'Cannot access this order' }
+    // U2's item and price, by connect, set or price set: refused; nothing of the mutation stays.
+    const connect = await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(102) }, data: { name: 'should not stay', items: { connect: [{ uid: ITM('4011') }] } } })
+    assert.deepEqual(errorOf(connect), forbidden)
+    assert.deepEqual(errorOf(await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(102) }, data: { items: { set: [{ uid: ITM('1021') }, { uid: ITM('4011') }] } } })), forbidden)
+    assert.deepEqual(
+      errorOf(
+        await gql(gom.app, u1, UPDATE_ORDER, {
+          where: { uid: O(102) },
+          data: { items: { update: [{ where: { uid: ITM('1021') }, data: { pricing: { set: [{ uid: PRC('1021') }, { uid: PRC('4011') }] } } }] } },
+        }),
+      ),
+      forbidden,
+    )
+    assert.deepEqual(
+      errorOf(await gql(gom.app, u1, CREATE_ORDER, { data: { name: 'x', issuedTo: { connect: { uid: C(1) } }, assignedTo: { connect: { extUid: U1 } }, items: { connect: [{ uid: ITM('4011') }] } } })),
+      forbidden,
+    )
+    // The seller's own item, but from another customer's order: refused too.
+    assert.deepEqual(errorOf(await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(102) }, data: { items: { connect: [{ uid: ITM('2011') }] } } })), forbidden)
+    // A customer cannot reach its seller's other customers' items either.
+    assert.deepEqual(errorOf(await gql(gom.app, c1, UPDATE_ORDER, { where: { uid: O(102) }, data: { items: { connect: [{ uid: ITM('3011') }] } } })), forbidden)
+    // Filters and unique selectors stay inside the order: U2's rows are untouched.
+    const contained = await gql(gom.app, u1, UPDATE_ORDER, {
+      where: { uid: O(102) },
+      data: {
+        items: {
+          updateMany: [
+            { where: { uid: ITM('4011') }, data: { provider: 'hijacked' } },
+            { where: {}, data: { provider: 'Central' } },
+          ],
+          upsert: [{ where: { uid: ITM('4012') }, update: { code: 'hijacked' }, create: { code: 'OWN-NEW' } }],
+          update: [{ where: { uid: ITM('1021') }, data: { pricing: { deleteMany: [{ uid: PRC('4011') }], updateMany: [{ where: { uid: PRC('4012') }, data: { amount: 0 } }] } } }],
+        },
+      },
+    })
+    assert.equal(contained.errors, undefined, JSON.stringify(contained.errors))
+    assert.deepEqual(
+      (await itemsOf(u1, O(102))).map((item) => [item.code, item.provider]),
+      [
+        ['MNG-KG', 'Central'],
+        ['OWN-NEW', 'Central'],
+      ],
+    )
+    assert.deepEqual(
+      errorOf(await gql(gom.app, u1, UPDATE_ORDER, { where: { uid: O(102) }, data: { items: { update: [{ where: { uid: ITM('4011') }, data: { code: 'x' } }] } } }))?.code,
+      'BAD_USER_INPUT',
+    )
+    const theirs = await itemsOf(u2, O(401))
+    assert.deepEqual(
+      theirs.map((item) => [item.uid, item.code, item.provider, item.pricing.map((price) => price.amount)]),
+      [
+        [ITM('4011'), 'CUA-100', 'Scribe', [38]],
+        [ITM('4012'), 'LAP-HB', 'Mirado', [6.5]],
+      ],
+    )
+    const read = await gql(gom.app, u1, `{ order(where: { uid: "${O(102)}" }) { name } }`)
+    assert.deepEqual(read.data, { order: { name: 'Fruta de temporada' } })
+  })
+})
+
 describe('Bp mutations', () => {
   test('createBp generates the share code and links the calling seller only', async () => {
     const create = `mutation($data: BpCreateInput!) { createBp(data: $data) { uid extUid name1 createdBy customerOf { extUid } } }`

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { Caller } from '../src/permissions.ts'
-import { bpsFilterNamesCaller, mayChangeStage, ordersFilterNamesCaller, promotionsFilterNamesCaller, visibleRows } from '../src/policies.ts'
+import { bpsFilterNamesCaller, mayChangeStage, mayMoveBetweenOrders, ordersFilterNamesCaller, promotionsFilterNamesCaller, visibleRows } from '../src/policies.ts'
 
 const caller = (sub: string, role: 'seller' | 'customer' | 'none') => ({ sub, permissions: role === 'none' ? [] : [`role:${role}`] }) as unknown as Caller
 const seller = caller('auth0|1', 'seller')
@@ -54,5 +54,17 @@ describe('mayChangeStage', () => {
     assert.equal(mayChangeStage(customer, 'OPEN', 'IN_PROCESS'), false)
     assert.equal(mayChangeStage(customer, undefined, 'WON'), false)
     assert.equal(mayChangeStage(customer, undefined, 'OPEN'), true)
+  })
+})
+
+describe('mayMoveBetweenOrders (nested item connect and set)', () => {
+  const order = { issuedToUid: 'c1', assignedToUid: 'u1' }
+  test('an item moves only between orders of the same customer and seller', () => {
+    assert.equal(mayMoveBetweenOrders({ issuedToUid: 'c1', assignedToUid: 'u1' }, order), true)
+  })
+  test('another customer’s, another seller’s or an unknown order is refused', () => {
+    assert.equal(mayMoveBetweenOrders({ issuedToUid: 'c2', assignedToUid: 'u1' }, order), false)
+    assert.equal(mayMoveBetweenOrders({ issuedToUid: 'c1', assignedToUid: 'u2' }, order), false)
+    assert.equal(mayMoveBetweenOrders(undefined, order), false)
   })
 })

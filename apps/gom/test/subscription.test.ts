@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { WebSocket } from 'ws'
-import type { SignedIn } from './session.ts'
-import { asC1, asU1, asU2, C, gql, O, startGom, U1, U2, type Gom } from './helpers.ts'
+import { loginAsCustomer, type SignedIn } from './session.ts'
+import { asC1, asC4, asU1, asU2, C, gql, O, startGom, U1, U2, type Gom } from './helpers.ts'
 
 interface Message {
   type: string
@@ -130,4 +130,42 @@ test('a subscription naming another seller is refused', async () => {
   noFilter.start('1', SUBSCRIPTION, {})
   assert.equal((await noFilter.next())?.type, 'error')
   noFilter.close()
+})
+
+test('a deleteBp cascade delivers DELETED with previousValues to the orders’ seller only, through its filter', async () => {
+  const c4 = await asC4(gom.app)
+  const c5 = await loginAsCustomer(gom.app, 'QaGabIba05', '3356789015')
+  const all = await LegacyClient.open(url, u2.cookie)
+  const wonOnly = await LegacyClient.open(url, u2.cookie)
+  const createdUpdated = await LegacyClient.open(url, u2.cookie)
+  const otherSeller = await LegacyClient.open(url, u1.cookie)
+  const otherCustomer = await LegacyClient.open(url, c4.cookie)
+  const deletedCustomer = await LegacyClient.open(url, c5.cookie)
+  const clients = [all, wonOnly, createdUpdated, otherSeller, otherCustomer, deletedCustomer]
+  for (const client of clients) assert.equal((await client.next())?.type, 'connection_ack')
+  all.start('1', SUBSCRIPTION, { where: { mutation_in: ['DELETED'], node: { assignedTo: { extUid: U2 } } } })
+  wonOnly.start('1', SUBSCRIPTION, { where: { node: { assignedTo: { extUid: U2 }, stage: 'WON' } } })
+  createdUpdated.start('1', SUBSCRIPTION, { where: { mutation_in: ['CREATED', 'UPDATED'], node: { assignedTo: { extUid: U2 } } } })
+  otherSeller.start('1', SUBSCRIPTION, { where: { node: { assignedTo: { extUid: U1 } } } })
+  otherCustomer.start('1', SUBSCRIPTION, { where: { node: { issuedTo: { uid: C(4) } } } })
+  deletedCustomer.start('1', SUBSCRIPTION, { where: { node: { issuedTo: { uid: C(5) } } } })
+  await new Promise((resolve) => setTimeout(resolve, 300))
+
+  const deleted = await gql(gom.app, u2, `mutation { deleteBp(where: { uid: "${C(5)}" }) { uid } }`)
+  assert.equal(deleted.errors, undefined, JSON.stringify(deleted.errors))
+  const events = [await all.next(), await all.next()].map((message) => message?.payload?.data?.order)
+  assert.deepEqual(
+    events.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    [
+      { mutation: 'DELETED', updatedFields: null, previousValues: { name: 'Agendas 2021', stage: 'WON' }, node: null },
+      { mutation: 'DELETED', updatedFields: null, previousValues: { name: 'Plumones de colores', stage: 'CLOSED' }, node: null },
+    ],
+  )
+  assert.deepEqual((await wonOnly.next())?.payload?.data?.order, { mutation: 'DELETED', updatedFields: null, previousValues: { name: 'Agendas 2021', stage: 'WON' }, node: null })
+  assert.equal(await wonOnly.next(300), undefined, 'the CLOSED order does not pass stage: WON')
+  assert.equal(await createdUpdated.next(300), undefined)
+  assert.equal(await otherSeller.next(300), undefined)
+  assert.equal(await otherCustomer.next(300), undefined)
+  assert.equal(await deletedCustomer.next(300), undefined, 'the customer deleted with its orders no longer sees them')
+  for (const client of clients) client.close()
 })

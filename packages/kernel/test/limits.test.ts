@@ -10,7 +10,9 @@ import { testRedisUrl } from '../src/testing/index.ts'
 describe('rate limits in memory', () => {
   test('points per window, then refused with a Retry-After; forgetting resets the key', async () => {
     const limit = createRateLimit({ redis: undefined, keyPrefix: 'test', points: 2, durationSeconds: 60 })
-    assert.deepEqual(await limit.consume('a'), { allowed: true, consumed: 1, remaining: 1, retryAfterSeconds: 0 })
+    const first = await limit.consume('a')
+    assert.deepEqual({ ...first, msBeforeNext: undefined }, { allowed: true, consumed: 1, remaining: 1, retryAfterSeconds: 0, msBeforeNext: undefined })
+    assert.ok(first.msBeforeNext > 59_000 && first.msBeforeNext <= 60_000, 'the window’s end is reported while allowed')
     assert.equal((await limit.consume('a')).allowed, true)
     const refused = await limit.consume('a')
     assert.equal(refused.allowed, false)
@@ -29,6 +31,17 @@ describe('rate limits in memory', () => {
     assert.equal(blocked.allowed, false)
     assert.ok(blocked.retryAfterSeconds > 20 * 86_400, `blocked for ${blocked.retryAfterSeconds} s`)
     assert.equal((await limit.consume('k')).allowed, false)
+  })
+
+  test('clear forgets every key of the limit', async () => {
+    const limit = createRateLimit({ redis: undefined, keyPrefix: 'clear', points: 1, durationSeconds: 60 })
+    await limit.consume('a')
+    await limit.consume('a')
+    await limit.consume('b')
+    await limit.clear()
+    assert.equal(await limit.peek('a'), undefined)
+    assert.equal(await limit.peek('b'), undefined)
+    assert.equal((await limit.consume('a')).allowed, true)
   })
 })
 
@@ -54,6 +67,21 @@ describe('rate limits in Redis', { skip: testRedisUrl() ? false : 'TEST_REDIS_UR
     assert.equal(refused.consumed, 4)
     await one.forget('ip')
     assert.equal((await two.consume('ip')).allowed, true)
+  })
+
+  test('clear deletes every key under the prefix, and only those', async () => {
+    const keyPrefix = `kernel-limits-test:${randomUUID()}`
+    const redis = await connect()
+    const limit = createRateLimit({ redis, keyPrefix, points: 1, durationSeconds: 60 })
+    const other = createRateLimit({ redis, keyPrefix: `${keyPrefix}-other`, points: 1, durationSeconds: 60 })
+    await limit.consume('a')
+    await limit.consume('b')
+    await other.consume('a')
+    await limit.clear()
+    assert.equal(await limit.peek('a'), undefined)
+    assert.equal(await limit.peek('b'), undefined)
+    assert.equal((await other.peek('a'))?.consumed, 1)
+    await other.clear()
   })
 })
 

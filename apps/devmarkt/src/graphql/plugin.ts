@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import mercurius from 'mercurius'
 import { getOperationAST, getVariableValues, isInputObjectType, Kind, type DocumentNode, type GraphQLSchema, type TypeNode } from 'graphql'
 import { declareRoutesPublic, type Database } from '@hearth/kernel'
-import { GraphqlRequestError, GraphqlRequestGuard, safeStringLiteralsRule, unsafeVariablesError } from '@hearth/kernel/graphql'
+import { GraphqlRequestError, GraphqlRequestGuard, registerGraphiql, safeStringLiteralsRule, unsafeVariablesError, type GraphiqlOptions } from '@hearth/kernel/graphql'
 import type { CallerService } from '../auth/caller.service.ts'
 import type { Repositories, Services } from '../container.ts'
 import type { DevmarktConfig } from '../config.ts'
@@ -11,7 +11,6 @@ import type { DevmarktEventBus } from '../events.ts'
 import { createContext } from './context.ts'
 import { depthLimitRule } from './depth-limit.ts'
 import { formatExecutionErrors, graphqlErrorFormatter, requestErrorBody } from './errors.ts'
-import { registerGraphiql } from './graphiql.ts'
 import { parseJsonPreservingLargeIntegers, quoteLargeIntegers, stringifyWithBigInt } from './json.ts'
 import { buildDevmarktSchema } from './schema.ts'
 import { chooseSubprotocol, SubscriptionServer } from './websocket.ts'
@@ -174,5 +173,23 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
       return coerced.coerced ? { variables: coerced.coerced } : undefined
     })
   })
-  registerGraphiql(app)
+  registerGraphiql(app, GRAPHIQL)
+}
+
+/** GraphiQL: every field needs an Authorization header, so the Headers tab opens with a template. */
+const GRAPHIQL: GraphiqlOptions = {
+  title: 'Devmarkt GraphiQL',
+  defaultQuery: [
+    '# Devmarkt. Every field needs an Authorization header (see the Headers tab below):',
+    '#   Self <token>                       a token from the start banner',
+    '#   Foreign <admin token> discord:123  an admin acting for another user',
+    '{',
+    '  templates {',
+    '    name',
+    '    questions { number question multiline minAnswerLength }',
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
+  defaultHeaders: { Authorization: 'Self <paste a token from the start banner>' },
 }

@@ -24,13 +24,16 @@ function graphqlType(model: Model, field: string): string {
   return scalar.kind === 'Enum' ? scalar.enumName! : scalar.kind
 }
 
-function whereInput(model: Model): string {
-  const lines = [`input ${model.name}WhereInput {`, `  AND: [${model.name}WhereInput!]`, `  OR: [${model.name}WhereInput!]`, `  NOT: [${model.name}WhereInput!]`]
-  for (const [field, scalar] of Object.entries(model.scalars)) {
+/** Every scalar's filter fields: `f` and `f_<operator>` for the operators the translator implements. */
+function scalarFilters(model: Model): string[] {
+  return Object.entries(model.scalars).flatMap(([field, scalar]) => {
     const type = graphqlType(model, field)
-    lines.push(`  ${field}: ${type}`)
-    for (const op of operatorsFor(scalar.kind)) lines.push(`  ${field}_${op}: ${op.endsWith('in') && !op.includes('contains') ? `[${type}!]` : type}`)
-  }
+    return [`  ${field}: ${type}`, ...operatorsFor(scalar.kind).map((op) => `  ${field}_${op}: ${op.endsWith('in') && !op.includes('contains') ? `[${type}!]` : type}`)]
+  })
+}
+
+function whereInput(model: Model): string {
+  const lines = [`input ${model.name}WhereInput {`, `  AND: [${model.name}WhereInput!]`, `  OR: [${model.name}WhereInput!]`, `  NOT: [${model.name}WhereInput!]`, ...scalarFilters(model)]
   for (const [field, relation] of Object.entries(model.relations)) {
     if (relation.many) for (const op of ['every', 'some', 'none']) lines.push(`  ${field}_${op}: ${relation.target}WhereInput`)
     else lines.push(`  ${field}: ${relation.target}WhereInput`)
@@ -38,6 +41,18 @@ function whereInput(model: Model): string {
   lines.push('}')
   return lines.join('\n')
 }
+
+/**
+ * `XScalarWhereInput` (Prisma 1's filter of nested `updateMany`/`deleteMany`): the scalar operators
+ * of `XWhereInput` without relation filters.
+ */
+function scalarWhereInput(model: Model): string {
+  const name = `${model.name}ScalarWhereInput`
+  return [`input ${name} {`, `  AND: [${name}!]`, `  OR: [${name}!]`, `  NOT: [${name}!]`, ...scalarFilters(model), '}'].join('\n')
+}
+
+/** Models whose nested to-many writes take `updateMany`/`deleteMany`. */
+const SCALAR_WHERE = ['Item', 'Price'] as const
 
 function orderByInput(model: Model): string {
   const values = Object.keys(model.scalars).flatMap((field) => [`${field}_ASC`, `${field}_DESC`])
@@ -61,6 +76,7 @@ export function filterSdl(): string {
   const parts: string[] = []
   for (const [name, values] of Object.entries(ENUMS)) parts.push(`enum ${name} {\n${values.map((value) => `  ${value}`).join('\n')}\n}`)
   for (const model of Object.values(MODELS)) parts.push(whereInput(model), orderByInput(model), uniqueInput(model))
+  for (const name of SCALAR_WHERE) parts.push(scalarWhereInput(MODELS[name]))
   for (const name of CONNECTIONS) parts.push(connection(name))
   return parts.join('\n\n') + '\n'
 }

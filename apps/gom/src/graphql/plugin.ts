@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import mercurius from 'mercurius'
 import { getOperationAST } from 'graphql'
 import { declareRoutesPublic } from '@hearth/kernel'
-import { GraphqlRequestError, GraphqlRequestGuard, safeStringLiteralsRule, unsafeVariablesError } from '@hearth/kernel/graphql'
+import { GraphqlRequestError, GraphqlRequestGuard, graphqlErrorPathsHook, registerGraphiql, safeStringLiteralsRule, unsafeVariablesError, type GraphiqlOptions } from '@hearth/kernel/graphql'
 import type { GomConfig } from '../config.ts'
 import type { Container } from '../container.ts'
 import type { GomEventBus } from '../events.ts'
@@ -11,7 +11,6 @@ import type { Caller } from '../permissions.ts'
 import { GomContext } from './context.ts'
 import { depthLimitRule } from './depth-limit.ts'
 import { formatExecutionErrors, graphqlErrorFormatter, requestErrorBody } from './errors.ts'
-import { registerGraphiql } from './graphiql.ts'
 import { buildGomSchema } from './schema.ts'
 import { ReadCache } from './read-cache.ts'
 
@@ -104,13 +103,8 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
       if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8')
       done(null, payload)
     })
-    // mercurius declares `errors[].path` as strings; list indexes are integers (and would be
-    // stringified by the serializer), so the declared response admits both.
-    scope.addHook('onRoute', (route) => {
-      const response = (route.schema as { response?: Record<string, { properties?: { errors?: { items?: { properties?: { path?: { items?: unknown } } } } } }> } | undefined)?.response
-      const path = response?.['2xx']?.properties?.errors?.items?.properties?.path
-      if (path) path.items = { type: ['string', 'integer'] }
-    })
+    // mercurius declares `errors[].path` as strings; list indexes are integers.
+    scope.addHook('onRoute', graphqlErrorPathsHook)
     await scope.register(websocket, { options: { maxPayload: 256 * 1024 } })
     await scope.register(mercurius, {
       schema,
@@ -171,5 +165,24 @@ export async function registerGraphql(app: FastifyInstance, deps: GraphqlDepende
       })
     }
   })
-  if (config.env !== 'production') registerGraphiql(app)
+  if (config.env !== 'production') registerGraphiql(app, GRAPHIQL)
+}
+
+/** GraphiQL (outside production): sign in first in the same browser; POSTs carry the CSRF cookie's token. */
+const GRAPHIQL: GraphiqlOptions = {
+  title: 'Gom GraphiQL',
+  defaultQuery: [
+    '# Gom. GraphQL needs a signed-in session: sign in first (the start banner has the logins),',
+    '# e.g. GET /auth/ping, then POST /auth/login with the X-Csrf-Token header, in this browser.',
+    '# POST requests also need the X-Csrf-Token header (the csrf-token cookie value): see Headers.',
+    'query Orders($sub: String) {',
+    '  ordersConnection(where: { assignedTo: { extUid: $sub } }, orderBy: createdAt_DESC, first: 15) {',
+    '    aggregate { count }',
+    '    edges { node { uid name stage issuedTo { name1 lastName1 } items { description quantity pricing { amount currency } } } }',
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
+  defaultVariables: { sub: 'auth0|60a000000000000000000001' },
+  headersFromCookies: { 'X-Csrf-Token': 'csrf-token' },
 }

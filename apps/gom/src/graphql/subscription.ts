@@ -53,7 +53,9 @@ export async function eventMatches(where: SubscriptionWhere | null | undefined, 
  * `subscription { order(where) }`: the original's guard (the filter's `node` names the caller),
  * then every event is delivered only if the order is visible to the subscriber (its own seller's
  * or customer's orders, whatever the filter says) and passes the filter. The node is read fresh,
- * so nested selections are authorized like any query.
+ * so nested selections are authorized like any query. A `DELETED` event (an order removed by a
+ * `deleteBp` cascade) has `node: null` and the order's `previousValues`; the visibility and the
+ * `node` filter are checked on those values (Prisma 1 semantics).
  */
 export async function orderSubscription(bus: GomEventBus, caller: Caller, whereArg: unknown, context: GomContext): Promise<AsyncIterableIterator<OrderPayload>> {
   const where = (whereArg ?? null) as SubscriptionWhere | null
@@ -64,6 +66,13 @@ export async function orderSubscription(bus: GomEventBus, caller: Caller, whereA
   reads.checkWhere(caller, 'Order', where?.node)
 
   const deliver = async (event: OrderEvent): Promise<OrderPayload | undefined> => {
+    if (event.mutation === 'DELETED') {
+      // The row is gone: visibility and `node` are evaluated on the deleted order's previous values.
+      const orders = context.services.orders
+      if (!(await orders.deletedOrderMatches(caller, event))) return undefined // not the subscriber's order
+      if (!(await eventMatches(where, event, (filter) => orders.deletedOrderMatches(caller, event, filter)))) return undefined
+      return { mutation: 'DELETED', node: null, updatedFields: null, previousValues: event.previousValues }
+    }
     const node = await reads.unique(caller, 'Order', { uid: event.orderUid })
     if (!node) return undefined // not the subscriber's order (or gone)
     const matches = await eventMatches(where, event, (filter) => reads.exists(caller, 'Order', { AND: [{ uid: event.orderUid }, filter] }))

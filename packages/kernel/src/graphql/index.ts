@@ -4,3 +4,5 @@ export { OperationIndex, selectOperation, summarizeOperations, type OperationSum
 export { GraphqlRequestGuard, type CheckedGraphqlRequest, type CheckOptions, type GraphqlRequestGuardOptions } from './request-guard.ts'
 export { findUnsafeString, isUnsafeString, safeStringLiteralsRule, unsafeVariablesError, UNSAFE_STRING_RULE } from './safe-strings.ts'
 export { guardResolver, guardResolvers, type FieldRequirement, type ResolverGuardOptions } from './permissions.ts'
+export { registerGraphiql, type GraphiqlOptions } from './graphiql.ts'
+export { graphqlErrorPathsHook } from './error-paths.ts'

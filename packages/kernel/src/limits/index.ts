@@ -26,6 +26,11 @@ export interface RateLimitState {
   remaining: number
   /** Seconds until the key may try again (rounded up; 0 when allowed). */
   retryAfterSeconds: number
+  /**
+   * Milliseconds until the key's window (or block) ends, whether or not it is allowed: for an app
+   * that must round its `Retry-After` its own way (Gom keeps the original's `round(ms / 1000) || 1`).
+   */
+  msBeforeNext: number
 }
 
 /** The store behind a limit failed (Redis unreachable): apps answer 503, never 500 (`errors.unavailable`). */
@@ -47,30 +52,35 @@ export interface RateLimit {
   peek(key: string): Promise<RateLimitState | undefined>
   /** Forgets the key (a successful login forgets its failures). */
   forget(key: string): Promise<void>
+  /** Forgets every key of this limit (a QA reset): in Redis every key under `keyPrefix`. */
+  clear(): Promise<void>
 }
 
 export function createRateLimit(options: RateLimitOptions): RateLimit {
-  const limiter: RateLimiterAbstract = options.redis
-    ? // Fail fast while Redis is disconnected instead of waiting in ioredis' offline queue.
-      new RateLimiterRedis({
-        storeClient: options.redis,
-        rejectIfRedisNotReady: true,
-        keyPrefix: options.keyPrefix,
-        points: options.points,
-        duration: options.durationSeconds,
-        blockDuration: options.blockDurationSeconds ?? 0,
-      })
-    : new RateLimiterMemory({
-        keyPrefix: options.keyPrefix,
-        points: options.points,
-        duration: Math.min(options.durationSeconds, MAX_TIMER_SECONDS),
-        blockDuration: Math.min(options.blockDurationSeconds ?? 0, MAX_TIMER_SECONDS),
-      })
+  const build = (): RateLimiterAbstract =>
+    options.redis
+      ? // Fail fast while Redis is disconnected instead of waiting in ioredis' offline queue.
+        new RateLimiterRedis({
+          storeClient: options.redis,
+          rejectIfRedisNotReady: true,
+          keyPrefix: options.keyPrefix,
+          points: options.points,
+          duration: options.durationSeconds,
+          blockDuration: options.blockDurationSeconds ?? 0,
+        })
+      : new RateLimiterMemory({
+          keyPrefix: options.keyPrefix,
+          points: options.points,
+          duration: Math.min(options.durationSeconds, MAX_TIMER_SECONDS),
+          blockDuration: Math.min(options.blockDurationSeconds ?? 0, MAX_TIMER_SECONDS),
+        })
+  let limiter = build()
   const state = (result: RateLimiterRes, allowed: boolean): RateLimitState => ({
     allowed,
     consumed: result.consumedPoints,
     remaining: Math.max(0, result.remainingPoints),
     retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
+    msBeforeNext: Math.max(0, result.msBeforeNext),
   })
   const guard = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
@@ -97,8 +107,25 @@ export function createRateLimit(options: RateLimitOptions): RateLimit {
     async forget(key) {
       await guard(() => limiter.delete(key))
     },
+    async clear() {
+      const redis = options.redis
+      if (!redis) {
+        limiter = build() // a fresh memory store; the old one's timers expire on their own
+        return
+      }
+      // rate-limiter-flexible stores `<keyPrefix>:<key>`; SCAN's pattern escapes the prefix's glob characters.
+      const pattern = `${options.keyPrefix.replace(/[*?[\]\\]/g, '\\$&')}:*`
+      await guard(async () => {
+        let cursor = '0'
+        do {
+          const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500)
+          cursor = next
+          if (keys.length > 0) await redis.del(...keys)
+        } while (cursor !== '0')
+      })
+    },
   }
 }
 
 /** The 503 an app answers when its limit store is down (in its own error shape via its formatter). */
-export const limitUnavailable = () => errors.unavailable('Rate limiting is unavailable; try again shortly')
+export const limitUnavailable = (message = 'Rate limiting is unavailable; try again shortly') => errors.unavailable(message)

@@ -37,6 +37,7 @@ import {
   isNonNullType,
   isScalarType,
   type GraphQLField,
+  type GraphQLInputObjectType,
   type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLObjectType,
@@ -72,6 +73,30 @@ export interface GraphqlContractOptions {
   headersLacking(requirement: string, field: RootField): ContractHeaders | undefined | Promise<ContractHeaders | undefined>
   /** Headers of a caller allowed to call the field; null acceptance and the fuzz run as it. Default: anonymous. */
   allowedHeaders?(field: RootField): ContractHeaders | Promise<ContractHeaders>
+  /**
+   * Headers of the liveness check (`{ __typename }` must still answer after each fuzz), for an app
+   * whose every request needs a session, CSRF header or cookie. Default: `anonymousHeaders`.
+   */
+  liveHeaders?(): ContractHeaders | Promise<ContractHeaders>
+  /**
+   * How deep input samples fill optional fields: at this nesting depth and below, an input object
+   * gets only its non-null fields and a list is empty. Default 7. A schema whose filters nest each
+   * other (Prisma 1's `XWhereInput`) needs a small value (1: only the arguments' own fields).
+   */
+  sampleDepth?: number
+  /**
+   * Whether the null-acceptance check descends into an input object at `path` (each type is
+   * expanded once per branch, up to 8 path segments, in any case). Default: always. E.g. expand a
+   * filter type only where it is the argument itself, not inside another filter.
+   */
+  expandInput?(type: GraphQLInputObjectType, path: readonly (string | number)[]): boolean
+  /**
+   * Whether an answer rejects the arguments themselves (a type or validation error), as opposed to
+   * a refusal during execution (an owner guard, a business rule), which still means the null was
+   * accepted. Default: anything but a status below 400 with a `data` object. `isRequestError` is
+   * GraphQL's own distinction: a status of 400 or more, or an error without `path`.
+   */
+  isInputRejection?(response: ContractResponse, field: RootField): boolean
   /** Whether a response (status, headers, body) is in the app's documented error shape. */
   isErrorShape(response: ContractResponse): boolean
   /**
@@ -94,6 +119,17 @@ export interface GraphqlContractOptions {
    * Default: any status below 500, as long as it is not a success.
    */
   requestErrorStatus?: number
+}
+
+/**
+ * GraphQL's line between a request error and a field error: parse, validation and variable
+ * coercion errors (the arguments are refused before execution) carry no `path`; an error raised
+ * while executing a field does. A status of 400 or more is a request error too.
+ */
+export function isRequestError(response: ContractResponse): boolean {
+  if (response.status >= 400) return true
+  const errors = (response.body as { errors?: unknown } | undefined)?.errors
+  return Array.isArray(errors) && errors.some((error) => typeof error !== 'object' || error === null || !Array.isArray((error as { path?: unknown }).path))
 }
 
 export interface ContractReport {
@@ -198,8 +234,9 @@ export class GraphqlContract {
 
   /** A type-correct sample value (JSON-safe) for an input type. */
   sample(type: GraphQLInputType, depth = 0): unknown {
+    const deep = depth >= (this.options.sampleDepth ?? 7)
     if (isNonNullType(type)) return this.sample(type.ofType, depth)
-    if (isListType(type)) return depth > 6 ? [] : [this.sample(type.ofType, depth + 1)]
+    if (isListType(type)) return deep ? [] : [this.sample(type.ofType, depth + 1)]
     if (isEnumType(type)) return type.getValues()[0]?.name ?? null
     if (isScalarType(type)) return this.scalarSample(type)
     if (isInputObjectType(type)) {
@@ -207,7 +244,7 @@ export class GraphqlContract {
       const chosen = (type as { isOneOf?: boolean }).isOneOf ? fields.slice(0, 1) : fields
       const value: Record<string, unknown> = {}
       for (const field of chosen) {
-        if (depth > 6 && !isNonNullType(field.type)) continue
+        if (deep && !isNonNullType(field.type)) continue
         value[field.name] = this.sample(field.type, depth + 1)
       }
       return value
@@ -240,6 +277,28 @@ export class GraphqlContract {
     }
   }
 
+  /**
+   * The sample arguments with `value` at `path`. Containers missing on the way (an optional input
+   * the sample left out, an empty list) are filled with a sample holding their required fields, so
+   * only the value at `path` differs from a valid request.
+   */
+  argumentsWith(field: RootField, path: Path, value: unknown): Record<string, unknown> {
+    const root = structuredClone(this.sampleArguments(field)) as Record<string | number, unknown>
+    let container: Record<string | number, unknown> = root
+    let type: GraphQLInputType | undefined = field.field.args.find((argument) => argument.name === path[0])?.type
+    for (let index = 0; index < path.length - 1; index++) {
+      const key = path[index]!
+      const nullable = type && isNonNullType(type) ? type.ofType : type
+      let next = container[key]
+      if (typeof next !== 'object' || next === null) container[key] = next = nullable && isListType(nullable) ? [] : nullable ? this.sample(nullable, Number.MAX_SAFE_INTEGER) : {}
+      const nextKey = path[index + 1]!
+      type = typeof nextKey === 'number' ? (nullable && isListType(nullable) ? nullable.ofType : undefined) : nullable && isInputObjectType(nullable) ? nullable.getFields()[nextKey]?.type : undefined
+      container = next as Record<string | number, unknown>
+    }
+    container[path[path.length - 1]!] = value
+    return root
+  }
+
   /** Every argument and every input field reachable from them (list items at index 0), each input type expanded once per branch. */
   positions(field: RootField): Position[] {
     const found: Position[] = []
@@ -252,6 +311,7 @@ export class GraphqlContract {
         inner = isNonNullType(inner.ofType) ? inner.ofType.ofType : inner.ofType
       }
       if (!isInputObjectType(inner) || expanding.has(inner.name) || path.length > 8) return
+      if (this.options.expandInput && !this.options.expandInput(inner, path)) return
       const next = new Set(expanding).add(inner.name)
       for (const child of Object.values(inner.getFields())) visit(child.type, [...itemPath, child.name], next)
     }
@@ -328,13 +388,14 @@ export class GraphqlContract {
       const headers = (await this.options.allowedHeaders?.(field)) ?? this.options.anonymousHeaders ?? {}
       for (const position of this.positions(field)) {
         if (isNonNullType(position.type)) continue
-        const values = setAt(this.sampleArguments(field), position.path, null)
+        const values = this.argumentsWith(field, position.path, null)
         for (const form of ['variables', 'literals'] as const) {
           const { query, variables } = this.document(field, values, form)
           const response = await this.sendCase({ label: '', query, variables, method: 'POST', headers })
           report.cases++
           const data = (response?.body as { data?: unknown } | undefined)?.data
-          const accepted = response !== undefined && response.status < 400 && typeof data === 'object' && data !== null
+          const accepted =
+            response !== undefined && (this.options.isInputRejection ? !this.options.isInputRejection(response, field) : response.status < 400 && typeof data === 'object' && data !== null)
           if (!accepted) report.failures.push(`${field.operation}.${field.name}: null at ${renderPath(position.path)} (${form}) was refused: ${describe(response)}`)
         }
       }
@@ -631,6 +692,9 @@ export class GraphqlContract {
       problems.push(`status ${response.status} for a malformed request (expected ${this.options.requestErrorStatus})`)
     }
     if (LEAKS.test(response.text) || this.options.forbiddenText?.test(response.text)) problems.push('a stack trace, JavaScript error text or a library name in the body')
+    const errors = (response.body as { errors?: unknown } | undefined)?.errors
+    const badPath = Array.isArray(errors) && errors.some((error) => Array.isArray(error?.path) && !error.path.every((segment: unknown) => typeof segment === 'string' || Number.isInteger(segment)))
+    if (badPath) problems.push('an errors[].path segment that is neither a field name nor an integer index')
     const isHead = response.text.length === 0 && response.status < 500
     if (!isHead) {
       if (!/json/.test(String(response.headers['content-type'] ?? ''))) problems.push(`content type ${response.headers['content-type']}`)
@@ -643,7 +707,8 @@ export class GraphqlContract {
 
   /** `undefined` when the app answers `{ __typename }` normally. */
   async stillAnswering(): Promise<string | undefined> {
-    const response = await this.send({ method: 'POST', headers: { 'content-type': 'application/json', ...this.options.anonymousHeaders }, payload: '{"query":"{ __typename }"}' })
+    const headers = (await this.options.liveHeaders?.()) ?? this.options.anonymousHeaders
+    const response = await this.send({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, payload: '{"query":"{ __typename }"}' })
     const data = (response?.body as { data?: { __typename?: unknown } } | undefined)?.data
     return response?.status === 200 && data?.__typename === 'Query' ? undefined : `the app stopped answering: ${describe(response)}`
   }

@@ -11,6 +11,7 @@ export { createTestDatabase, testDatabaseUrl, testRedisUrl } from './database.ts
 export { defineFactory, type Factory } from './factories.ts'
 export {
   GraphqlContract,
+  isRequestError,
   graphqlContractTests,
   RawValue,
   toJson,

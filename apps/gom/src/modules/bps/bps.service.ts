@@ -8,6 +8,9 @@ import { isInput, listOf, pick, type Input } from '../shared/mutation-input.ts'
 import type { Connection, ListArgs, ReadService } from '../shared/read.service.ts'
 import type { NodeRecord } from '../shared/records.repository.ts'
 import type { UsersRepository } from '../users/users.repository.ts'
+import type { GomEventBus } from '../../events.ts'
+import { orderDeletedEvent } from '../orders/orders.service.ts'
+import type { OrdersRepository } from '../orders/orders.repository.ts'
 import type { BpPatch, BpsRepository } from './bps.repository.ts'
 
 const BP_FIELDS = ['name1', 'name2', 'lastName1', 'lastName2', 'phone', 'email'] as const
@@ -20,6 +23,8 @@ export class BpsService {
     private readonly bps: BpsRepository,
     private readonly users: UsersRepository,
     private readonly log: FastifyBaseLogger,
+    private readonly orders: OrdersRepository,
+    private readonly events: GomEventBus,
   ) {}
 
   /** The owner guard of `bp`, `updateBp`, `deleteBp`: a seller, and the Bp is one of theirs. */
@@ -72,16 +77,23 @@ export class BpsService {
     return (await this.reads.unique(caller, 'Bp', { uid: found.uid }))!
   }
 
-  /** `deleteBp`: owner guard, then `where.uid` required, then no active orders (spec §2.5). */
+  /**
+   * `deleteBp`: owner guard, then `where.uid` required, then no active orders (spec §2.5). The
+   * cascade takes the customer's (won and closed) orders with it: each is announced to `order`
+   * subscribers as `DELETED` with its previous values, after commit.
+   */
   async deleteBp(caller: Caller, where: unknown): Promise<NodeRecord> {
     const found = await this.guardOne(caller, where)
     const uid = isInput(where) ? where.uid : undefined
     if (typeof uid !== 'string') throw badInput('Missing uid in arguments')
-    await this.database.transaction(async (tx) => {
+    const deletedOrders = await this.database.transaction(async (tx) => {
       if (await this.bps.hasActiveOrders(tx, uid)) throw new GomError('BP_WITH_ACTIVE_ORDERS', 'BP with active orders cannot be deleted')
+      const orders = await this.orders.issuedTo(tx, uid)
       await this.bps.delete(tx, uid)
+      return orders
     })
     this.log.info({ bp: uid, by: caller.sub }, 'BP deleted')
+    for (const order of deletedOrders) await this.events.publish('orderChanged', orderDeletedEvent(order))
     return found
   }
 }
