@@ -16,6 +16,7 @@ import { stateApiRoutes } from './modules/state-api/state-api.routes.ts'
 import { configurationRoutes } from './modules/configuration/configuration.routes.ts'
 import { attestationsRoutes } from './modules/attestations/attestations.routes.ts'
 import { purchasesRoutes, qaPaymentsRoutes } from './modules/purchases/purchases.routes.ts'
+import { featureFlagRoutes } from './modules/feature-flags/feature-flags.routes.ts' // cc-ingest
 import { seedQa } from '../seeds/qa.ts'
 import { demoCredentials, seedDemo } from '../seeds/demo.ts'
 
@@ -75,6 +76,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     // ---- routes, one function per module ----
     await ingestRoutes(app, container) // CC-A: license uploads (JSON, bulk-upload URL, CSV upload)
     await stateApiRoutes(app, container) // CC-A: State API reads
+    featureFlagRoutes(app, container.services.featureFlags) // cc-ingest: POST /v1/flags/{flagId}/check
     // CC-B: identity service, staff-users, registration, providers routes
     await identityRoutes(app, { service: container.services.identity, signingKey, config, auth: config.auth })
     staffUserRoutes(app, container.services.staffUsers)
@@ -98,6 +100,10 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
       await (config.seed === 'qa' ? seedQa(container) : seedDemo(container))
     }
 
+    // cc-ingest: the defined feature flags exist in every deployment; changes reach every process's cache.
+    await container.services.featureFlags.ensureDefined()
+    await container.services.featureFlags.start()
+    app.addHook('onClose', async () => container.services.featureFlags.stop())
     if (config.jobsEnabled) app.addHook('onReady', async () => container.jobs.start())
     app.addHook('preClose', async () => container.jobs.stop())
     return app
