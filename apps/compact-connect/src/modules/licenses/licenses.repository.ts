@@ -3,10 +3,20 @@ import { adverseActions, investigations, licenses, militaryAffiliations, privile
 
 // ---- cc-ingest: set-based ingest statements. One statement per batch; the rows travel as one JSON parameter
 // (column names in snake_case) and `json_populate_recordset(null::<table>, …)` types them by the table itself.
-const snake = (key: string) => key.replace(/[A-Z]/g, (char) => `_${char.toLowerCase()}`)
-/** Rows → one JSON array with the table's column names (Dates as ISO strings). */
+const columnNames = new Map<string, string>()
+const snake = (key: string) => {
+  let name = columnNames.get(key)
+  if (name === undefined) columnNames.set(key, (name = key.replace(/[A-Z]/g, (char) => `_${char.toLowerCase()}`)))
+  return name
+}
+/** Rows → one JSON array with the table's column names (Dates as ISO strings); nested jsonb values keep their keys. */
 export function jsonRows(rows: readonly object[]): string {
-  return JSON.stringify(rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [snake(key), value]))))
+  const renamed = rows.map((row) => {
+    const out: Record<string, unknown> = {}
+    for (const key in row) out[snake(key)] = (row as Record<string, unknown>)[key]
+    return out
+  })
+  return JSON.stringify(renamed)
 }
 
 const PROJECTION_COLUMNS = [
