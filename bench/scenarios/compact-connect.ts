@@ -112,7 +112,8 @@ async function ingestOnce(settings: BenchSettings, env: Record<string, string>, 
   const spec = nodeServer(
     'hearth',
     'CompactConnect ingest worker',
-    join(repositoryRoot, 'apps/compact-connect/src/server.ts'),
+    // BENCH_CC_INGEST_SERVER: another build's server.ts for the ingesting process (a before/after comparison).
+    process.env.BENCH_CC_INGEST_SERVER ?? join(repositoryRoot, 'apps/compact-connect/src/server.ts'),
     port,
     { ...env, JOBS_ENABLED: 'true', JOB_POLL_INTERVAL_MS: '50', PORT: String(port) },
     '/health',
