@@ -194,3 +194,24 @@ test('a retried upload job skips the batches that committed: rows, progress and 
     await app.close()
   }
 })
+
+test('a CSV row with previousSSN is rejected while the correction flag is off', async () => {
+  const flags = t.app.compactConnect.services.featureFlags
+  await flags.set('license-ssn-correction-migration-flag', false)
+  try {
+    const form = await uploadForm()
+    const csv = [`${HEADER},previousSSN`, `${row(50)},${ssnOf(51)}`, `${row(52)},`].join('\n')
+    assert.equal((await t.app.inject({ method: 'POST', url: '/v1/bulk-uploads', ...multipart(form.fields, csv) })).statusCode, 204)
+    await t.app.compactConnect.jobs.drain()
+    const uploadId = form.fields.key!.split('/').pop()
+    const [upload] = await query<{ rows_valid: number; rows_invalid: number }>(`SELECT rows_valid, rows_invalid FROM license_uploads WHERE upload_id = $1`, [uploadId])
+    assert.deepEqual(upload, { rows_valid: 1, rows_invalid: 1 })
+    const [event] = await query<{ detail: { recordNumber: number; errors: Record<string, string[]> } }>(
+      `SELECT detail FROM data_events WHERE upload_id = $1 AND event_type = 'license.validation-error'`,
+      [uploadId],
+    )
+    assert.deepEqual([event!.detail.recordNumber, event!.detail.errors], [1, { previousSSN: ['The previousSSN feature is not currently enabled'] }])
+  } finally {
+    await flags.set('license-ssn-correction-migration-flag', true)
+  }
+})
