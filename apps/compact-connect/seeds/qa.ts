@@ -13,4 +13,5 @@ export async function seedQa(container: Container): Promise<void> {
   await seedQaStaff(container)
   await seedQaProviders(container)
   await seedQaSignatureKeys(container)
+  await container.services.featureFlags.seed() // cc-ingest: §4.16 flags as defined for this environment
 }

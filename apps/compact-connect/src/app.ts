@@ -17,6 +17,7 @@ import { configurationRoutes } from './modules/configuration/configuration.route
 import { attestationsRoutes } from './modules/attestations/attestations.routes.ts'
 import { purchasesRoutes, qaPaymentsRoutes } from './modules/purchases/purchases.routes.ts'
 import { recordFromBus } from './modules/data-events/data-events.ts'
+import { featureFlagRoutes } from './modules/feature-flags/feature-flags.routes.ts' // cc-ingest
 import { seedQa } from '../seeds/qa.ts'
 import { demoCredentials, seedDemo } from '../seeds/demo.ts'
 
@@ -76,6 +77,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     // ---- routes, one function per module ----
     await ingestRoutes(app, container) // CC-A: license uploads (JSON, bulk-upload URL, CSV upload)
     await stateApiRoutes(app, container) // CC-A: State API reads
+    featureFlagRoutes(app, container.services.featureFlags) // cc-ingest: POST /v1/flags/{flagId}/check
     // CC-B: identity service, staff-users, registration, providers routes
     await identityRoutes(app, { service: container.services.identity, signingKey, config, auth: config.auth })
     staffUserRoutes(app, container.services.staffUsers)
@@ -103,6 +105,10 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     const stopRecording = await recordFromBus(events as never, database, container.repositories.dataEvents, app.log)
     app.addHook('preClose', async () => void (await Promise.all(stopRecording.map((unsubscribe) => unsubscribe()))))
 
+    // cc-ingest: the defined feature flags exist in every deployment; changes reach every process's cache.
+    await container.services.featureFlags.ensureDefined()
+    await container.services.featureFlags.start()
+    app.addHook('onClose', async () => container.services.featureFlags.stop())
     if (config.jobsEnabled) app.addHook('onReady', async () => container.jobs.start())
     app.addHook('preClose', async () => container.jobs.stop())
     return app

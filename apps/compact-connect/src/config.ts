@@ -27,8 +27,10 @@ export interface CompactConnectConfig extends BaseConfig {
   /** `JOBS_ENABLED`: run the job worker in this process (default true). */
   readonly jobsEnabled: boolean
   readonly jobPollIntervalMs: number
-  /** `INGEST_BATCH_SIZE`: licenses per ingest job (the original queued batches of 100). */
+  /** `INGEST_BATCH_SIZE`: licenses per ingest transaction (a CSV batch, a JSON upload's job); the original queued 100. */
   readonly ingestBatchSize: number
+  /** `FEATURE_FLAGS` (cc-ingest): `flag=on|off` pairs that override the `feature_flags` table in this deployment. */
+  readonly featureFlagOverrides: Readonly<Record<string, boolean>>
   /** `BULK_UPLOAD_MAX_BYTES`: the CSV bulk upload limit (30 MB, as the original's presigned POST). */
   readonly bulkUploadMaxBytes: number
   /** `BULK_UPLOAD_SIGNING_KEY` (or `_FILE`): signs the bulk-upload POST policies (the presigned S3 POST's role). */
@@ -92,7 +94,8 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     ssnHmacKey,
     jobsEnabled: env.bool('JOBS_ENABLED', true),
     jobPollIntervalMs: env.int('JOB_POLL_INTERVAL_MS', 500, { min: 10 }),
-    ingestBatchSize: env.int('INGEST_BATCH_SIZE', 100, { min: 1, max: 1000 }),
+    ingestBatchSize: env.int('INGEST_BATCH_SIZE', 1000, { min: 1, max: 5000 }),
+    featureFlagOverrides: parseFlagOverrides(env.list('FEATURE_FLAGS') ?? []),
     bulkUploadMaxBytes: env.int('BULK_UPLOAD_MAX_BYTES', 30 * 1024 * 1024, { min: 1 }),
     bulkUploadSigningKey: secret(source, base, 'BULK_UPLOAD_SIGNING_KEY', { minLength: 32 }),
     signatureMaxSkewSeconds: env.int('SIGNATURE_MAX_SKEW_SECONDS', 60, { min: 1, max: 3600 }),
@@ -102,4 +105,15 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     reportsDir: resolve(env.string('REPORTS_DIR', join(base.dataDir, 'reports'))!),
     publicUrl: (env.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${base.host}:${base.port}`).replace(/\/$/, ''),
   })
+}
+
+/** `FEATURE_FLAGS=license-ssn-correction-migration-flag=on,test-flag=off` → `{flag: boolean}` (cc-ingest). */
+function parseFlagOverrides(items: readonly string[]): Record<string, boolean> {
+  const overrides: Record<string, boolean> = {}
+  for (const item of items) {
+    const match = /^([a-z0-9-]+)=(on|off|true|false)$/.exec(item.trim())
+    if (!match) throw new ConfigError('FEATURE_FLAGS', `expected flag=on|off, got "${item}"`)
+    overrides[match[1]!] = match[2] === 'on' || match[2] === 'true'
+  }
+  return overrides
 }

@@ -24,6 +24,10 @@ import { LicensesService } from './modules/licenses/licenses.service.ts'
 import { IngestRepository } from './modules/ingest/ingest.repository.ts'
 import { IngestService } from './modules/ingest/ingest.service.ts'
 import { BulkUploadService } from './modules/ingest/bulk-upload.service.ts'
+import { SsnCorrectionRepository } from './modules/ingest/ssn-correction.repository.ts' // cc-ingest
+import { SsnCorrectionService } from './modules/ingest/ssn-correction.service.ts' // cc-ingest
+import { FeatureFlagsRepository } from './modules/feature-flags/feature-flags.repository.ts' // cc-ingest
+import { FeatureFlags } from './modules/feature-flags/feature-flags.service.ts' // cc-ingest
 import { SignatureRepository } from './modules/state-api/signature.repository.ts'
 import { SignatureService } from './modules/state-api/signature.service.ts'
 import { StateApiRepository } from './modules/state-api/state-api.repository.ts'
@@ -111,9 +115,12 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   const rateLimits = new RateLimits(identity.redis, database.schema)
 
   const ssn = new SsnService(database, repositories.ssn, config.ssnEncryptionKeys, config.ssnHmacKey)
-  const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log, config.ingestBatchSize)
+  // cc-ingest: feature flags (§4.16) and the previousSSN correction (§4.2)
+  const featureFlags = new FeatureFlags(database, new FeatureFlagsRepository(), events, config.env, config.featureFlagOverrides, log)
+  const ssnCorrection = new SsnCorrectionService(new SsnCorrectionRepository(), repositories.licenses, jobs)
+  const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log, featureFlags, ssnCorrection, config.ingestBatchSize)
   const licenses = new LicensesService(database, repositories.licenses, ssn)
-  const bulkUpload = new BulkUploadService(database, repositories.ingest, ingest, jobs, config)
+  const bulkUpload = new BulkUploadService(database, repositories.ingest, ingest, jobs, config, featureFlags)
   const signatures = new SignatureService(database, repositories.signatures, config.signatureMaxSkewSeconds)
   handlers = { ingest, bulkUpload }
   // CC-C: the payment processor (the local Authorize.Net fake outside production without AUTHORIZE_NET_API_URL)
@@ -146,6 +153,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     ingest,
     bulkUpload,
     signatures,
+    featureFlags, // cc-ingest
     // CC-B services
     staffUsers,
     identity: identityService,

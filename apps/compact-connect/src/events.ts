@@ -4,6 +4,8 @@ export type CompactConnectEvents = {
   'license.deactivation': { compact: string; jurisdiction: string; providerId: string; licenseType: string; eventTime: string }
   'license.validation-error': { compact: string; jurisdiction: string; recordNumber: number; validData: Record<string, unknown>; errors: Record<string, string[]>; eventTime: string }
   'license.ingest-failure': { compact: string; jurisdiction: string; errors: string[]; eventTime: string }
+  /** cc-ingest: a feature flag changed (`*`: several); every process drops its cached flags. */
+  'feature-flags.changed': { flagId: string }
   'privilege.purchase': {
     compact: string
     providerId: string

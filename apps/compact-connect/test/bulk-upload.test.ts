@@ -161,3 +161,57 @@ test('a file over the size limit is refused with 400', async () => {
     await small.close()
   }
 })
+
+test('a retried upload job skips the batches that committed: rows, progress and validation errors are counted once', async () => {
+  const app = await buildTestApp(compactConnect, { env: { JOBS_ENABLED: 'false', INGEST_BATCH_SIZE: '2' } })
+  try {
+    const token = await staffToken(app.app, { scopes: ['aslp/readGeneral', 'oh/aslp.write'] })
+    const form = (await app.app.inject({ method: 'GET', url: bulkUrl, headers: bearer(token) })).json().upload
+    const csv = [HEADER, row(40), row(41), row(42, { dateOfBirth: 'never' }), row(43), row(44)].join('\n')
+    assert.equal((await app.app.inject({ method: 'POST', url: '/v1/bulk-uploads', ...multipart(form.fields, csv) })).statusCode, 204)
+    const uploadId = form.fields.key!.split('/').pop()!
+    const chunks = (await app.database.query(`SELECT sequence, data FROM upload_chunks WHERE upload_id = $1 ORDER BY sequence`, [uploadId])) as { sequence: number; data: Buffer }[]
+    await app.app.compactConnect.jobs.drain()
+    // The job runs again (a lock that expired, a retry after a late failure): the file is read again from the start.
+    for (const chunk of chunks) await app.database.query(`INSERT INTO upload_chunks (upload_id, sequence, data) VALUES ($1, $2, $3)`, [uploadId, chunk.sequence, chunk.data])
+    await app.app.compactConnect.services.bulkUpload.processUpload({ uploadId, compact: 'aslp', jurisdiction: 'oh' })
+    const [upload] = (await app.database.query(`SELECT status, rows_read, rows_valid, rows_invalid FROM license_uploads WHERE upload_id = $1`, [uploadId])) as Record<string, unknown>[]
+    assert.deepEqual(upload, { status: 'processed', rows_read: 5, rows_valid: 4, rows_invalid: 1 })
+    const events = (await app.database.query(`SELECT event_type, count(*)::int AS n FROM data_events WHERE upload_id = $1 GROUP BY event_type ORDER BY event_type`, [uploadId])) as Record<
+      string,
+      unknown
+    >[]
+    assert.deepEqual(events, [
+      { event_type: 'license.ingest', n: 4 },
+      { event_type: 'license.validation-error', n: 1 },
+    ])
+    const batches = (await app.database.query(`SELECT batch FROM upload_batches WHERE upload_id = $1 ORDER BY batch`, [uploadId])) as { batch: number }[]
+    assert.deepEqual(
+      batches.map((entry) => entry.batch),
+      [0, 1, 2],
+    )
+  } finally {
+    await app.close()
+  }
+})
+
+test('a CSV row with previousSSN is rejected while the correction flag is off', async () => {
+  const flags = t.app.compactConnect.services.featureFlags
+  await flags.set('license-ssn-correction-migration-flag', false)
+  try {
+    const form = await uploadForm()
+    const csv = [`${HEADER},previousSSN`, `${row(50)},${ssnOf(51)}`, `${row(52)},`].join('\n')
+    assert.equal((await t.app.inject({ method: 'POST', url: '/v1/bulk-uploads', ...multipart(form.fields, csv) })).statusCode, 204)
+    await t.app.compactConnect.jobs.drain()
+    const uploadId = form.fields.key!.split('/').pop()
+    const [upload] = await query<{ rows_valid: number; rows_invalid: number }>(`SELECT rows_valid, rows_invalid FROM license_uploads WHERE upload_id = $1`, [uploadId])
+    assert.deepEqual(upload, { rows_valid: 1, rows_invalid: 1 })
+    const [event] = await query<{ detail: { recordNumber: number; errors: Record<string, string[]> } }>(
+      `SELECT detail FROM data_events WHERE upload_id = $1 AND event_type = 'license.validation-error'`,
+      [uploadId],
+    )
+    assert.deepEqual([event!.detail.recordNumber, event!.detail.errors], [1, { previousSSN: ['The previousSSN feature is not currently enabled'] }])
+  } finally {
+    await flags.set('license-ssn-correction-migration-flag', true)
+  }
+})

@@ -179,8 +179,12 @@ test('bad uploads get 400 with per-index field errors in the original words, and
     token,
   )
   assert.equal(tooMany.statusCode, 400)
+  // §4.2: previousSSN is refused while the correction flag is off (here switched off; development enables it)
+  const flags = t.app.compactConnect.services.featureFlags
+  await flags.set('license-ssn-correction-migration-flag', false)
   const previous = await post([uploadedLicense(44, { previousSSN: ssnOf(45) })], token)
   assert.deepEqual([previous.statusCode, previous.json()], [400, { message: 'The previousSSN feature is not currently enabled' }])
+  await flags.set('license-ssn-correction-migration-flag', true)
   const malformed = await t.app.inject({ method: 'POST', url, payload: '[{', headers: { ...bearer(token), 'content-type': 'application/json' } })
   assert.deepEqual([malformed.statusCode, malformed.json()], [400, { message: 'Invalid request: Malformed JSON' }])
   const text = await t.app.inject({ method: 'POST', url, payload: 'ssn,licenseType', headers: { ...bearer(token), 'content-type': 'text/plain' } })

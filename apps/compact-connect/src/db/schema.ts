@@ -488,6 +488,23 @@ export const licenseUploads = pgTable(
   (table) => [uniqueIndex('license_uploads_object_key_uq').on(table.objectKey)],
 )
 
+// ---- cc-ingest (ingest throughput, previousSSN, feature flags) ----
+/**
+ * The CSV upload batches already committed: the row is inserted in the batch's own transaction, so a retried or
+ * concurrently re-run `license.upload` job skips a batch that committed (its licenses, validation errors and
+ * progress counters are written once).
+ */
+export const uploadBatches = pgTable(
+  'upload_batches',
+  {
+    uploadId: uuid('upload_id').notNull(),
+    batch: integer('batch').notNull(),
+    committedAt: moment('committed_at').notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.uploadId, table.batch] })],
+)
+// ---- end cc-ingest ----
+
 /**
  * The hosted login's server-side grants (CC-B): authorization codes (PKCE) and refresh tokens, stored
  * by hash so any process can redeem them; single use (`usedAt`), short-lived (`expiresAt`).

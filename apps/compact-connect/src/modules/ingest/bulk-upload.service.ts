@@ -11,6 +11,9 @@ import type { UploadedLicense } from '../licenses/licenses.types.ts'
 import { expiryOf, type IngestService } from './ingest.service.ts'
 import type { IngestRepository, LicenseUploadRow } from './ingest.repository.ts'
 import { duplicateSsnMessage, safeValidData, validateLicense, type FieldErrors } from './license.validation.ts'
+import type { FeatureFlags } from '../feature-flags/feature-flags.service.ts'
+
+type Failure = { recordNumber: number; validData: Record<string, string>; errors: FieldErrors }
 
 const POLICY_TTL_MS = 60 * 60 * 1000
 const CHUNK_BYTES = 1024 * 1024
@@ -51,6 +54,7 @@ export class BulkUploadService {
     private readonly ingest: IngestService,
     private readonly jobs: JobRunner<CompactConnectJobs>,
     private readonly config: CompactConnectConfig,
+    private readonly flags: FeatureFlags,
   ) {}
 
   private sign(policy: string): string {
@@ -135,7 +139,12 @@ export class BulkUploadService {
     return { uploadId }
   }
 
-  /** The `license.upload` job: streams the stored file into the ingest path, then deletes its bytes. */
+  /**
+   * The `license.upload` job: streams the stored file through validation into the ingest, one transaction per batch
+   * of `INGEST_BATCH_SIZE` rows, then deletes its bytes. Each batch's transaction records the batch in
+   * `upload_batches`, so a retried (or concurrently re-run) job skips the batches that committed: their licenses,
+   * validation errors and progress counters are written once.
+   */
   async processUpload(payload: CompactConnectJobs['license.upload']): Promise<void> {
     const { repository, database } = this
     async function* chunks() {
@@ -152,34 +161,40 @@ export class BulkUploadService {
 
   /**
    * Parses one CSV file: header row required, BOM tolerated, empty cells absent, each row validated on its own,
-   * later rows repeating an (SSN, license type) rejected naming the first row, valid rows queued in batches.
+   * later rows repeating an (SSN, license type) rejected naming the first row. Full batches are written while the
+   * next one is parsed (one batch in flight), so parsing and the database work overlap.
    */
   private async ingestCsv(upload: { uploadId: string; compact: string; jurisdiction: string }, file: Readable): Promise<void> {
-    const { uploadId } = upload
+    const { uploadId, jurisdiction } = upload
     if (!isCompact(upload.compact)) throw new Error(`unknown compact ${upload.compact}`)
     const compact = upload.compact
-    const policy = upload
+    const correction = await this.ingest.ssnCorrectionEnabled(compact)
+    const committed = await this.repository.committedBatches(this.database.db, uploadId)
 
     const batchSize = this.config.ingestBatchSize
-    const seen = new Map<string, number>()
+    // (SSN digits, license type) → first record number, as numbers: a few dozen bytes per row, no SSN strings kept.
+    const seen = new Map<number, number>()
+    const typeIndex = new Map<string, number>()
+    const seenKey = (ssn: string, licenseType: string) => {
+      let index = typeIndex.get(licenseType)
+      if (index === undefined) typeIndex.set(licenseType, (index = typeIndex.size))
+      return Number(ssn.replace(/-/g, '')) * 64 + index
+    }
     let valid: UploadedLicense[] = []
-    let failures: { recordNumber: number; validData: Record<string, string>; errors: FieldErrors }[] = []
+    let failures: Failure[] = []
     let read = 0
     let batch = 0
+    let inFlight: Promise<void> | undefined
     const flush = async () => {
       if (valid.length === 0 && failures.length === 0 && read === 0) return
-      const rows = valid
-      const invalid = failures
-      const count = read
+      const work = { batch: batch++, rows: valid, invalid: failures, read }
       valid = []
       failures = []
       read = 0
-      const batchNumber = batch++
-      await this.database.transaction(async (tx) => {
-        await this.ingest.enqueue(tx, compact, policy.jurisdiction, rows, { uploadId, idempotencyKey: `upload:${uploadId}:${batchNumber}` })
-        await this.ingest.recordValidationErrors(tx, compact, policy.jurisdiction, uploadId, invalid)
-        await this.repository.addProgress(tx, uploadId, { read: count, valid: rows.length, invalid: invalid.length })
-      })
+      await inFlight
+      inFlight = committed.has(work.batch) ? undefined : this.writeBatch(compact, jurisdiction, uploadId, work)
+      // A failed batch stops the file; the rejection is seen at the next flush or at the end.
+      inFlight?.catch(() => undefined)
     }
 
     const parser = file.pipe(parse({ bom: true, columns: (header: string[]) => header.map((name) => name.trim()), skip_empty_lines: true, relax_column_count: false }))
@@ -189,17 +204,17 @@ export class BulkUploadService {
         recordNumber++
         read++
         const row: Record<string, unknown> = {}
-        for (const [column, value] of Object.entries(record)) {
-          const text = value.trim()
+        for (const column in record) {
+          const text = record[column]!.trim()
           if (text !== '') row[column] = text
         }
         const result = validateLicense(compact, row, { allowPathFields: false })
         if (!result.ok) {
           failures.push({ recordNumber, validData: safeValidData(row), errors: result.errors })
-        } else if (result.license.previousSSN !== undefined) {
+        } else if (result.license.previousSSN !== undefined && !correction) {
           failures.push({ recordNumber, validData: safeValidData(row), errors: { previousSSN: ['The previousSSN feature is not currently enabled'] } })
         } else {
-          const key = `${result.license.ssn}|${result.license.licenseType}`
+          const key = seenKey(result.license.ssn, result.license.licenseType)
           const first = seen.get(key)
           if (first !== undefined) failures.push({ recordNumber, validData: safeValidData(row), errors: { ssn: [duplicateSsnMessage(result.license.licenseType, first)] } })
           else {
@@ -210,11 +225,27 @@ export class BulkUploadService {
         if (valid.length + failures.length >= batchSize) await flush()
       }
       await flush()
+      await inFlight
       await this.repository.finishUpload(this.database.db, uploadId, 'processed', null)
     } catch (error) {
-      // An unparseable file is one ingest failure (§4.1); rows queued before the fault stay queued.
-      await this.fail(compact, policy.jurisdiction, uploadId, `CSV could not be parsed at record ${recordNumber + 1}: ${csvProblem(error)}`)
+      await inFlight?.catch(() => undefined)
+      if (!isCsvError(error)) throw error // a database failure: the job is retried and resumes after the last committed batch
+      // An unparseable file is one ingest failure (§4.1); rows committed before the fault stay.
+      await this.fail(compact, jurisdiction, uploadId, `CSV could not be parsed at record ${recordNumber + 1}: ${csvProblem(error)}`)
     }
+  }
+
+  /** One batch in one transaction: claimed, SSNs matched, licenses ingested, errors and progress recorded; events after commit. */
+  private async writeBatch(compact: string, jurisdiction: string, uploadId: string, work: { batch: number; rows: UploadedLicense[]; invalid: Failure[]; read: number }): Promise<void> {
+    const published = await this.database.transaction(async (tx) => {
+      if (!(await this.repository.claimBatch(tx, uploadId, work.batch))) return []
+      const records = await this.ingest.resolve(tx, compact, work.rows)
+      const events = await this.ingest.ingestRecords(tx, compact, jurisdiction, uploadId, records)
+      await this.ingest.recordValidationErrors(tx, compact, jurisdiction, uploadId, work.invalid)
+      await this.repository.addProgress(tx, uploadId, { read: work.read, valid: work.rows.length, invalid: work.invalid.length })
+      return events
+    })
+    await this.ingest.publishAll(published)
   }
 
   private async fail(compact: string, jurisdiction: string, uploadId: string, message: string): Promise<void> {
@@ -247,6 +278,12 @@ export class BulkUploadService {
 
 function isFileTooLarge(error: unknown): boolean {
   return (error as { code?: string } | undefined)?.code === 'FST_REQ_FILE_TOO_LARGE'
+}
+
+/** csv-parse's errors carry a `CSV_…` code; anything else (the database) is not the file's fault. */
+function isCsvError(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code
+  return typeof code === 'string' && code.startsWith('CSV_')
 }
 
 /** csv-parse's own words minus anything from the file itself. */

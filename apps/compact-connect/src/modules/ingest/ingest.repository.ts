@@ -1,5 +1,12 @@
-import { and, asc, eq, sql, type Db } from '@hearth/kernel'
-import { dataEvents, licenseUploads, uploadChunks } from '../../db/schema.ts'
+import { and, asc, defineStatement, eq, runStatement, sql, type Db } from '@hearth/kernel'
+import { dataEvents, licenseUploads, uploadBatches, uploadChunks } from '../../db/schema.ts'
+import { jsonRows } from '../licenses/licenses.repository.ts'
+
+const INSERT_DATA_EVENTS = defineStatement(
+  'cc_ingest_insert_data_events',
+  `INSERT INTO data_events (compact, jurisdiction, event_type, event_time, upload_id, detail, expires_at)
+   SELECT compact, jurisdiction, event_type, event_time, upload_id, detail, expires_at FROM json_populate_recordset(null::data_events, $1::json)`,
+)
 
 export type DataEventInsert = typeof dataEvents.$inferInsert
 export type DataEventRow = typeof dataEvents.$inferSelect
@@ -9,7 +16,19 @@ export type LicenseUploadRow = typeof licenseUploads.$inferSelect
 export class IngestRepository {
   async insertDataEvents(db: Db, rows: readonly DataEventInsert[]): Promise<void> {
     if (rows.length === 0) return
-    await db.insert(dataEvents).values([...rows])
+    await runStatement(db, INSERT_DATA_EVENTS, [jsonRows(rows)])
+  }
+
+  /** Claims one batch of an upload in the caller's transaction: false when it committed before (skip it). */
+  async claimBatch(db: Db, uploadId: string, batch: number): Promise<boolean> {
+    const rows = await db.insert(uploadBatches).values({ uploadId, batch }).onConflictDoNothing().returning({ batch: uploadBatches.batch })
+    return rows.length === 1
+  }
+
+  /** The batches of an upload that committed already (a retried job skips them without a transaction). */
+  async committedBatches(db: Db, uploadId: string): Promise<Set<number>> {
+    const rows = await db.select({ batch: uploadBatches.batch }).from(uploadBatches).where(eq(uploadBatches.uploadId, uploadId))
+    return new Set(rows.map((row) => row.batch))
   }
 
   async dataEventsOfUpload(db: Db, uploadId: string, eventType: string, limit: number): Promise<DataEventRow[]> {

@@ -7,20 +7,23 @@ import { isoDateTime } from '../../domain/dates.ts'
 import { badRequest } from '../../errors.ts'
 import type { CompactConnectEvents } from '../../events.ts'
 import type { CompactConnectJobs } from '../../jobs.ts'
-import type { LicenseInsert, LicenseRow, LicensesRepository, PrivilegeRow, ProviderInsert, ProviderRow } from '../licenses/licenses.repository.ts'
+import type { LicenseInsert, LicenseRow, LicensesRepository, PrivilegeRow, ProviderInsert, ProviderRow, UpdateRecordInsert } from '../licenses/licenses.repository.ts'
 import { LICENSE_DIFF_FIELDS, type LicenseRecordInput, type UploadedLicense } from '../licenses/licenses.types.ts'
 import type { SsnService } from '../licenses/ssn.service.ts'
 import type { DataEventInsert, IngestRepository } from './ingest.repository.ts'
 import { duplicateSsnMessage, validateLicense, type FieldErrors } from './license.validation.ts'
-import { DataEventsRecorder } from '../data-events/data-events.ts'
+import type { FeatureFlags } from '../feature-flags/feature-flags.service.ts'
+import type { SsnCorrectionService } from './ssn-correction.service.ts'
+import { dataEventExpiry } from '../data-events/data-events.ts'
 
-const dataEventsRecorder = new DataEventsRecorder()
+/** §4.16: the backend's runtime flag for the `previousSSN` correction (§4.2), fail closed. */
+export const SSN_CORRECTION_FLAG = 'license-ssn-correction-migration-flag'
 
 type Logger = { error(object: unknown, message?: string): void }
 
 /** Data events kept 366 days, validation errors and ingest failures 90 (§1.12). */
-const DAY_MS = 24 * 60 * 60 * 1000
-export const expiryOf = (eventType: string, now: Date) => new Date(now.getTime() + (eventType === 'license.validation-error' || eventType === 'license.ingest-failure' ? 90 : 366) * DAY_MS)
+/** §5: when a data event expires (the data-events module's rule). */
+export const expiryOf = dataEventExpiry
 
 export const MAX_JSON_LICENSES = 100
 export const INVALID_RECORDS_MESSAGE = 'Invalid license records in request'
@@ -106,8 +109,13 @@ export function projectionOf(
 
 const privilegeJurisdictionsOf = (privileges: readonly PrivilegeRow[]) => [...new Set(privileges.map((privilege) => privilege.jurisdiction))].sort()
 
+/** Whether a provider row already holds this projection (every projected field equal). */
+function sameProjection(provider: Partial<ProviderInsert>, projection: ReturnType<typeof projectionOf>): boolean {
+  return Object.entries(projection).every(([field, value]) => (provider as Record<string, unknown>)[field] === value)
+}
+
 /** One event to publish after commit; `publishTyped` keeps its name and payload paired for the type checker. */
-type Published = { [Name in keyof CompactConnectEvents]: { name: Name; payload: CompactConnectEvents[Name] } }[keyof CompactConnectEvents]
+export type Published = { [Name in keyof CompactConnectEvents]: { name: Name; payload: CompactConnectEvents[Name] } }[keyof CompactConnectEvents]
 
 function publishTyped<Name extends keyof CompactConnectEvents & string>(bus: EventBus<CompactConnectEvents>, event: { name: Name; payload: CompactConnectEvents[Name] }): Promise<void> {
   return bus.publish(event.name, event.payload)
@@ -127,8 +135,15 @@ export class IngestService {
     private readonly jobs: JobRunner<CompactConnectJobs>,
     private readonly events: EventBus<CompactConnectEvents>,
     private readonly log: Logger,
-    private readonly batchSize = 100,
+    private readonly flags: FeatureFlags,
+    private readonly migration: SsnCorrectionService,
+    private readonly batchSize = 1000,
   ) {}
+
+  /** §4.2: whether uploads to this compact may carry `previousSSN` (the runtime flag; off when it cannot be read). */
+  ssnCorrectionEnabled(compact: string): Promise<boolean> {
+    return this.flags.isEnabled(SSN_CORRECTION_FLAG, { compact })
+  }
 
   /**
    * §4.1 channel 1: validates a JSON upload (array ≤100, per-item errors keyed by index, then repeated
@@ -158,22 +173,36 @@ export class IngestService {
       else duplicates.push(duplicateSsnMessage(license.licenseType, first))
     })
     if (duplicates.length > 0) throw badRequest(INVALID_RECORDS_MESSAGE, { SSN: duplicates })
-    if (valid.some((license) => license.previousSSN !== undefined)) throw badRequest('The previousSSN feature is not currently enabled')
+    if (valid.some((license) => license.previousSSN !== undefined) && !(await this.ssnCorrectionEnabled(compact))) throw badRequest('The previousSSN feature is not currently enabled')
     await this.database.transaction((tx) => this.enqueue(tx, compact, jurisdiction, valid, { uploadId: null, idempotencyKey: `json:${randomUUID()}` }))
   }
 
   /**
    * §4.2 preprocessing inside the caller's transaction: each SSN becomes the vault's provider id plus its last four
-   * digits, and the licenses are enqueued in batches (idempotency key `{key}:{batch}`). No full SSN leaves this call.
+   * digits (one lookup and at most one conditional insert for the whole list). A `previousSSN` (only passed through
+   * when the correction flag is on) becomes the provider id it is filed under today, when the vault knows it. No
+   * full SSN leaves this call.
    */
-  async enqueue(db: Db, compact: string, jurisdiction: string, licenses: readonly UploadedLicense[], options: { uploadId: string | null; idempotencyKey: string }): Promise<void> {
-    if (licenses.length === 0) return
+  async resolve(db: Db, compact: string, licenses: readonly UploadedLicense[]): Promise<LicenseRecordInput[]> {
+    if (licenses.length === 0) return []
     const providerIds = await this.ssn.resolveProviderIds(
       db,
       compact,
       licenses.map((license) => license.ssn),
     )
-    const records: LicenseRecordInput[] = licenses.map(({ ssn, previousSSN: _previous, ...fields }) => ({ ...fields, providerId: providerIds.get(ssn)!, ssnLastFour: ssn.slice(-4) }))
+    const previous = licenses.filter((license) => license.previousSSN !== undefined).map((license) => license.previousSSN!)
+    const previousIds = previous.length > 0 ? await this.ssn.findProviderIds(db, compact, previous) : new Map<string, string>()
+    return licenses.map(({ ssn, previousSSN, ...fields }) => {
+      const record: LicenseRecordInput = { ...fields, providerId: providerIds.get(ssn)!, ssnLastFour: ssn.slice(-4) }
+      const previousProviderId = previousSSN === undefined ? undefined : previousIds.get(previousSSN)
+      if (previousProviderId !== undefined && previousProviderId !== record.providerId) record.previousProviderId = previousProviderId
+      return record
+    })
+  }
+
+  /** The JSON channel: resolved in the caller's transaction and enqueued as `license.ingest` jobs (key `{key}:{batch}`). */
+  async enqueue(db: Db, compact: string, jurisdiction: string, licenses: readonly UploadedLicense[], options: { uploadId: string | null; idempotencyKey: string }): Promise<void> {
+    const records = await this.resolve(db, compact, licenses)
     for (let start = 0, batch = 0; start < records.length; start += this.batchSize, batch++) {
       await this.jobs.enqueue(
         db,
@@ -184,137 +213,155 @@ export class IngestService {
     }
   }
 
-  /**
-   * §4.3 for one queued batch, in one transaction: missing providers inserted and all of the batch's providers locked
-   * in id order (concurrent workers never deadlock), their licenses and privileges read once, then each license diffed
-   * and written with its update record and the provider projection.
-   */
+  /** The `license.ingest` job: one batch in one transaction, events published after commit. */
   async processBatch(payload: CompactConnectJobs['license.ingest'], _idempotencyKey?: string | null): Promise<void> {
-    const now = new Date()
-    const ordered = [...payload.licenses].sort((a, b) => (a.providerId === b.providerId ? a.licenseType.localeCompare(b.licenseType) : a.providerId < b.providerId ? -1 : 1))
-    const published: Published[] = []
-    await this.database.transaction(async (tx) => {
-      const initial = new Map<string, ProviderInsert>()
-      for (const license of ordered) {
-        if (initial.has(license.providerId)) continue
-        initial.set(license.providerId, {
-          providerId: license.providerId,
-          compact: payload.compact,
-          ...projectionOf(licenseValues(payload.compact, payload.jurisdiction, license)),
-          currentHomeJurisdiction: 'unknown',
-          privilegeJurisdictions: [],
-          providerDateOfUpdate: now,
-          dateOfUpdate: now,
-        })
-      }
-      const providerIds = [...initial.keys()]
-      const created = await this.licenses.insertProvidersIfMissing(tx, [...initial.values()])
-      // A provider created just now already carries the projection of its first license in this batch.
-      const projectedFrom = new Map<string, string>()
-      for (const license of ordered)
-        if (created.has(license.providerId) && !projectedFrom.has(license.providerId)) projectedFrom.set(license.providerId, `${payload.jurisdiction}|${license.licenseType}`)
-      const newLicenses: LicenseInsert[] = []
-      const providers = new Map((await this.licenses.lockProviders(tx, providerIds)).map((row) => [row.providerId, row]))
-      const licensesByProvider = new Map<string, LicenseRow[]>()
-      for (const row of await this.licenses.licensesOfProviders(tx, providerIds)) licensesByProvider.set(row.providerId, [...(licensesByProvider.get(row.providerId) ?? []), row])
-      const privilegesByProvider = new Map<string, PrivilegeRow[]>()
-      for (const row of await this.licenses.privilegesOfProviders(tx, providerIds)) privilegesByProvider.set(row.providerId, [...(privilegesByProvider.get(row.providerId) ?? []), row])
-
-      const dataEvents: DataEventInsert[] = []
-      for (const license of ordered) {
-        const provider = providers.get(license.providerId)
-        if (!provider) throw new Error('provider row vanished while ingesting')
-        const partition = { provider, licenses: licensesByProvider.get(license.providerId) ?? [], privileges: privilegesByProvider.get(license.providerId) ?? [] }
-        const changed = await this.ingestOne(tx, payload.compact, payload.jurisdiction, license, partition, { now, published, newLicenses, projectedFrom })
-        licensesByProvider.set(license.providerId, partition.licenses)
-        if (changed) {
-          dataEvents.push({
-            compact: payload.compact,
-            jurisdiction: payload.jurisdiction,
-            eventType: 'license.ingest',
-            eventTime: now,
-            uploadId: payload.uploadId,
-            detail: { providerId: license.providerId, licenseType: license.licenseType },
-            expiresAt: expiryOf('license.ingest', now),
-          })
-        }
-      }
-      await this.licenses.insertLicenses(tx, newLicenses)
-      await this.repository.insertDataEvents(tx, dataEvents)
-    })
-    for (const event of published) await this.publish(event)
+    const published = await this.database.transaction((tx) => this.ingestRecords(tx, payload.compact, payload.jurisdiction, payload.uploadId, payload.licenses))
+    await this.publishAll(published)
   }
 
-  /** One license against its locked provider partition (kept current in `partition`): true when something was written. */
-  private async ingestOne(
-    tx: Db,
-    compact: string,
-    jurisdiction: string,
-    license: LicenseRecordInput,
-    partition: { provider: ProviderRow; licenses: LicenseRow[]; privileges: PrivilegeRow[] },
-    batch: { now: Date; published: Published[]; newLicenses: LicenseInsert[]; projectedFrom: Map<string, string> },
-  ): Promise<boolean> {
-    const { now, published } = batch
-    const key = `${jurisdiction}|${license.licenseType}`
-    const values = licenseValues(compact, jurisdiction, license)
-    const existing = partition.licenses.find((row) => row.jurisdiction === jurisdiction && row.licenseType === license.licenseType)
-    let stored: LicenseRow
-    if (existing) {
-      const previous = licenseSnapshot(existing)
-      const diff = diffLicense(previous, incomingSnapshot(license), LICENSE_DIFF_FIELDS)
-      if (!diff) return false
-      const updateType = classifyLicenseUpdate(previous, diff)
-      await this.licenses.updateLicense(tx, existing.id, { ...values, dateOfUpdate: now })
-      await this.licenses.insertUpdateRecord(tx, {
-        recordType: 'license',
+  /**
+   * §4.3 for a batch of resolved licenses, inside the caller's transaction, set-based: missing providers inserted in
+   * one statement (id order, so concurrent batches never deadlock), the existing ones locked in id order and their
+   * licenses and privileges read once, every license diffed in memory, then one statement each for the new
+   * licenses, the changed licenses, their update records, the provider projections and the data events. Returns the
+   * events to publish once the transaction has committed.
+   */
+  async ingestRecords(tx: Db, compact: string, jurisdiction: string, uploadId: string | null, records: readonly LicenseRecordInput[], now: Date = new Date()): Promise<Published[]> {
+    const published: Published[] = []
+    if (records.length === 0) return published
+    const ordered = [...records].sort((a, b) => (a.providerId === b.providerId ? a.licenseType.localeCompare(b.licenseType) : a.providerId < b.providerId ? -1 : 1))
+    const initial = new Map<string, ProviderInsert>()
+    for (const license of ordered) {
+      if (initial.has(license.providerId)) continue
+      initial.set(license.providerId, {
         providerId: license.providerId,
         compact,
-        jurisdiction,
-        licenseType: license.licenseType,
-        updateType,
-        previous,
-        updatedValues: diff.updatedValues,
-        removedValues: diff.removedValues.length > 0 ? diff.removedValues : null,
-        createDate: now,
-        effectiveDate: now,
-        dateOfUpdate: now,
-      })
-      if (deactivationCascades(updateType, license.dateOfExpiration, now)) {
-        const payload = { compact, providerId: license.providerId, jurisdiction, licenseType: license.licenseType }
-        await this.jobs.enqueue(tx, 'license.deactivation', payload, { idempotencyKey: `${license.providerId}:${jurisdiction}:${license.licenseType}:${now.toISOString()}` })
-        published.push({ name: 'license.deactivation', payload: { ...payload, eventTime: isoDateTime(now) } })
-        // §5 (cc-mail-jobs): recorded in data_events in the same transaction.
-        await dataEventsRecorder.record(tx, 'license.deactivation', { ...payload, eventTime: isoDateTime(now) })
-      }
-      stored = { ...existing, ...values, dateOfUpdate: now }
-      batch.projectedFrom.delete(license.providerId)
-    } else {
-      // New licenses are inserted together at the end of the batch; until then they carry no id.
-      const insert = { ...values, firstUploadDate: now, dateOfUpdate: now }
-      batch.newLicenses.push(insert)
-      stored = { id: -batch.newLicenses.length, encumberedStatus: null, investigationStatus: null, ...insert } as LicenseRow
-    }
-    partition.licenses = partition.licenses.filter((row) => row.id !== stored.id).concat(stored)
-    const best = chooseBestLicense(
-      partition.licenses.map((row) => ({
-        ...row,
-        jurisdictionUploadedLicenseStatus: row.jurisdictionUploadedLicenseStatus as 'active' | 'inactive',
-        jurisdictionUploadedCompactEligibility: row.jurisdictionUploadedCompactEligibility as 'eligible' | 'ineligible',
-      })),
-      partition.provider.currentHomeJurisdiction,
-      now,
-    )
-    if (best && best.id === stored.id && batch.projectedFrom.get(license.providerId) !== key) {
-      batch.projectedFrom.set(license.providerId, key)
-      await this.licenses.updateProvider(tx, license.providerId, {
-        ...projectionOf(stored),
-        privilegeJurisdictions: privilegeJurisdictionsOf(partition.privileges),
+        ...projectionOf(licenseValues(compact, jurisdiction, license)),
+        currentHomeJurisdiction: 'unknown',
+        privilegeJurisdictions: [],
         providerDateOfUpdate: now,
         dateOfUpdate: now,
       })
     }
-    published.push({ name: 'license.ingest', payload: { compact, jurisdiction, providerId: license.providerId, licenseType: license.licenseType, eventTime: isoDateTime(now) } })
-    return true
+    const created = await this.licenses.insertProvidersIfMissing(tx, [...initial.values()])
+    // Providers created just now have no licenses or privileges yet and are locked by their insert; the others are
+    // locked (with the old providers of SSN corrections) in id order and read once.
+    const migrating = ordered.filter((license) => license.previousProviderId !== undefined)
+    const toLock = [...new Set([...[...initial.keys()].filter((id) => !created.has(id)), ...migrating.map((license) => license.previousProviderId!)])].sort()
+    const providers = new Map<string, ProviderRow>()
+    for (const row of await this.licenses.lockProviders(tx, toLock)) providers.set(row.providerId, row)
+    const forced = new Set<string>()
+    for (const license of migrating) {
+      if (!providers.has(license.previousProviderId!)) continue
+      if (await this.migration.migrate(tx, compact, jurisdiction, license, providers.get(license.previousProviderId!)!, now)) forced.add(license.providerId)
+    }
+    const existing = [...initial.keys()].filter((id) => !created.has(id) || forced.has(id))
+    const licensesByProvider = new Map<string, LicenseRow[]>()
+    for (const row of await this.licenses.licensesOfProviders(tx, existing)) licensesByProvider.set(row.providerId, [...(licensesByProvider.get(row.providerId) ?? []), row])
+    const privilegesByProvider = new Map<string, PrivilegeRow[]>()
+    for (const row of await this.licenses.privilegesOfProviders(tx, existing)) privilegesByProvider.set(row.providerId, [...(privilegesByProvider.get(row.providerId) ?? []), row])
+
+    const newLicenses: LicenseInsert[] = []
+    const changedLicenses: (LicenseInsert & { id: number })[] = []
+    const updates: UpdateRecordInsert[] = []
+    const dataEvents: DataEventInsert[] = []
+    /** Licenses written in this batch, per provider (their key `jurisdiction|type`). */
+    const written = new Map<string, Set<string>>()
+    const key = (row: { jurisdiction: string; licenseType: string }) => `${row.jurisdiction}|${row.licenseType}`
+    for (const license of ordered) {
+      const partition = licensesByProvider.get(license.providerId) ?? []
+      const values = licenseValues(compact, jurisdiction, license)
+      const current = partition.find((row) => row.jurisdiction === jurisdiction && row.licenseType === license.licenseType)
+      let stored: LicenseRow
+      if (current) {
+        const previous = licenseSnapshot(current)
+        const diff = diffLicense(previous, incomingSnapshot(license), LICENSE_DIFF_FIELDS)
+        if (!diff) continue
+        const updateType = classifyLicenseUpdate(previous, diff)
+        changedLicenses.push({ ...values, id: current.id, dateOfUpdate: now })
+        updates.push({
+          recordType: 'license',
+          providerId: license.providerId,
+          compact,
+          jurisdiction,
+          licenseType: license.licenseType,
+          updateType,
+          previous,
+          updatedValues: diff.updatedValues,
+          removedValues: diff.removedValues.length > 0 ? diff.removedValues : null,
+          createDate: now,
+          effectiveDate: now,
+          dateOfUpdate: now,
+        })
+        if (deactivationCascades(updateType, license.dateOfExpiration, now)) {
+          const payload = { compact, providerId: license.providerId, jurisdiction, licenseType: license.licenseType }
+          await this.jobs.enqueue(tx, 'license.deactivation', payload, { idempotencyKey: `${license.providerId}:${jurisdiction}:${license.licenseType}:${now.toISOString()}` })
+          published.push({ name: 'license.deactivation', payload: { ...payload, eventTime: isoDateTime(now) } })
+          // §5: recorded in data_events in the same transaction.
+          dataEvents.push({
+            compact,
+            jurisdiction,
+            eventType: 'license.deactivation',
+            eventTime: now,
+            uploadId,
+            detail: { providerId: license.providerId, licenseType: license.licenseType },
+            expiresAt: expiryOf('license.deactivation', now),
+          })
+        }
+        stored = { ...current, ...values, dateOfUpdate: now }
+      } else {
+        const insert = { ...values, firstUploadDate: now, dateOfUpdate: now }
+        newLicenses.push(insert)
+        stored = { id: -newLicenses.length, encumberedStatus: null, investigationStatus: null, ...insert } as LicenseRow
+      }
+      licensesByProvider.set(license.providerId, [...partition.filter((row) => row !== current), stored])
+      written.set(license.providerId, (written.get(license.providerId) ?? new Set()).add(key(stored)))
+      dataEvents.push({
+        compact,
+        jurisdiction,
+        eventType: 'license.ingest',
+        eventTime: now,
+        uploadId,
+        detail: { providerId: license.providerId, licenseType: license.licenseType },
+        expiresAt: expiryOf('license.ingest', now),
+      })
+      published.push({ name: 'license.ingest', payload: { compact, jurisdiction, providerId: license.providerId, licenseType: license.licenseType, eventTime: isoDateTime(now) } })
+    }
+
+    // §4.3 step 4, once per provider: if its best license is one written here, the provider is projected from it.
+    // (Equivalent to re-choosing after every license: the last license that was best at its turn is the best now.)
+    const projections: (Partial<ProviderInsert> & { providerId: string })[] = []
+    for (const providerId of new Set([...written.keys(), ...forced])) {
+      const provider = providers.get(providerId) ?? (initial.get(providerId) as unknown as ProviderRow)
+      const best = chooseBestLicense(
+        (licensesByProvider.get(providerId) ?? []).map((row) => ({
+          ...row,
+          jurisdictionUploadedLicenseStatus: row.jurisdictionUploadedLicenseStatus as 'active' | 'inactive',
+          jurisdictionUploadedCompactEligibility: row.jurisdictionUploadedCompactEligibility as 'eligible' | 'ineligible',
+        })),
+        provider.currentHomeJurisdiction ?? 'unknown',
+        now,
+      )
+      if (!best) continue
+      const projection = projectionOf(best)
+      if (!forced.has(providerId)) {
+        if (!written.get(providerId)?.has(key(best))) continue
+        // A provider created in this batch already carries the projection of its first license.
+        if (created.has(providerId) && sameProjection(initial.get(providerId)!, projection)) continue
+      }
+      projections.push({ providerId, ...projection, privilegeJurisdictions: privilegeJurisdictionsOf(privilegesByProvider.get(providerId) ?? []), providerDateOfUpdate: now, dateOfUpdate: now })
+    }
+    await this.licenses.insertLicenses(tx, newLicenses)
+    await this.licenses.updateLicenses(tx, changedLicenses)
+    await this.licenses.insertUpdateRecords(tx, updates)
+    await this.licenses.updateProjections(tx, projections)
+    await this.repository.insertDataEvents(tx, dataEvents)
+    return published
+  }
+
+  /** Publishes events of a committed transaction, in order. */
+  async publishAll(events: readonly Published[]): Promise<void> {
+    for (const event of events) await this.publish(event)
   }
 
   /**

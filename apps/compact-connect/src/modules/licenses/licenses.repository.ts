@@ -1,5 +1,94 @@
-import { and, asc, eq, inArray, sql, type Db } from '@hearth/kernel'
+import { and, asc, defineStatement, eq, inArray, runStatement, sql, type Db } from '@hearth/kernel'
 import { adverseActions, investigations, licenses, militaryAffiliations, privilegeCounters, privileges, providers, updateRecords } from '../../db/schema.ts'
+
+// ---- cc-ingest: set-based ingest statements. One statement per batch; the rows travel as one JSON parameter
+// (column names in snake_case) and `json_populate_recordset(null::<table>, …)` types them by the table itself.
+const columnNames = new Map<string, string>()
+const snake = (key: string) => {
+  let name = columnNames.get(key)
+  if (name === undefined) columnNames.set(key, (name = key.replace(/[A-Z]/g, (char) => `_${char.toLowerCase()}`)))
+  return name
+}
+/** Rows → one JSON array with the table's column names (Dates as ISO strings); nested jsonb values keep their keys. */
+export function jsonRows(rows: readonly object[]): string {
+  const renamed = rows.map((row) => {
+    const out: Record<string, unknown> = {}
+    for (const key in row) out[snake(key)] = (row as Record<string, unknown>)[key]
+    return out
+  })
+  return JSON.stringify(renamed)
+}
+
+const PROJECTION_COLUMNS = [
+  'license_jurisdiction',
+  'jurisdiction_uploaded_license_status',
+  'jurisdiction_uploaded_compact_eligibility',
+  'ssn_last_four',
+  'npi',
+  'given_name',
+  'middle_name',
+  'family_name',
+  'suffix',
+  'date_of_expiration',
+  'date_of_birth',
+  'birth_month_day',
+  'provider_fam_giv_mid',
+]
+const INSERT_PROVIDERS = defineStatement(
+  'cc_ingest_insert_providers',
+  `INSERT INTO providers (provider_id, compact, ${PROJECTION_COLUMNS.join(', ')}, privilege_jurisdictions, current_home_jurisdiction, provider_date_of_update, date_of_update)
+   SELECT provider_id, compact, ${PROJECTION_COLUMNS.join(', ')}, '{}'::text[], 'unknown', provider_date_of_update, date_of_update
+     FROM json_populate_recordset(null::providers, $1::json) ORDER BY provider_id
+   ON CONFLICT (provider_id) DO NOTHING
+   RETURNING provider_id::text AS provider_id`,
+)
+const UPDATE_PROJECTIONS = defineStatement(
+  'cc_ingest_update_projections',
+  `UPDATE providers p SET ${[...PROJECTION_COLUMNS, 'privilege_jurisdictions', 'provider_date_of_update', 'date_of_update'].map((column) => `${column} = r.${column}`).join(', ')}
+     FROM json_populate_recordset(null::providers, $1::json) r WHERE p.provider_id = r.provider_id`,
+)
+const LICENSE_UPLOAD_COLUMNS = [
+  'license_number',
+  'npi',
+  'ssn_last_four',
+  'given_name',
+  'middle_name',
+  'family_name',
+  'suffix',
+  'date_of_issuance',
+  'date_of_renewal',
+  'date_of_expiration',
+  'date_of_birth',
+  'home_address_street1',
+  'home_address_street2',
+  'home_address_city',
+  'home_address_state',
+  'home_address_postal_code',
+  'email_address',
+  'phone_number',
+  'license_status_name',
+  'jurisdiction_uploaded_license_status',
+  'jurisdiction_uploaded_compact_eligibility',
+  'date_of_update',
+]
+const INSERT_LICENSES = defineStatement(
+  'cc_ingest_insert_licenses',
+  `INSERT INTO licenses (provider_id, compact, jurisdiction, license_type, first_upload_date, ${LICENSE_UPLOAD_COLUMNS.join(', ')})
+   SELECT provider_id, compact, jurisdiction, license_type, first_upload_date, ${LICENSE_UPLOAD_COLUMNS.join(', ')}
+     FROM json_populate_recordset(null::licenses, $1::json)`,
+)
+const UPDATE_LICENSES = defineStatement(
+  'cc_ingest_update_licenses',
+  `UPDATE licenses l SET ${LICENSE_UPLOAD_COLUMNS.map((column) => `${column} = r.${column}`).join(', ')}
+     FROM json_populate_recordset(null::licenses, $1::json) r WHERE l.id = r.id`,
+)
+const INSERT_UPDATE_RECORDS = defineStatement(
+  'cc_ingest_insert_update_records',
+  `INSERT INTO update_records (record_type, provider_id, compact, jurisdiction, license_type, update_type, previous, updated_values, removed_values, create_date, effective_date, date_of_update)
+   SELECT record_type, provider_id, compact, jurisdiction, license_type, update_type, previous, updated_values, removed_values, create_date, effective_date, date_of_update
+     FROM json_populate_recordset(null::update_records, $1::json)`,
+)
+// ---- end cc-ingest statements
 
 export type ProviderRow = typeof providers.$inferSelect
 export type ProviderInsert = typeof providers.$inferInsert
@@ -39,17 +128,36 @@ export class LicensesRepository {
     await db.insert(providers).values(values).onConflictDoNothing({ target: providers.providerId })
   }
 
-  /** Inserts the providers that do not exist yet, in id order (concurrent batches take the key locks in one order). */
+  /**
+   * Inserts the providers that do not exist yet, in id order (concurrent batches take the key locks in one order),
+   * with the projection fields, empty privileges and an unknown home jurisdiction; returns the ids inserted here.
+   */
   async insertProvidersIfMissing(db: Db, values: readonly ProviderInsert[]): Promise<Set<string>> {
     if (values.length === 0) return new Set()
-    const sorted = [...values].sort((a, b) => (a.providerId < b.providerId ? -1 : a.providerId > b.providerId ? 1 : 0))
-    const inserted = await db.insert(providers).values(sorted).onConflictDoNothing({ target: providers.providerId }).returning({ providerId: providers.providerId })
-    return new Set(inserted.map((row) => row.providerId))
+    const inserted = await runStatement<{ provider_id: string }>(db, INSERT_PROVIDERS, [jsonRows(values)])
+    return new Set(inserted.map((row) => row.provider_id))
+  }
+
+  /** Rewrites the best-license projection (and privilege jurisdictions, update dates) of several providers at once. */
+  async updateProjections(db: Db, values: readonly (Partial<ProviderInsert> & { providerId: string })[]): Promise<void> {
+    if (values.length === 0) return
+    await runStatement(db, UPDATE_PROJECTIONS, [jsonRows(values)])
   }
 
   async insertLicenses(db: Db, values: readonly LicenseInsert[]): Promise<void> {
     if (values.length === 0) return
-    await db.insert(licenses).values([...values])
+    await runStatement(db, INSERT_LICENSES, [jsonRows(values)])
+  }
+
+  /** Writes the uploaded fields of several existing licenses at once (by id). */
+  async updateLicenses(db: Db, values: readonly (Partial<LicenseInsert> & { id: number })[]): Promise<void> {
+    if (values.length === 0) return
+    await runStatement(db, UPDATE_LICENSES, [jsonRows(values)])
+  }
+
+  async insertUpdateRecords(db: Db, values: readonly UpdateRecordInsert[]): Promise<void> {
+    if (values.length === 0) return
+    await runStatement(db, INSERT_UPDATE_RECORDS, [jsonRows(values)])
   }
 
   /** Provider rows locked for the rest of the transaction, taken in id order (no deadlock between batches). */

@@ -34,6 +34,8 @@ export interface UploadedLicense extends UploadedLicenseFields {
 export interface LicenseRecordInput extends UploadedLicenseFields {
   providerId: string
   ssnLastFour: string
+  /** §4.2 SSN correction (flag on): the provider the license is filed under today, when it differs. */
+  previousProviderId?: string
 }
 
 /** The stored license fields compared by the ingest diff (§4.3), in their API names. */

@@ -1,5 +1,20 @@
-import { and, eq, inArray, type Db } from '@hearth/kernel'
+import { and, defineStatement, eq, runStatement, type Db } from '@hearth/kernel'
 import { ssnRecords } from '../../db/schema.ts'
+
+// Set-based vault statements (cc-ingest): one statement per batch, the rows passed as one JSON parameter.
+const LOOKUP = defineStatement(
+  'cc_ssn_lookup',
+  `SELECT ssn_hmac, provider_id::text AS provider_id FROM ssn_records
+    WHERE compact = $1 AND ssn_hmac IN (SELECT json_array_elements_text($2::json))`,
+)
+const INSERT_MISSING = defineStatement(
+  'cc_ssn_insert_missing',
+  `INSERT INTO ssn_records (compact, ssn_hmac, provider_id, key_id, ssn_ciphertext)
+   SELECT compact, ssn_hmac, provider_id, key_id, ssn_ciphertext
+     FROM json_populate_recordset(null::ssn_records, $1::json) ORDER BY ssn_hmac
+   ON CONFLICT (compact, ssn_hmac) DO NOTHING
+   RETURNING ssn_hmac, provider_id::text AS provider_id`,
+)
 
 export interface SsnRow {
   compact: string
@@ -14,22 +29,21 @@ export interface SsnRow {
  * decrypting rows; there is no "list all" method on purpose.
  */
 export class SsnRepository {
-  /** Inserts mappings that do not exist yet (conditional put); existing ones are left untouched. */
-  async insertMissing(db: Db, rows: readonly SsnRow[]): Promise<void> {
-    if (rows.length === 0) return
-    await db
-      .insert(ssnRecords)
-      .values([...rows])
-      .onConflictDoNothing({ target: [ssnRecords.compact, ssnRecords.ssnHmac] })
+  /**
+   * Inserts mappings that do not exist yet (conditional put, in hash order so concurrent batches take the key locks
+   * in one order); existing ones are left untouched. Returns hash → provider id of the rows inserted here.
+   */
+  async insertMissing(db: Db, rows: readonly SsnRow[]): Promise<Map<string, string>> {
+    if (rows.length === 0) return new Map()
+    const json = JSON.stringify(rows.map((row) => ({ compact: row.compact, ssn_hmac: row.ssnHmac, provider_id: row.providerId, key_id: row.keyId, ssn_ciphertext: row.ssnCiphertext })))
+    const inserted = await runStatement<{ ssn_hmac: string; provider_id: string }>(db, INSERT_MISSING, [json])
+    return new Map(inserted.map((row) => [row.ssn_hmac, row.provider_id]))
   }
 
   async providerIdsByHmac(db: Db, compact: string, hmacs: readonly string[]): Promise<Map<string, string>> {
     if (hmacs.length === 0) return new Map()
-    const rows = await db
-      .select({ ssnHmac: ssnRecords.ssnHmac, providerId: ssnRecords.providerId })
-      .from(ssnRecords)
-      .where(and(eq(ssnRecords.compact, compact), inArray(ssnRecords.ssnHmac, [...hmacs])))
-    return new Map(rows.map((row) => [row.ssnHmac, row.providerId]))
+    const rows = await runStatement<{ ssn_hmac: string; provider_id: string }>(db, LOOKUP, [compact, JSON.stringify(hmacs)])
+    return new Map(rows.map((row) => [row.ssn_hmac, row.provider_id]))
   }
 
   async byProvider(db: Db, compact: string, providerId: string): Promise<SsnRow | undefined> {

@@ -57,25 +57,27 @@ export class SsnService {
   async resolveProviderIds(db: Db, compact: string, ssns: readonly string[], mint: () => string = randomUUID): Promise<Map<string, string>> {
     const unique = [...new Set(ssns)]
     const hmacs = new Map(unique.map((ssn) => [ssn, this.hmac(compact, ssn)]))
-    const known = await this.repository.providerIdsByHmac(db, compact, [...hmacs.values()])
-    // Sorted by hash: concurrent uploads with overlapping SSNs take the key locks in one order (no deadlock).
-    const missing = unique.filter((ssn) => !known.has(hmacs.get(ssn)!)).sort((a, b) => (hmacs.get(a)! < hmacs.get(b)! ? -1 : 1))
-    if (missing.length > 0) {
-      await this.repository.insertMissing(
-        db,
-        missing.map((ssn) => {
-          const providerId = mint()
-          return { compact, ssnHmac: hmacs.get(ssn)!, providerId, ...this.encrypt(compact, providerId, ssn) }
-        }),
-      )
-      for (const [hmac, providerId] of await this.repository.providerIdsByHmac(
-        db,
-        compact,
-        missing.map((ssn) => hmacs.get(ssn)!),
-      ))
-        known.set(hmac, providerId)
-    }
+    // One conditional insert for every SSN (new ones get a fresh id; the statement inserts in hash order, so
+    // concurrent uploads with overlapping SSNs take the key locks in one order), then one read for those that existed.
+    const known = await this.repository.insertMissing(
+      db,
+      unique.map((ssn) => {
+        const providerId = mint()
+        return { compact, ssnHmac: hmacs.get(ssn)!, providerId, ...this.encrypt(compact, providerId, ssn) }
+      }),
+    )
+    const existing = unique.map((ssn) => hmacs.get(ssn)!).filter((hmac) => !known.has(hmac))
+    if (existing.length > 0) for (const [hmac, providerId] of await this.repository.providerIdsByHmac(db, compact, existing)) known.set(hmac, providerId)
     return new Map(unique.map((ssn) => [ssn, known.get(hmacs.get(ssn)!)!]))
+  }
+
+  /** The provider ids the vault holds for these SSNs (no insert, no decryption): SSN → provider id. */
+  async findProviderIds(db: Db, compact: string, ssns: readonly string[]): Promise<Map<string, string>> {
+    const hmacs = new Map([...new Set(ssns)].map((ssn) => [ssn, this.hmac(compact, ssn)]))
+    const known = await this.repository.providerIdsByHmac(db, compact, [...hmacs.values()])
+    const found = new Map<string, string>()
+    for (const [ssn, hmac] of hmacs) if (known.has(hmac)) found.set(ssn, known.get(hmac)!)
+    return found
   }
 
   /** Stores a known (compact, SSN) → providerId mapping (seeds). */
