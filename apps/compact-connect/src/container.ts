@@ -36,6 +36,14 @@ import { AttestationsService } from './modules/attestations/attestations.service
 import { PurchasesRepository } from './modules/purchases/purchases.repository.ts'
 import { PurchasesService } from './modules/purchases/purchases.service.ts'
 import { PaymentGateway } from './modules/purchases/payment-gateway.ts'
+// cc-enforcement
+import { join } from 'node:path'
+import { EnforcementRepository } from './modules/encumbrances/enforcement.repository.ts'
+import { EncumbrancesService } from './modules/encumbrances/encumbrances.service.ts'
+import { PrivilegesService } from './modules/privileges/privileges.service.ts'
+import { HomeJurisdictionService } from './modules/home-jurisdiction/home-jurisdiction.service.ts'
+import { MilitaryService } from './modules/military/military.service.ts'
+import { DiskDocumentStore } from './modules/military/document-store.ts'
 
 type Logger = { error(object: unknown, message?: string): void; warn(object: unknown, message?: string): void; info(object: unknown, message?: string): void }
 
@@ -60,6 +68,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     configuration: new ConfigurationRepository(),
     attestations: new AttestationsRepository(),
     purchases: new PurchasesRepository(),
+    // cc-enforcement repositories
+    enforcement: new EnforcementRepository(),
   }
 
   // Jobs are handled by services built below; the runner only needs them when a job runs.
@@ -75,6 +85,10 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
       'license.deactivation': async (payload) => handlers.ingest!.cascadeLicenseDeactivation(payload),
       'license.upload': async (payload) => handlers.bulkUpload!.processUpload(payload),
       'mail.send': async (message) => void (await mailer.send(message)),
+      // cc-enforcement: the notifications module (merged from cc-mail-jobs) replaces this handler
+      'notification.send': async () => {
+        throw new Error('notification.send is handled by the notifications module (merged from cc-mail-jobs)')
+      },
     },
   })
 
@@ -126,7 +140,18 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     attestations,
     purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, jobs, log, config.env !== 'production'),
   }
-  return { config, database, repositories, services, jobs, events, tokens, mailer }
+  // cc-enforcement: encumbrances, investigations, privilege deactivation, home-jurisdiction change, military affiliations
+  const enforcementArgs = [database, repositories.licenses, repositories.enforcement] as const
+  const enforcement = {
+    encumbrances: new EncumbrancesService(...enforcementArgs, jobs, events, log),
+    privileges: new PrivilegesService(...enforcementArgs, jobs, events, log),
+    homeJurisdiction: new HomeJurisdictionService(database, repositories.licenses, repositories.configuration, repositories.enforcement, jobs, events, log),
+    military: new MilitaryService(...enforcementArgs, new DiskDocumentStore(join(config.dataDir, 'documents')), jobs, events, log, {
+      publicUrl: config.publicUrl,
+      signingSecret: config.bulkUploadSigningKey,
+    }),
+  }
+  return { config, database, repositories, services: { ...services, ...enforcement }, jobs, events, tokens, mailer }
 }
 
 export type Container = ReturnType<typeof buildContainer>
