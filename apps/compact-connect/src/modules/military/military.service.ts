@@ -184,6 +184,8 @@ export class MilitaryService {
     }
     try {
       const size = await this.store.put(policy.key, file, Math.min(policy.maxBytes, MILITARY_DOCUMENT_MAX_BYTES))
+      // The multipart reader stops at the limit and marks the stream truncated rather than failing it.
+      if ((file as Readable & { truncated?: boolean }).truncated) throw new DocumentTooLargeError()
       const stored = await this.store.get(policy.key)
       if (!stored || !contentMatches(contentType, await headOf(stored, 8))) throw badRequest('The file content does not match its type')
       let effects!: Effects
