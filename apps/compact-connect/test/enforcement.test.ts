@@ -24,7 +24,6 @@ after(async () => t.close())
 
 const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => t.database.query(sql, params) as Promise<T[]>
 const SLP = 'speech-language pathologist'
-const AUD = 'audiologist'
 const today = daysBeforeToday(0)
 const yesterday = daysBeforeToday(1)
 const tomorrow = daysBeforeToday(-1)
@@ -465,6 +464,8 @@ describe('privilege deactivation (§4.7)', () => {
       privilegeUpdates.map((update) => [update.update_type, update.jurisdiction, update.updated_values]),
       [['licenseDeactivation', 'co', { licenseDeactivatedStatus: 'licenseDeactivated' }]],
     )
+    const [event] = await query<{ event_type: string; jurisdiction: string }>(`SELECT event_type, jurisdiction FROM data_events WHERE detail->>'providerId' = $1`, [providerId])
+    assert.deepEqual({ ...event }, { event_type: 'license.deactivation', jurisdiction: 'oh' })
     // Running it again (a retried job) changes nothing more.
     await t.app.compactConnect.services.ingest.cascadeLicenseDeactivation({ compact: 'aslp', providerId, jurisdiction: 'oh', licenseType: SLP })
     assert.equal((await updates(providerId, 'privilege')).length, 1)
