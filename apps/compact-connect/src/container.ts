@@ -44,6 +44,7 @@ import { PrivilegesService } from './modules/privileges/privileges.service.ts'
 import { HomeJurisdictionService } from './modules/home-jurisdiction/home-jurisdiction.service.ts'
 import { MilitaryService } from './modules/military/military.service.ts'
 import { DiskDocumentStore } from './modules/military/document-store.ts'
+import { DocumentLinks } from './modules/military/document-links.ts'
 
 type Logger = { error(object: unknown, message?: string): void; warn(object: unknown, message?: string): void; info(object: unknown, message?: string): void }
 
@@ -92,6 +93,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     },
   })
 
+  // cc-enforcement: signed download links to military documents (compact admins' provider reads)
+  const documentLinks = new DocumentLinks(config.publicUrl, config.bulkUploadSigningKey)
   // CC-B: identity service and staff users
   const tokens = new IdentityTokens(config.auth, identity.signingKey)
   const staffUsers = new StaffUsersService(database, repositories.staffUsers, repositories.identities)
@@ -133,7 +136,15 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
       new RecaptchaVerifier(config.auth.recaptcha),
       config.auth.registrationMinimumMs,
     ),
-    providers: new ProvidersService(database, repositories.providers, ssn, repositories.identities, rateLimits, { perUser: config.auth.ssnPerUserLimit, global: config.auth.ssnGlobalLimit }),
+    providers: new ProvidersService(
+      database,
+      repositories.providers,
+      ssn,
+      repositories.identities,
+      rateLimits,
+      { perUser: config.auth.ssnPerUserLimit, global: config.auth.ssnGlobalLimit },
+      documentLinks, // cc-enforcement
+    ),
     // CC-C services
     payments,
     configuration,
@@ -146,10 +157,18 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     encumbrances: new EncumbrancesService(...enforcementArgs, jobs, events, log),
     privileges: new PrivilegesService(...enforcementArgs, jobs, events, log),
     homeJurisdiction: new HomeJurisdictionService(database, repositories.licenses, repositories.configuration, repositories.enforcement, jobs, events, log),
-    military: new MilitaryService(...enforcementArgs, new DiskDocumentStore(join(config.dataDir, 'documents')), jobs, events, log, {
-      publicUrl: config.publicUrl,
-      signingSecret: config.bulkUploadSigningKey,
-    }),
+    military: new MilitaryService(
+      ...enforcementArgs,
+      new DiskDocumentStore(join(config.dataDir, 'documents')),
+      jobs,
+      events,
+      log,
+      {
+        publicUrl: config.publicUrl,
+        signingSecret: config.bulkUploadSigningKey,
+      },
+      documentLinks,
+    ),
   }
   return { config, database, repositories, services: { ...services, ...enforcement }, jobs, events, tokens, mailer }
 }

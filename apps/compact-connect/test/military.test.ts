@@ -102,6 +102,23 @@ describe('military affiliation (§4.11)', () => {
     assert.equal(general.body.militaryStatusNote, undefined)
     const adminView = await call('GET', `/v1/compacts/aslp/providers/${P1}`, await compactAdmin())
     assert.equal(((adminView.body.militaryAffiliations as Body[])[0]!.documentKeys as string[]).length, 2)
+    // Compact admins get two-hour download links; nobody else does.
+    const links = (adminView.body.militaryAffiliations as Body[])[0]!.downloadLinks as { fileName: string; url: string }[]
+    assert.deepEqual(
+      links.map((link) => link.fileName),
+      ['orders.pdf', 'id.PNG'],
+    )
+    const link = new URL(links[0]!.url)
+    assert.equal(link.origin, 'http://cc.test')
+    const download = await t.app.inject({ method: 'GET', url: `${link.pathname}${link.search}` })
+    assert.equal(download.statusCode, 200)
+    assert.equal(download.headers['content-type'], 'application/pdf')
+    assert.deepEqual(download.rawPayload, PDF)
+    link.searchParams.set('key', record!.document_keys[1]!)
+    assert.equal((await t.app.inject({ method: 'GET', url: `${link.pathname}${link.search}` })).statusCode, 403, 'a link names one document')
+    const privateReader = await call('GET', `/v1/compacts/aslp/providers/${P1}`, await staffToken(t.app, { scopes: ['aslp/readGeneral', 'aslp/readPrivate'] }))
+    assert.equal((privateReader.body.militaryAffiliations as Body[])[0]!.downloadLinks, undefined)
+    assert.equal((me.body.militaryAffiliations as Body[])[0]!.downloadLinks, undefined)
 
     // A new declaration makes the previous records inactive; ending it clears the provider's military status.
     assert.equal((await call('POST', '/v1/provider-users/me/military-affiliation', token, { affiliationType: 'militaryMemberSpouse', fileNames: ['b.docx'] })).status, 200)

@@ -72,6 +72,29 @@ export async function militaryRoutes(app: FastifyInstance, service: MilitaryServ
     },
   )
 
+  // Compact admins' download links (`downloadLinks` in provider reads) stand in for presigned S3 GETs.
+  routes.get(
+    '/v1/military-affiliation-documents',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['providers'],
+        operationId: 'downloadMilitaryAffiliationDocument',
+        summary: 'A military document through a signed two-hour link from a compact admin’s provider read',
+        querystring: Type.Object({
+          key: Type.String({ minLength: 1, maxLength: 400 }),
+          expires: Type.Integer({ minimum: 0, maximum: 99999999999 }),
+          signature: Type.String({ minLength: 1, maxLength: 128 }),
+        }),
+        response: { 200: Type.Unsafe<unknown>({ description: 'the document bytes' }), ...errorResponses(400, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { content, contentType } = await service.download(request.query)
+      return reply.header('content-type', contentType).header('cache-control', 'private, no-store').send(content)
+    },
+  )
+
   // The upload endpoint stands in for S3's presigned POST: no Authorization, the signed form decides.
   await app.register(async (scope) => {
     await scope.register(multipart, { limits: { fileSize: MILITARY_DOCUMENT_MAX_BYTES, files: 1, fields: 10, fieldSize: 8 * 1024, parts: 12 } })

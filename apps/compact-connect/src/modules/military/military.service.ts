@@ -14,6 +14,7 @@ import { Effects, publishAll } from '../encumbrances/effects.ts'
 import type { EnforcementRepository, MilitaryAffiliationRow } from '../encumbrances/enforcement.repository.ts'
 import { providerSnapshot } from '../home-jurisdiction/home-jurisdiction.service.ts'
 import type { LicensesRepository, ProviderRow } from '../licenses/licenses.repository.ts'
+import type { DocumentLinks } from './document-links.ts'
 import { DocumentTooLargeError, type DocumentStore } from './document-store.ts'
 import type { MilitaryAffiliationBody, MilitaryAffiliationCreated, MilitaryAuditBody } from './military.schemas.ts'
 
@@ -80,6 +81,7 @@ export class MilitaryService {
     private readonly events: EventBus<CompactConnectEvents>,
     private readonly log: Logger,
     private readonly settings: { publicUrl: string; signingSecret: string },
+    private readonly links: DocumentLinks,
   ) {
     // Its own key, derived from the upload signing secret: a bulk-upload policy never verifies here, nor the reverse.
     this.signingKey = createHmac('sha256', settings.signingSecret).update('military-affiliation-documents').digest()
@@ -275,9 +277,18 @@ export class MilitaryService {
     await publishAll(this.events, this.log, effects.events)
   }
 
-  /** A stored document's bytes (compact admins' download links would read these). */
+  /** A stored document's bytes. */
   async document(documentKey: string): Promise<Readable | undefined> {
     return this.store.get(documentKey)
+  }
+
+  /** `GET /v1/military-affiliation-documents?key&expires&signature`: a compact admin's download link (403 tampered or expired, 404 never uploaded). */
+  async download(query: { key: string; expires: number; signature: string }, now: Date = new Date()): Promise<{ content: Readable; contentType: string }> {
+    const documentKey = this.links.verify(query, now)
+    const row = await this.repository.militaryDocument(this.database.db, documentKey)
+    const content = row ? await this.store.get(documentKey) : undefined
+    if (!row || !content) throw notFound('Document not found')
+    return { content, contentType: row.contentType }
   }
 
   private async provider(tx: Db, caller: ProviderCaller): Promise<ProviderRow> {
