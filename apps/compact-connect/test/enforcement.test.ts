@@ -423,7 +423,7 @@ describe('privilege deactivation (§4.7)', () => {
 
     const email = await emailOf(providerId)
     const jobs = await query<{ payload: Job }>(
-      `SELECT payload FROM jobs WHERE name = 'notification.send' AND payload->>'template' LIKE 'privilegeDeactivation%' AND payload->'templateVariables'->>'privilegeId' = $1`,
+      `SELECT payload FROM jobs WHERE name = 'notification.send' AND payload->>'template' LIKE 'privilegeDeactivation%' AND payload->'templateVariables'->>'privilegeId' = $1 ORDER BY id`,
       [privilege.privilege_id],
     )
     assert.deepEqual(
