@@ -4,9 +4,32 @@ import { staffScopes } from '../src/permissions.ts'
 import { seedQa } from './qa.ts'
 import { providerIdOf } from './qa-providers.ts'
 
-/** The demo data for `npm start`: the QA dataset of spec §9 (small, and every core rule has a subject). */
+/**
+ * The demo data for `npm start`: the QA dataset of spec §9 (small, and every core rule has a subject; P7 Victor Hale
+ * is the encumbered provider: an unlifted `co` suspension on his license), plus a military affiliation waiting for a
+ * compact admin's audit: P1 Harriet Quimby has uploaded her orders and is `tentative`.
+ */
 export async function seedDemo(container: Container): Promise<void> {
   await seedQa(container)
+  await seedPendingMilitaryAffiliation(container)
+}
+
+/** cc-enforcement: P1's uploaded (active) military record and her `tentative` status, as a document upload leaves them (§4.11). */
+async function seedPendingMilitaryAffiliation(container: Container): Promise<void> {
+  const at = new Date('2026-01-20T15:00:00+00:00')
+  const providerId = providerIdOf(1)
+  const db = container.database.db
+  await container.repositories.enforcement.insertMilitaryAffiliation(db, {
+    providerId,
+    compact: 'aslp',
+    affiliationType: 'militaryMemberSpouse',
+    fileNames: ['spouse-orders.pdf'],
+    documentKeys: [`compact/aslp/provider/${providerId}/document-type/military-affiliations/2026-01-20/a0000000-0000-4000-8000-000000000002#spouse-orders.pdf`],
+    dateOfUpload: at,
+    status: 'active',
+    dateOfUpdate: at,
+  })
+  await container.repositories.licenses.updateProvider(db, providerId, { militaryStatus: 'tentative', militaryStatusNote: '', dateOfUpdate: at, providerDateOfUpdate: at })
 }
 
 /**

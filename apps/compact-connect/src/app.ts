@@ -18,6 +18,11 @@ import { attestationsRoutes } from './modules/attestations/attestations.routes.t
 import { purchasesRoutes, qaPaymentsRoutes } from './modules/purchases/purchases.routes.ts'
 import { recordFromBus } from './modules/data-events/data-events.ts'
 import { featureFlagRoutes } from './modules/feature-flags/feature-flags.routes.ts' // cc-ingest
+// cc-enforcement
+import { encumbranceRoutes } from './modules/encumbrances/encumbrances.routes.ts'
+import { privilegeRoutes } from './modules/privileges/privileges.routes.ts'
+import { homeJurisdictionRoutes } from './modules/home-jurisdiction/home-jurisdiction.routes.ts'
+import { militaryRoutes } from './modules/military/military.routes.ts'
 import { seedQa } from '../seeds/qa.ts'
 import { demoCredentials, seedDemo } from '../seeds/demo.ts'
 
@@ -88,6 +93,11 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     attestationsRoutes(app, container.services.attestations)
     purchasesRoutes(app, container.services.purchases)
     if (config.env === 'qa') qaPaymentsRoutes(app, container.services.payments)
+    // cc-enforcement: encumbrances, investigations, deactivation, home-jurisdiction change, military affiliations
+    encumbranceRoutes(app, container.services.encumbrances)
+    privilegeRoutes(app, container.services.privileges)
+    homeJurisdictionRoutes(app, container.services.homeJurisdiction)
+    await militaryRoutes(app, container.services.military)
     app.addHook('onClose', async () => container.services.payments.close())
 
     const database = resources.database

@@ -49,6 +49,15 @@ import { SettlementService } from './modules/settlement/settlement.service.ts'
 import { ReportsRepository } from './modules/reports/reports.repository.ts'
 import { ReportsService } from './modules/reports/reports.service.ts'
 import { COMPACT_CONNECT_SCHEDULES } from './schedules.ts'
+// cc-enforcement
+import { join } from 'node:path'
+import { EnforcementRepository } from './modules/encumbrances/enforcement.repository.ts'
+import { EncumbrancesService } from './modules/encumbrances/encumbrances.service.ts'
+import { PrivilegesService } from './modules/privileges/privileges.service.ts'
+import { HomeJurisdictionService } from './modules/home-jurisdiction/home-jurisdiction.service.ts'
+import { MilitaryService } from './modules/military/military.service.ts'
+import { DiskDocumentStore } from './modules/military/document-store.ts'
+import { DocumentLinks } from './modules/military/document-links.ts'
 
 type Logger = { error(object: unknown, message?: string): void; warn(object: unknown, message?: string): void; info(object: unknown, message?: string): void }
 
@@ -78,6 +87,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     dataEvents: new DataEventsRecorder(),
     settlement: new SettlementRepository(),
     reports: new ReportsRepository(),
+    // cc-enforcement repositories
+    enforcement: new EnforcementRepository(),
   }
 
   // Jobs are handled by services built below; the runner only needs them when a job runs.
@@ -108,6 +119,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     schedules: config.schedulesEnabled ? COMPACT_CONNECT_SCHEDULES : [],
   })
 
+  // cc-enforcement: signed download links to military documents (compact admins' provider reads)
+  const documentLinks = new DocumentLinks(config.publicUrl, config.bulkUploadSigningKey)
   // CC-B: identity service and staff users
   const tokens = new IdentityTokens(config.auth, identity.signingKey)
   const staffUsers = new StaffUsersService(database, repositories.staffUsers, repositories.identities)
@@ -167,7 +180,15 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
       new RecaptchaVerifier(config.auth.recaptcha),
       config.auth.registrationMinimumMs,
     ),
-    providers: new ProvidersService(database, repositories.providers, ssn, repositories.identities, rateLimits, { perUser: config.auth.ssnPerUserLimit, global: config.auth.ssnGlobalLimit }),
+    providers: new ProvidersService(
+      database,
+      repositories.providers,
+      ssn,
+      repositories.identities,
+      rateLimits,
+      { perUser: config.auth.ssnPerUserLimit, global: config.auth.ssnGlobalLimit },
+      documentLinks, // cc-enforcement
+    ),
     // CC-C services
     payments,
     configuration,
@@ -178,7 +199,26 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     reports,
     purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, jobs, log, config.env !== 'production'),
   }
-  return { config, database, repositories, services, jobs, events, tokens, mailer }
+  // cc-enforcement: encumbrances, investigations, privilege deactivation, home-jurisdiction change, military affiliations
+  const enforcementArgs = [database, repositories.licenses, repositories.enforcement] as const
+  const enforcement = {
+    encumbrances: new EncumbrancesService(...enforcementArgs, jobs, events, log),
+    privileges: new PrivilegesService(...enforcementArgs, jobs, events, log),
+    homeJurisdiction: new HomeJurisdictionService(database, repositories.licenses, repositories.configuration, repositories.enforcement, jobs, events, log),
+    military: new MilitaryService(
+      ...enforcementArgs,
+      new DiskDocumentStore(join(config.dataDir, 'documents')),
+      jobs,
+      events,
+      log,
+      {
+        publicUrl: config.publicUrl,
+        signingSecret: config.bulkUploadSigningKey,
+      },
+      documentLinks,
+    ),
+  }
+  return { config, database, repositories, services: { ...services, ...enforcement }, jobs, events, tokens, mailer }
 }
 
 export type Container = ReturnType<typeof buildContainer>

@@ -17,4 +17,38 @@ export type CompactConnectEvents = {
   }
   'privilege.issued': { compact: string; providerId: string; jurisdiction: string; licenseType: string; privilegeId: string; transactionId: string; eventTime: string }
   'privilege.renewed': { compact: string; providerId: string; jurisdiction: string; licenseType: string; privilegeId: string; transactionId: string; eventTime: string }
+  // ---- cc-enforcement: encumbrances, investigations, deactivation, home-jurisdiction change, military audit (§5) ----
+  'license.encumbrance': EncumbranceEvent
+  'privilege.encumbrance': EncumbranceEvent
+  'license.encumbranceLifted': EncumbranceEvent
+  'privilege.encumbranceLifted': EncumbranceEvent
+  'license.investigation': InvestigationEvent
+  'privilege.investigation': InvestigationEvent
+  'license.investigationClosed': InvestigationEvent
+  'privilege.investigationClosed': InvestigationEvent
+  'privilege.deactivation': { compact: string; providerId: string; jurisdiction: string; eventTime: string }
+  'militaryAffiliation.audit': { compact: string; providerId: string; auditResult: 'approved' | 'declined'; auditNote?: string; eventTime: string }
+  'provider.homeJurisdictionChange': { compact: string; providerId: string; previousHomeJurisdiction: string; newHomeJurisdiction: string; eventTime: string }
+}
+
+/** `license|privilege.encumbrance[Lifted]`: `effectiveDate` is the start (or lift) date the state gave. */
+export interface EncumbranceEvent {
+  compact: string
+  providerId: string
+  jurisdiction: string
+  licenseTypeAbbreviation: string
+  effectiveDate: string
+  adverseActionId?: string
+  eventTime: string
+}
+
+/** `license|privilege.investigation[Closed]`. */
+export interface InvestigationEvent {
+  compact: string
+  providerId: string
+  jurisdiction: string
+  licenseTypeAbbreviation: string
+  investigationId: string
+  adverseActionId?: string
+  eventTime: string
 }

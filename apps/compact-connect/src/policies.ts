@@ -2,7 +2,7 @@
  * Row-level rules as named functions over the caller's scopes and the row (ADR 0003). The scope helpers they build
  * on are in permissions.ts; services call these.
  */
-import { hasActionForProvider, hasCompactOnly, hasCompactOrAnyJurisdiction, hasJurisdictionWrite } from './permissions.ts'
+import { hasActionForProvider, hasCompactOnly, hasCompactOrAnyJurisdiction, hasJurisdictionWrite, hasStateOnly } from './permissions.ts'
 
 type Scopes = ReadonlySet<string>
 
@@ -66,4 +66,16 @@ export function mayChangeCompactActions(view: StaffAdminView): boolean {
 /** §3.2: changing permissions in `jurisdiction` needs `{c}/admin` or `{j}/{c}.admin`. */
 export function mayChangeJurisdiction(view: StaffAdminView, jurisdiction: string): boolean {
   return view.compactAdmin || view.jurisdictions.has(jurisdiction)
+}
+
+// ---- cc-enforcement ----
+
+/** §3.1 state-only(admin): encumbrances and investigations need `{j}/{c}.admin` for the path jurisdiction; compact admins are refused. */
+export function mayTakeAdverseAction(scopes: Scopes, compact: string, jurisdiction: string): boolean {
+  return hasStateOnly(scopes, compact, jurisdiction, 'admin')
+}
+
+/** §3.1 compact-only(admin): privilege deactivation and the military audit need `{c}/admin`. */
+export function mayAdministerCompact(scopes: Scopes, compact: string): boolean {
+  return hasCompactOnly(scopes, compact, 'admin')
 }

@@ -56,5 +56,6 @@ restContractTests(() => ({
   pathValue: (name) => ({ compact: 'aslp', jurisdiction: 'oh', providerId: providerIdOf(2), licenseType: 'slp' })[name],
   skip: {
     'POST /v1/bulk-uploads': 'multipart/form-data (the signed S3-style form); test/bulk-upload.test.ts covers its refusals and limits',
+    'POST /v1/military-affiliation-documents': 'multipart/form-data (the signed S3-style form); test/military.test.ts covers its refusals and limits',
   },
 }))

@@ -441,11 +441,13 @@ describe('notifications (§4.15) and the scheduled jobs of §5', () => {
 
   test('events published on the bus without a recording producer land in data_events once, however often they are received', async () => {
     const events = testApp.app.compactConnect.events as unknown as { publish(name: string, payload: unknown): Promise<void> }
-    const payload = { compact: 'aslp', jurisdiction: 'wy', providerId: randomUUID(), licenseTypeAbbreviation: 'slp', adverseActionId: randomUUID(), eventTime: '2026-07-02T10:00:00.000Z' }
+    const payload = { compact: 'aslp', jurisdiction: 'wy', providerId: randomUUID(), licenseType: 'slp', eventTime: '2026-07-02T10:00:00.000Z' }
     // The same event received twice (two processes on one Redis each receive every event).
-    await events.publish('privilege.encumbrance', payload)
-    await events.publish('privilege.encumbrance', { ...payload })
-    await events.publish('privilege.investigation', { ...payload, investigationId: 'i-1' })
+    await events.publish('license.revert', payload)
+    await events.publish('license.revert', { ...payload })
+    await events.publish('privilege.revert', { ...payload, privilegeId: 'SLP-WY-1' })
+    // Recorded by its producer, in its transaction: the bus copy is not recorded again.
+    await events.publish('privilege.encumbrance', { ...payload, adverseActionId: randomUUID() })
     const rows = async () =>
       (await db().select({ eventType: dataEvents.eventType, detail: dataEvents.detail, expiresAt: dataEvents.expiresAt }).from(dataEvents).where(eq(dataEvents.jurisdiction, 'wy'))).sort((a, b) =>
         a.eventType.localeCompare(b.eventType),
@@ -455,7 +457,7 @@ describe('notifications (§4.15) and the scheduled jobs of §5', () => {
     const recorded = await rows()
     assert.deepEqual(
       recorded.map((row) => row.eventType),
-      ['privilege.encumbrance', 'privilege.investigation'],
+      ['license.revert', 'privilege.revert'],
     )
     assert.equal(recorded[0]!.detail.providerId, payload.providerId)
     assert.equal(recorded[0]!.expiresAt.toISOString(), '2027-07-03T10:00:00.000Z')

@@ -68,7 +68,7 @@ test('full migration: the only license moves to the provider of the corrected SS
     recipientType: 'SPECIFIC',
     compact: 'aslp',
     specificEmails: ['wrong.ssn@example.org'],
-    templateVariables: { givenName: 'Given101', familyName: 'Family101' },
+    templateVariables: { providerFirstName: 'Given101' },
   })
   assert.ok(!JSON.stringify(jobs).includes(wrong) && !JSON.stringify(jobs).includes(right), 'no SSN in the job')
 })
@@ -89,7 +89,7 @@ test('partial migration: the old provider keeps its other license and is project
   ])
   const [old] = await query<{ given_name: string }>(`SELECT given_name FROM providers WHERE provider_id = $1`, [oldId])
   assert.equal(old!.given_name, 'Audio', 'the old provider is projected from its remaining license')
-  assert.equal((await query(`SELECT 1 FROM jobs WHERE name = 'notification.send' AND payload->'templateVariables'->>'givenName' = 'Given111'`)).length, 0, 'no e-mail on a partial migration')
+  assert.equal((await query(`SELECT 1 FROM jobs WHERE name = 'notification.send' AND payload->'templateVariables'->>'providerFirstName' = 'Given111'`)).length, 0, 'no e-mail on a partial migration')
 })
 
 test('with the flag off (or limited to another compact) a previousSSN is refused with 400; an old SSN the vault does not know moves nothing', async () => {

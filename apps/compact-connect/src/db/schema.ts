@@ -579,3 +579,24 @@ export const transactionHistory = pgTable(
   (table) => [primaryKey({ columns: [table.compact, table.transactionId] }), index('transaction_history_settlement_idx').on(table.compact, table.settlementTime)],
 )
 // ---- end cc-mail-jobs ----
+// ---- cc-enforcement (issue 11: encumbrances, investigations, deactivation, home-jurisdiction change, military) ----
+
+/**
+ * Military affiliation documents received through the app's own upload form (§4.11; the S3 objects' role). One row
+ * per document key: a key is uploaded once (the signed form is single-use), the bytes live in the document store
+ * under `DATA_DIR`, this row says what arrived.
+ */
+export const militaryDocuments = pgTable(
+  'military_documents',
+  {
+    documentKey: text('document_key').primaryKey(),
+    providerId: uuid('provider_id')
+      .notNull()
+      .references(() => providers.providerId, { onDelete: 'cascade' }),
+    compact: text('compact').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    uploadedAt: moment('uploaded_at').notNull(),
+  },
+  (table) => [index('military_documents_provider_idx').on(table.providerId)],
+)

@@ -75,25 +75,14 @@ export class DataEventsRecorder {
 }
 
 /**
- * §5 events whose producers publish them on the bus without recording them (the enforcement, deactivation,
- * military and revert events): recorded by `recordFromBus`. The others (`license.ingest`,
- * `license.validation-error`, `license.ingest-failure`, `license.deactivation`, `privilege.purchase`,
- * `privilege.issued`, `privilege.renewed`) are recorded in their producer's transaction.
+ * §5 events whose producers publish them on the bus without recording them: the military audit (it names no
+ * jurisdiction, filed under `-`) and the reverts of the upload rollback (not built; recorded if ever published).
+ * Recorded by `recordFromBus`. Every other event is recorded in its producer's transaction: `license.ingest`,
+ * `license.validation-error`, `license.ingest-failure`, `license.deactivation` (ingest), `privilege.purchase`,
+ * `privilege.issued`, `privilege.renewed` (purchases), and the encumbrance, investigation and deactivation events
+ * (`modules/encumbrances/effects.ts`).
  */
-export const BUS_RECORDED_EVENTS = [
-  'license.encumbrance',
-  'license.encumbranceLifted',
-  'privilege.encumbrance',
-  'privilege.encumbranceLifted',
-  'license.investigation',
-  'license.investigationClosed',
-  'privilege.investigation',
-  'privilege.investigationClosed',
-  'privilege.deactivation',
-  'militaryAffiliation.audit',
-  'license.revert',
-  'privilege.revert',
-] as const
+export const BUS_RECORDED_EVENTS = ['militaryAffiliation.audit', 'license.revert', 'privilege.revert'] as const
 
 /** The same event always hashes the same: name and payload with keys sorted. */
 export function eventKeyOf(eventType: string, payload: unknown): string {

@@ -398,6 +398,19 @@ export class IngestService {
         })
       }
       await this.licenses.updateProvider(tx, payload.providerId, { providerDateOfUpdate: now, dateOfUpdate: now })
+      // cc-enforcement: §5 keeps every event but the home-jurisdiction change in the data-events table; this job is the
+      // once-only consumer of `license.deactivation`, so the row is written with the cascade it caused.
+      await this.repository.insertDataEvents(tx, [
+        {
+          compact: payload.compact,
+          jurisdiction: payload.jurisdiction,
+          eventType: 'license.deactivation',
+          eventTime: now,
+          uploadId: null,
+          detail: { providerId: payload.providerId, licenseType: payload.licenseType },
+          expiresAt: expiryOf('license.deactivation', now),
+        },
+      ])
     })
   }
 

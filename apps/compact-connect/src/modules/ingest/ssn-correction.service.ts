@@ -42,7 +42,7 @@ export class SsnCorrectionService {
             recipientType: 'SPECIFIC',
             compact,
             specificEmails: [email],
-            templateVariables: { givenName: previous.givenName, familyName: previous.familyName },
+            templateVariables: { providerFirstName: previous.givenName },
           },
           { idempotencyKey: `ssn-correction-reregistration:${compact}:${from}` },
         )

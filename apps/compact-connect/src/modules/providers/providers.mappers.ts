@@ -186,7 +186,10 @@ function toPrivilege(row: PrivilegeRow, bundle: ProviderBundle, now: Date): Priv
   }
 }
 
-function toMilitaryAffiliation(row: MilitaryAffiliationRow, shape: ProviderShape): MilitaryAffiliation {
+/** Compact admins' download links (cc-enforcement): a signed link per document key. */
+export type DocumentLink = (documentKey: string) => string
+
+function toMilitaryAffiliation(row: MilitaryAffiliationRow, shape: ProviderShape, downloadLink?: DocumentLink): MilitaryAffiliation {
   const view: MilitaryAffiliation = {
     type: 'militaryAffiliation',
     providerId: row.providerId,
@@ -198,15 +201,16 @@ function toMilitaryAffiliation(row: MilitaryAffiliationRow, shape: ProviderShape
     dateOfUpdate: isoDateTime(row.dateOfUpdate),
   }
   if (shape === 'private') view.documentKeys = row.documentKeys
+  if (downloadLink) view.downloadLinks = row.documentKeys.map((key, index) => ({ fileName: row.fileNames[index] ?? key.slice(key.lastIndexOf('#') + 1), url: downloadLink(key) }))
   return view
 }
 
-export function toProviderDetail(bundle: ProviderBundle, shape: ProviderShape, now = new Date()): ProviderDetailView {
+export function toProviderDetail(bundle: ProviderBundle, shape: ProviderShape, now = new Date(), downloadLink?: DocumentLink): ProviderDetailView {
   return {
     ...toProviderSummary(bundle.provider, shape, now),
     licenses: bundle.licenses.map((row) => toLicense(row, bundle, shape, now)),
     privileges: bundle.privileges.map((row) => toPrivilege(row, bundle, now)),
-    militaryAffiliations: bundle.militaryAffiliations.map((row) => toMilitaryAffiliation(row, shape)),
+    militaryAffiliations: bundle.militaryAffiliations.map((row) => toMilitaryAffiliation(row, shape, downloadLink)),
   }
 }
 

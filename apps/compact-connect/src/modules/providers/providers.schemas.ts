@@ -113,6 +113,8 @@ export const MilitaryAffiliationView = Type.Object({
   dateOfUpdate: S,
   /** Private shape only. */
   documentKeys: opt(Type.Array(S)),
+  /** Compact admins only: two-hour signed links to the documents (cc-enforcement). */
+  downloadLinks: opt(Type.Array(Type.Object({ fileName: S, url: S }))),
 })
 
 /** The provider's own fields (query results carry only these, always in the general shape). */

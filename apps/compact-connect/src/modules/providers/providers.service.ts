@@ -2,7 +2,8 @@ import type { Database } from '@hearth/kernel'
 import { isCompact, licenseTypeByAbbreviation } from '../../domain/compacts.ts'
 import { accessDenied, badRequest, internalError, notFound, tooManyRequests } from '../../errors.ts'
 import { hasCompactOrAnyJurisdiction } from '../../permissions.ts'
-import { mayReadGeneral, mayReadPrivate, mayReadSsn, providerJurisdictions } from '../../policies.ts'
+import { mayAdministerCompact, mayReadGeneral, mayReadPrivate, mayReadSsn, providerJurisdictions } from '../../policies.ts'
+import type { DocumentLinks } from '../military/document-links.ts'
 import type { ProviderCaller, StaffCaller } from '../../auth/tokens.ts'
 import type { IdentityRepository } from '../../auth/identity.repository.ts'
 import type { SsnService } from '../licenses/ssn.service.ts'
@@ -42,6 +43,8 @@ export class ProvidersService {
     private readonly identities: IdentityRepository,
     private readonly limits: RateLimits,
     private readonly ssnLimits: SsnLimits,
+    /** cc-enforcement: signs compact admins' military document download links. */
+    private readonly documentLinks?: DocumentLinks,
   ) {}
 
   /** POST /v1/compacts/{c}/providers/query: always the general shape, whoever asks (§2.6). */
@@ -82,7 +85,9 @@ export class ProvidersService {
     if (!mayReadGeneral(caller.scopes, compact) || !isCompact(compact)) throw accessDenied()
     const bundle = await this.bundle(compact, providerId)
     const shape = mayReadPrivate(caller.scopes, compact, providerJurisdictions(bundle)) ? 'private' : 'general'
-    return toProviderDetail(bundle, shape)
+    const links = this.documentLinks
+    const downloadLink = links && mayAdministerCompact(caller.scopes, compact) ? (key: string) => links.link(key) : undefined
+    return toProviderDetail(bundle, shape, new Date(), downloadLink)
   }
 
   /**
