@@ -429,13 +429,19 @@ describe('privilege deactivation (§4.7)', () => {
     assert.deepEqual(
       jobs.map((job) => job.payload),
       [
-        { template: 'privilegeDeactivationProviderNotification', recipientType: 'SPECIFIC', compact: 'aslp', specificEmails: [email], templateVariables: { privilegeId: privilege.privilege_id } },
+        {
+          template: 'privilegeDeactivationProviderNotification',
+          recipientType: 'SPECIFIC',
+          compact: 'aslp',
+          specificEmails: [email],
+          templateVariables: { providerFirstName: 'Ada', privilegeId: privilege.privilege_id, jurisdiction: 'co' },
+        },
         {
           template: 'privilegeDeactivationJurisdictionNotification',
           recipientType: 'JURISDICTION_SUMMARY_REPORT',
           compact: 'aslp',
           jurisdiction: 'co',
-          templateVariables: { privilegeId: privilege.privilege_id, providerFirstName: 'Ada', providerLastName: (await providerRow(providerId)).family_name },
+          templateVariables: { privilegeId: privilege.privilege_id, providerFirstName: 'Ada', providerLastName: (await providerRow(providerId)).family_name, providerId, jurisdiction: 'co' },
         },
       ],
     )
