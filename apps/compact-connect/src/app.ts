@@ -51,7 +51,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
 
   async buildApp(config, options = {}) {
     const resources = await openResources(config, { migrations, ...options })
-    const app = await createApp({ config, ...resources, formatError, errorSchema, cors: config.allowedOrigins })
+    const app = await createApp({ config, ...resources, formatError, errorSchema, cors: config.allowedOrigins, corsUnlistedOrigin: 'first-allowed' })
     // Only JSON bodies (415 otherwise); the CSV bulk upload registers multipart in its own scope.
     app.removeContentTypeParser('text/plain')
     trimTopLevelStrings(app)
