@@ -76,7 +76,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     await ingestRoutes(app, container) // CC-A: license uploads (JSON, bulk-upload URL, CSV upload)
     await stateApiRoutes(app, container) // CC-A: State API reads
     // CC-B: identity service, staff-users, registration, providers routes
-    await identityRoutes(app, { service: container.services.identity, signingKey, config, auth: config.auth })
+    await identityRoutes(app, { service: container.services.identity, flow: container.services.loginFlow, signingKey, config, auth: config.auth })
     staffUserRoutes(app, container.services.staffUsers)
     providerRoutes(app, container.services.providers)
     registrationRoutes(app, container.services.registration, { trustProxy: config.auth.trustProxy })

@@ -7,6 +7,8 @@ import type { CompactConnectJobs } from './jobs.ts'
 import { IdentityTokens } from './auth/tokens.ts'
 import { IdentityRepository } from './auth/identity.repository.ts'
 import { IdentityService } from './auth/identity.service.ts'
+import { IdentityInvitations } from './auth/invitations.ts'
+import { LoginFlowService } from './auth/login-flow.service.ts'
 import { StaffUsersRepository } from './modules/staff-users/staff-users.repository.ts'
 import { StaffUsersService } from './modules/staff-users/staff-users.service.ts'
 import { ProvidersRepository } from './modules/providers/providers.repository.ts'
@@ -65,7 +67,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   // Jobs are handled by services built below; the runner only needs them when a job runs.
   let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService } = {}
   // Mail (kernel SMTP; logged when no SMTP_URL), sent by the job worker after the causing transaction commits.
-  const mailer = createMailer(config.mail, log)
+  // cc-identity: never the body of a logged (unsent) message — invitations carry temporary passwords, resets codes.
+  const mailer = createMailer(config.mail, { info: (object, message) => log.info({ ...(object as Record<string, unknown>), text: undefined }, message) })
   const jobs: JobRunner<CompactConnectJobs> = createJobRunner<CompactConnectJobs>({
     database,
     log,
@@ -80,9 +83,13 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
 
   // CC-B: identity service and staff users
   const tokens = new IdentityTokens(config.auth, identity.signingKey)
-  const staffUsers = new StaffUsersService(database, repositories.staffUsers, repositories.identities)
+  // cc-identity: invitations (temporary password e-mails), the hosted login's steps (new password, TOTP, reset)
+  const identityMail = { loginUrl: config.uiUrl, testBanner: config.env !== 'production' }
+  const invitations = new IdentityInvitations(repositories.identities, jobs, { temporaryPasswordDays: config.auth.temporaryPasswordDays, mail: identityMail })
+  const staffUsers = new StaffUsersService(database, repositories.staffUsers, repositories.identities, invitations)
   const identityService = new IdentityService(database, repositories.identities, staffUsers, tokens, config.auth)
   const rateLimits = new RateLimits(identity.redis, database.schema)
+  const loginFlow = new LoginFlowService(database, repositories.identities, identityService, jobs, rateLimits, { staffMfaRequired: config.auth.staffMfaRequired, mail: identityMail })
 
   const ssn = new SsnService(database, repositories.ssn, config.ssnEncryptionKeys, config.ssnHmacKey)
   const ingest = new IngestService(database, repositories.licenses, repositories.ingest, ssn, jobs, events, log, config.ingestBatchSize)
@@ -109,6 +116,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     // CC-B services
     staffUsers,
     identity: identityService,
+    loginFlow, // cc-identity
+    invitations, // cc-identity
     rateLimits,
     registration: new RegistrationService(
       database,
