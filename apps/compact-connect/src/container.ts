@@ -78,6 +78,9 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
       'license.deactivation': async (payload) => handlers.ingest!.cascadeLicenseDeactivation(payload),
       'license.upload': async (payload) => handlers.bulkUpload!.processUpload(payload),
       'mail.send': async (message) => void (await mailer.send(message)),
+      'notification.send': async () => {
+        throw new Error('notification.send is handled by the notifications module (merged from cc-mail-jobs)')
+      },
     },
   })
 
@@ -127,6 +130,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
       rateLimits,
       new RecaptchaVerifier(config.auth.recaptcha),
       config.auth.registrationMinimumMs,
+      invitations, // cc-identity
+      jobs, // cc-identity
     ),
     providers: new ProvidersService(database, repositories.providers, ssn, repositories.identities, rateLimits, { perUser: config.auth.ssnPerUserLimit, global: config.auth.ssnGlobalLimit }),
     // CC-C services

@@ -1,5 +1,6 @@
 import type { MailMessage } from '@hearth/kernel/mail'
 import type { LicenseRecordInput } from './modules/licenses/licenses.types.ts'
+import type { NotificationRequest } from './modules/notifications/notification.types.ts'
 
 /** Jobs (kernel once-only outbox jobs), typed by name: the app's one registration point. */
 export type CompactConnectJobs = {
@@ -14,4 +15,6 @@ export type CompactConnectJobs = {
   'license.deactivation': { compact: string; providerId: string; jurisdiction: string; licenseType: string }
   /** §4.15: one rendered email, enqueued in the transaction that caused it (e.g. the purchase receipt). */
   'mail.send': MailMessage
+  /** §4.15: one notification-service e-mail (template, recipients, variables), rendered and sent by the notifications module. */
+  'notification.send': NotificationRequest
 }

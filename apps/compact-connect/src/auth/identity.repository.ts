@@ -44,7 +44,11 @@ export class IdentityRepository {
       .where(eq(identities.sub, sub))
   }
 
+  /** Deletes the identity with its authenticator, codes, login sessions and refresh tokens (Cognito's AdminDeleteUser). */
   async delete(db: Db, sub: string): Promise<void> {
+    await this.endSessions(db, sub)
+    await db.delete(identityCodes).where(eq(identityCodes.sub, sub))
+    await db.delete(identityMfa).where(eq(identityMfa.sub, sub))
     await db.delete(identities).where(eq(identities.sub, sub))
   }
 
