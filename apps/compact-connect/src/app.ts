@@ -11,6 +11,7 @@ import { identityRoutes } from './auth/identity.routes.ts'
 import { staffUserRoutes } from './modules/staff-users/staff-users.routes.ts'
 import { providerRoutes } from './modules/providers/providers.routes.ts'
 import { registrationRoutes } from './modules/registration/registration.routes.ts'
+import { accountRoutes } from './modules/account/account.routes.ts' // cc-identity
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts'
 import { stateApiRoutes } from './modules/state-api/state-api.routes.ts'
 import { configurationRoutes } from './modules/configuration/configuration.routes.ts'
@@ -80,6 +81,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     staffUserRoutes(app, container.services.staffUsers)
     providerRoutes(app, container.services.providers)
     registrationRoutes(app, container.services.registration, { trustProxy: config.auth.trustProxy })
+    accountRoutes(app, container.services.account, { trustProxy: config.auth.trustProxy }) // cc-identity: recovery, e-mail change
     // CC-C: configuration, purchases, attestations routes
     configurationRoutes(app, container.services.configuration)
     attestationsRoutes(app, container.services.attestations)

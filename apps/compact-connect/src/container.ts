@@ -9,6 +9,8 @@ import { IdentityRepository } from './auth/identity.repository.ts'
 import { IdentityService } from './auth/identity.service.ts'
 import { IdentityInvitations } from './auth/invitations.ts'
 import { LoginFlowService } from './auth/login-flow.service.ts'
+import { AccountRepository } from './modules/account/account.repository.ts' // cc-identity
+import { AccountService } from './modules/account/account.service.ts' // cc-identity
 import { StaffUsersRepository } from './modules/staff-users/staff-users.repository.ts'
 import { StaffUsersService } from './modules/staff-users/staff-users.service.ts'
 import { ProvidersRepository } from './modules/providers/providers.repository.ts'
@@ -58,6 +60,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     staffUsers: new StaffUsersRepository(),
     providers: new ProvidersRepository(),
     registration: new RegistrationRepository(),
+    accounts: new AccountRepository(), // cc-identity
     // CC-C repositories
     configuration: new ConfigurationRepository(),
     attestations: new AttestationsRepository(),
@@ -120,6 +123,11 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     staffUsers,
     identity: identityService,
     loginFlow, // cc-identity
+    // cc-identity: account recovery and e-mail change (§4.5)
+    account: new AccountService(database, repositories.accounts, repositories.registration, repositories.identities, invitations, rateLimits, new RecaptchaVerifier(config.auth.recaptcha), jobs, {
+      initiateMinimumMs: config.auth.recoveryInitiateMinimumMs,
+      verifyMinimumMs: config.auth.recoveryVerifyMinimumMs,
+    }),
     invitations, // cc-identity
     rateLimits,
     registration: new RegistrationService(

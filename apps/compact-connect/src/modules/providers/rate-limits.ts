@@ -13,6 +13,8 @@ export const LIMIT_WINDOWS = {
   registration: 15 * 60,
   /** Forgotten-password codes sent per identity: one hour (more than 5 are not sent). */
   'forgot-password': 3600,
+  /** E-mail change codes tried per provider: 15 minutes (more than 5 are a 429). */
+  'email-verify': 15 * 60,
   /** Account recovery initiations per provider: one hour (more than 3 are ignored). */
   'recovery-initiate': 3600,
   /** Account recovery verifications per provider: 15 minutes (more than 2 are a 429). */
