@@ -19,8 +19,8 @@ let testApp: TestApp<CompactConnectConfig>
 let siteverify: Server
 let sink: SmtpSink
 let nextAddress = 1
-const INITIATE_MIN_MS = 250
-const VERIFY_MIN_MS = 150
+const INITIATE_MIN_MS = 120
+const VERIFY_MIN_MS = 80
 const PROCESSED = { message: 'request processed' }
 
 const theo = (overrides: Record<string, unknown> = {}) => ({
