@@ -11,6 +11,7 @@ import { identityRoutes } from './auth/identity.routes.ts'
 import { staffUserRoutes } from './modules/staff-users/staff-users.routes.ts'
 import { providerRoutes } from './modules/providers/providers.routes.ts'
 import { registrationRoutes } from './modules/registration/registration.routes.ts'
+import { accountRoutes } from './modules/account/account.routes.ts' // cc-identity
 import { ingestRoutes } from './modules/ingest/ingest.routes.ts'
 import { stateApiRoutes } from './modules/state-api/state-api.routes.ts'
 import { configurationRoutes } from './modules/configuration/configuration.routes.ts'
@@ -58,7 +59,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
 
   async buildApp(config, options = {}) {
     const resources = await openResources(config, { migrations, ...options })
-    const app = await createApp({ config, ...resources, formatError, errorSchema, cors: config.allowedOrigins })
+    const app = await createApp({ config, ...resources, formatError, errorSchema, cors: config.allowedOrigins, corsUnlistedOrigin: 'first-allowed' })
     // Only JSON bodies (415 otherwise); the CSV bulk upload registers multipart in its own scope.
     app.removeContentTypeParser('text/plain')
     trimTopLevelStrings(app)
@@ -84,10 +85,11 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     await stateApiRoutes(app, container) // CC-A: State API reads
     featureFlagRoutes(app, container.services.featureFlags) // cc-ingest: POST /v1/flags/{flagId}/check
     // CC-B: identity service, staff-users, registration, providers routes
-    await identityRoutes(app, { service: container.services.identity, signingKey, config, auth: config.auth })
+    await identityRoutes(app, { service: container.services.identity, flow: container.services.loginFlow, signingKey, config, auth: config.auth })
     staffUserRoutes(app, container.services.staffUsers)
     providerRoutes(app, container.services.providers)
     registrationRoutes(app, container.services.registration, { trustProxy: config.auth.trustProxy })
+    accountRoutes(app, container.services.account, { trustProxy: config.auth.trustProxy }) // cc-identity: recovery, e-mail change
     // CC-C: configuration, purchases, attestations routes
     configurationRoutes(app, container.services.configuration)
     attestationsRoutes(app, container.services.attestations)

@@ -7,6 +7,10 @@ import type { CompactConnectJobs } from './jobs.ts'
 import { IdentityTokens } from './auth/tokens.ts'
 import { IdentityRepository } from './auth/identity.repository.ts'
 import { IdentityService } from './auth/identity.service.ts'
+import { IdentityInvitations } from './auth/invitations.ts'
+import { LoginFlowService } from './auth/login-flow.service.ts'
+import { AccountRepository } from './modules/account/account.repository.ts' // cc-identity
+import { AccountService } from './modules/account/account.service.ts' // cc-identity
 import { StaffUsersRepository } from './modules/staff-users/staff-users.repository.ts'
 import { StaffUsersService } from './modules/staff-users/staff-users.service.ts'
 import { ProvidersRepository } from './modules/providers/providers.repository.ts'
@@ -78,6 +82,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     staffUsers: new StaffUsersRepository(),
     providers: new ProvidersRepository(),
     registration: new RegistrationRepository(),
+    accounts: new AccountRepository(), // cc-identity
     // CC-C repositories
     configuration: new ConfigurationRepository(),
     attestations: new AttestationsRepository(),
@@ -94,7 +99,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   // Jobs are handled by services built below; the runner only needs them when a job runs.
   let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService; notifications?: NotificationsService; settlement?: SettlementService; reports?: ReportsService } = {}
   // Mail (kernel SMTP; logged when no SMTP_URL), sent by the job worker after the causing transaction commits.
-  const mailer = createMailer(config.mail, log)
+  // cc-identity: never the body of a logged (unsent) message — invitations carry temporary passwords, resets codes.
+  const mailer = createMailer(config.mail, { info: (object, message) => log.info({ ...(object as Record<string, unknown>), text: undefined }, message) })
   const jobs: JobRunner<CompactConnectJobs> = createJobRunner<CompactConnectJobs>({
     database,
     log,
@@ -123,9 +129,13 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   const documentLinks = new DocumentLinks(config.publicUrl, config.bulkUploadSigningKey)
   // CC-B: identity service and staff users
   const tokens = new IdentityTokens(config.auth, identity.signingKey)
-  const staffUsers = new StaffUsersService(database, repositories.staffUsers, repositories.identities)
+  // cc-identity: invitations (temporary password e-mails), the hosted login's steps (new password, TOTP, reset)
+  const identityMail = { loginUrl: config.uiUrl, testBanner: config.env !== 'production' }
+  const invitations = new IdentityInvitations(repositories.identities, jobs, { temporaryPasswordDays: config.auth.temporaryPasswordDays, mail: identityMail })
+  const staffUsers = new StaffUsersService(database, repositories.staffUsers, repositories.identities, invitations)
   const identityService = new IdentityService(database, repositories.identities, staffUsers, tokens, config.auth)
   const rateLimits = new RateLimits(identity.redis, database.schema)
+  const loginFlow = new LoginFlowService(database, repositories.identities, identityService, jobs, rateLimits, { staffMfaRequired: config.auth.staffMfaRequired, mail: identityMail })
 
   const ssn = new SsnService(database, repositories.ssn, config.ssnEncryptionKeys, config.ssnHmacKey)
   // cc-ingest: feature flags (§4.16) and the previousSSN correction (§4.2)
@@ -170,6 +180,14 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     // CC-B services
     staffUsers,
     identity: identityService,
+    loginFlow, // cc-identity
+    // cc-identity: account recovery and e-mail change (§4.5)
+    account: new AccountService(database, repositories.accounts, repositories.registration, repositories.identities, invitations, rateLimits, new RecaptchaVerifier(config.auth.recaptcha), jobs, {
+      initiateMinimumMs: config.auth.recoveryInitiateMinimumMs,
+      verifyMinimumMs: config.auth.recoveryVerifyMinimumMs,
+      uiUrl: config.uiUrl,
+    }),
+    invitations, // cc-identity
     rateLimits,
     registration: new RegistrationService(
       database,
@@ -179,6 +197,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
       rateLimits,
       new RecaptchaVerifier(config.auth.recaptcha),
       config.auth.registrationMinimumMs,
+      invitations, // cc-identity
+      jobs, // cc-identity
     ),
     providers: new ProvidersService(
       database,

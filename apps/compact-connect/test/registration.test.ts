@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Redis } from '@hearth/kernel'
 import { buildTestApp, type TestApp } from '@hearth/kernel/testing'
+import { startSmtpSink, type SmtpSink } from '@hearth/kernel/testing/smtp-sink'
 import { decodeJwt } from 'jose'
 import compactConnect from '../src/app.ts'
 import type { CompactConnectConfig } from '../src/config.ts'
@@ -16,6 +17,7 @@ import { bearer } from './tokens.ts'
 
 let testApp: TestApp<CompactConnectConfig>
 let siteverify: Server
+let sink: SmtpSink
 const verified: string[] = []
 let nextAddress = 1
 
@@ -47,6 +49,12 @@ async function qaProviderToken(username: string) {
 
 const PROCESSED = { message: 'request processed' }
 
+/** The `notification.send` jobs registration enqueued (the notifications module renders and sends them). */
+async function attemptNotices() {
+  const rows = await testApp.database.query<{ payload: Record<string, unknown> }>(`SELECT payload FROM jobs WHERE name = 'notification.send' ORDER BY id`)
+  return rows.map((row) => row.payload).filter((payload) => payload.template === 'multipleRegistrationAttemptNotification')
+}
+
 describe('registration (§4.4)', () => {
   before(async () => {
     siteverify = createServer((request, response) => {
@@ -60,6 +68,7 @@ describe('registration (§4.4)', () => {
       })
     })
     await new Promise<void>((resolve) => siteverify.listen(0, '127.0.0.1', resolve))
+    sink = await startSmtpSink()
     testApp = await buildTestApp(compactConnect, {
       env: {
         CC_RECAPTCHA_ENABLED: 'true',
@@ -67,6 +76,8 @@ describe('registration (§4.4)', () => {
         CC_RECAPTCHA_SECRET: 'test-secret',
         CC_TRUST_PROXY: 'true',
         CC_REGISTRATION_MIN_MS: String(MIN_MS),
+        SMTP_URL: sink.url,
+        JOB_POLL_INTERVAL_MS: '50',
       },
     })
     await seedQa(testApp.app.compactConnect)
@@ -74,6 +85,7 @@ describe('registration (§4.4)', () => {
   after(async () => {
     await testApp?.close()
     await new Promise((resolve) => siteverify?.close(resolve))
+    await sink?.close()
   })
 
   test('a wrong date of birth matches nothing: the same answer, no identity, at least the minimum time', async () => {
@@ -83,7 +95,9 @@ describe('registration (§4.4)', () => {
     assert.equal((await qaProviderToken('amara.nwosu@example.org')).status, 404)
   })
 
-  test('a matching unregistered practitioner registers (names case-insensitive) and can read its record', async () => {
+  test('a matching unregistered practitioner registers (names case-insensitive), gets its temporary password by e-mail and can read its record', async () => {
+    // A stale projection is rebuilt from the matched license (§4.4).
+    await testApp.database.query(`UPDATE providers SET given_name = 'Stale', license_jurisdiction = 'oh', npi = NULL WHERE provider_id = $1`, [seededProviderId(6)])
     const response = await register(amara())
     assert.deepEqual([response.status, response.body], [200, PROCESSED])
     assert.ok(verified.includes('good-token'))
@@ -97,14 +111,70 @@ describe('registration (§4.4)', () => {
     const body = me.json() as { currentHomeJurisdiction: string; compactConnectRegisteredEmailAddress: string }
     assert.equal(body.currentHomeJurisdiction, 'ky')
     assert.equal(body.compactConnectRegisteredEmailAddress, 'amara.nwosu@example.org')
+    const [provider] = await testApp.database.query<{ given_name: string; license_jurisdiction: string; npi: string | null }>(
+      'SELECT given_name, license_jurisdiction, npi FROM providers WHERE provider_id = $1',
+      [seededProviderId(6)],
+    )
+    assert.deepEqual(provider, { given_name: 'Amara', license_jurisdiction: 'ky', npi: '1000000006' })
+    const [update] = await testApp.database.query<{ updated_values: Record<string, unknown> }>(`SELECT updated_values FROM update_records WHERE provider_id = $1 AND update_type = 'registration'`, [
+      seededProviderId(6),
+    ])
+    assert.equal(update!.updated_values.givenName, 'Amara')
+    assert.equal(update!.updated_values.licenseJurisdiction, 'ky')
+    const mail = await sink.waitFor((message) => message.to.includes('amara.nwosu@example.org'), 10_000)
+    assert.equal(mail.subject, 'Your CompactConnect account')
+    assert.match(mail.text, /Temporary password: \S{16}/)
   })
 
-  test('registering again (or an already registered practitioner) answers the same and creates nothing', async () => {
+  test('registering again (or an already registered practitioner) answers the same, creates nothing and tells the registered address', async () => {
     assert.deepEqual((await register(amara({ email: 'someone.else@example.org' }))).body, PROCESSED)
     assert.equal((await qaProviderToken('someone.else@example.org')).status, 404)
     const harriet = { givenName: 'Harriet', familyName: 'Quimby', email: 'harriet.new@example.org', partialSocial: '1001', dob: '1985-03-14', jurisdiction: 'co' }
     assert.deepEqual((await register(amara(harriet))).body, PROCESSED)
     assert.equal((await qaProviderToken('harriet.new@example.org')).status, 404)
+    const notices = await attemptNotices()
+    assert.deepEqual(
+      notices.map((notice) => notice.specificEmails),
+      [['amara.nwosu@example.org'], ['harriet.quimby@example.org']],
+    )
+    for (const notice of notices)
+      assert.deepEqual(
+        { ...notice, specificEmails: undefined },
+        { template: 'multipleRegistrationAttemptNotification', recipientType: 'SPECIFIC', compact: 'aslp', templateVariables: {}, specificEmails: undefined },
+      )
+  })
+
+  test('an address already in the provider pool is told of the attempt; no identity is created', async () => {
+    const before = (await attemptNotices()).length
+    const lena = { givenName: 'Lena', familyName: 'Brandt', email: 'Theo.Marsh@example.org', partialSocial: '1005', dob: '1972-09-09', jurisdiction: 'oh' }
+    assert.deepEqual((await register(amara(lena))).body, PROCESSED)
+    const notices = await attemptNotices()
+    assert.equal(notices.length, before + 1)
+    assert.deepEqual(notices.at(-1)!.specificEmails, ['Theo.Marsh@example.org'])
+    const [row] = await testApp.database.query<{ registered: string | null }>('SELECT compact_connect_registered_email_address AS registered FROM providers WHERE provider_id = $1', [
+      seededProviderId(5),
+    ])
+    assert.equal(row!.registered, null)
+  })
+
+  test('a registration left in FORCE_CHANGE_PASSWORD for over a day may be redone: same address re-invited, another address replaces it', async () => {
+    const lena = { givenName: 'Lena', familyName: 'Brandt', email: 'lena.first@example.org', partialSocial: '1005', dob: '1972-09-09', jurisdiction: 'oh' }
+    assert.deepEqual((await register(amara(lena))).body, PROCESSED)
+    await sink.waitFor((message) => message.to.includes('lena.first@example.org'), 10_000)
+    const backdate = () => testApp.database.query(`UPDATE identities SET updated_at = now() - interval '25 hours' WHERE lower(username) LIKE 'lena.%'`)
+    // Within the day: an attempt, not a re-registration.
+    const noticesBefore = (await attemptNotices()).length
+    assert.deepEqual((await register(amara(lena))).body, PROCESSED)
+    assert.equal((await attemptNotices()).length, noticesBefore + 1)
+    await backdate()
+    assert.deepEqual((await register(amara(lena))).body, PROCESSED)
+    await sink.waitFor((message) => message.to.includes('lena.first@example.org') && sink.messages.filter((other) => other.to.includes('lena.first@example.org')).length === 2, 10_000)
+    assert.equal((await attemptNotices()).length, noticesBefore + 1, 'a resend, not an attempt notice')
+    await backdate()
+    assert.deepEqual((await register(amara({ ...lena, email: 'lena.second@example.org' }))).body, PROCESSED)
+    assert.equal((await qaProviderToken('lena.first@example.org')).status, 404)
+    assert.equal((await qaProviderToken('lena.second@example.org')).status, 200)
+    await sink.waitFor((message) => message.to.includes('lena.second@example.org'), 10_000)
   })
 
   test('a failed reCAPTCHA is 403', async () => {

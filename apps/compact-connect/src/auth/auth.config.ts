@@ -41,6 +41,13 @@ export interface AuthConfig {
   readonly registrationMinimumMs: number
   /** Trust `X-Forwarded-For` for the registration rate limit (`CC_TRUST_PROXY`). */
   readonly trustProxy: boolean
+  /** Staff must sign in with a TOTP authenticator (enrolled at the first sign-in), as the original's staff pool (`CC_STAFF_MFA_REQUIRED`). */
+  readonly staffMfaRequired: boolean
+  /** How long an invitation's temporary password works (`CC_TEMPORARY_PASSWORD_DAYS`, Cognito's default 7). */
+  readonly temporaryPasswordDays: number
+  /** Shortest answers of the account-recovery routes (§4.14: initiate 5 s, verify 3 s). */
+  readonly recoveryInitiateMinimumMs: number
+  readonly recoveryVerifyMinimumMs: number
   /** SSN read limits (§4.14). */
   readonly ssnPerUserLimit: number
   readonly ssnGlobalLimit: number
@@ -78,6 +85,10 @@ export function loadAuthConfig(source: EnvSource, base: BaseConfig): AuthConfig 
     recaptcha: Object.freeze({ enabled: recaptchaEnabled, verifyUrl, secret: env.string('CC_RECAPTCHA_SECRET', 'qa-recaptcha-secret')! }),
     registrationMinimumMs: env.int('CC_REGISTRATION_MIN_MS', 2000, { min: 0, max: 10_000 }),
     trustProxy: env.bool('CC_TRUST_PROXY', false),
+    staffMfaRequired: env.bool('CC_STAFF_MFA_REQUIRED', true),
+    temporaryPasswordDays: env.int('CC_TEMPORARY_PASSWORD_DAYS', 7, { min: 1, max: 365 }),
+    recoveryInitiateMinimumMs: env.int('CC_RECOVERY_INITIATE_MIN_MS', 5000, { min: 0, max: 30_000 }),
+    recoveryVerifyMinimumMs: env.int('CC_RECOVERY_VERIFY_MIN_MS', 3000, { min: 0, max: 30_000 }),
     ssnPerUserLimit: env.int('CC_SSN_PER_USER_LIMIT', 5, { min: 1, max: 1000 }),
     ssnGlobalLimit: env.int('CC_SSN_GLOBAL_LIMIT', 15, { min: 1, max: 100_000 }),
   })

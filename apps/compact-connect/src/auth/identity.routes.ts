@@ -9,6 +9,7 @@ import type { IdentityService } from './identity.service.ts'
 import type { SigningKey } from './signing-key.ts'
 import type { AuthConfig } from './auth.config.ts'
 import { hostedLoginRoutes } from './hosted-login.routes.ts'
+import type { LoginFlowService } from './login-flow.service.ts'
 
 const OAuthError = Type.Object({ error: Type.String() })
 export const FormBody = Type.Record(Type.String({ maxLength: 100 }), Type.String({ maxLength: 4096 }), { maxProperties: 20 })
@@ -28,11 +29,14 @@ export function basicCredentials(request: FastifyRequest): { clientId: string; c
  * (`POST /oauth2/token`, §9.11), the built-in key set (`GET /.well-known/jwks.json`) and, in QA mode,
  * `POST /qa/token` (§9.10). Form bodies are parsed only inside this scope; every other route stays JSON-only.
  */
-export async function identityRoutes(app: FastifyInstance, options: { service: IdentityService; signingKey: SigningKey | undefined; config: BaseConfig; auth: AuthConfig }): Promise<void> {
-  const { service, signingKey, config, auth } = options
+export async function identityRoutes(
+  app: FastifyInstance,
+  options: { service: IdentityService; flow: LoginFlowService; signingKey: SigningKey | undefined; config: BaseConfig; auth: AuthConfig },
+): Promise<void> {
+  const { service, flow, signingKey, config, auth } = options
   const signing = signingKey
   if (signing) {
-    await hostedLoginRoutes(app, { service, auth, config })
+    await hostedLoginRoutes(app, { service, flow, auth, config })
     app.get('/.well-known/jwks.json', { config: { public: true }, schema: { hide: true } }, async () => signing.jwks())
   }
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Database } from '@hearth/kernel'
+import type { Database, Db } from '@hearth/kernel'
 import { CompactConnectError, badRequest, notFound } from '../errors.ts'
 import type { AuthConfig } from './auth.config.ts'
 import type { IdentityPool, IdentityRepository, IdentityRow } from './identity.repository.ts'
@@ -101,20 +101,10 @@ export class IdentityService {
 
   // ---- hosted login (authorization code + PKCE, refresh tokens) ----
 
-  /** The identity for a username and password, or undefined (unknown, wrong password, disabled, no password set). */
-  async signIn(pool: IdentityPool, username: string, password: string): Promise<IdentityRow | undefined> {
-    const identity = await this.identities.byUsername(this.database.db, pool, username)
-    if (!identity || !identity.enabled || !(await verifySecret(password, identity.passwordHash))) return undefined
-    return identity
-  }
-
-  async setPassword(sub: string, password: string): Promise<void> {
-    await this.identities.update(this.database.db, sub, { passwordHash: await hashSecret(password), status: 'CONFIRMED' })
-  }
-
-  async issueCode(pool: IdentityPool, identity: IdentityRow, request: { clientId: string; redirectUri: string; codeChallenge: string; scope: string }): Promise<string> {
+  /** An authorization code for a completed hosted-login sign-in (password and every owed step done: `login-flow.service.ts`). */
+  async issueCode(pool: IdentityPool, identity: IdentityRow, request: { clientId: string; redirectUri: string; codeChallenge: string; scope: string }, db: Db = this.database.db): Promise<string> {
     const code = opaque()
-    await this.identities.insertGrant(this.database.db, {
+    await this.identities.insertGrant(db, {
       tokenHash: sha256(code),
       kind: 'code',
       pool,

@@ -600,3 +600,58 @@ export const militaryDocuments = pgTable(
   },
   (table) => [index('military_documents_provider_idx').on(table.providerId)],
 )
+// ---- cc-identity: hosted-login challenges, MFA (TOTP) and one-time codes ----------------------------------------
+
+/**
+ * An identity's TOTP authenticator (Cognito's software-token MFA): `confirmedAt` null while enrolment is pending
+ * (secret shown, no code checked yet). `lastStep` is the 30-second step of the last accepted code, so a code is
+ * never accepted twice.
+ */
+export const identityMfa = pgTable('identity_mfa', {
+  sub: uuid('sub').primaryKey(),
+  secret: text('secret').notNull(),
+  confirmedAt: moment('confirmed_at'),
+  lastStep: bigint('last_step', { mode: 'number' }),
+  createdAt: moment('created_at').notNull().defaultNow(),
+})
+
+/**
+ * One-time secrets of an identity, kept hashed: the temporary password of an invitation or registration
+ * (`temporary-password`, valid `CC_TEMPORARY_PASSWORD_DAYS`) and forgotten-password codes (`forgot-password`, one
+ * hour). Single use (`usedAt`); wrong guesses are counted (`attempts`) and a code dies after the fifth.
+ */
+export const identityCodes = pgTable(
+  'identity_codes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sub: uuid('sub').notNull(),
+    purpose: text('purpose').notNull(),
+    codeHash: text('code_hash').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: moment('expires_at').notNull(),
+    usedAt: moment('used_at'),
+    createdAt: moment('created_at').notNull().defaultNow(),
+  },
+  (table) => [index('identity_codes_sub_idx').on(table.sub, table.purpose)],
+)
+
+/**
+ * A hosted login between the password and the authorization code (Cognito's auth `Session`): the step still owed
+ * (`NEW_PASSWORD_REQUIRED`, `MFA_SETUP`, `SOFTWARE_TOKEN_MFA`) and the login request it will answer. Stored by hash
+ * of the opaque session the page carries, short-lived, five wrong answers end it.
+ */
+export const loginChallenges = pgTable(
+  'login_challenges',
+  {
+    sessionHash: text('session_hash').primaryKey(),
+    pool: text('pool').notNull(),
+    sub: uuid('sub').notNull(),
+    kind: text('kind').notNull(),
+    request: jsonb('request').$type<{ clientId: string; redirectUri: string; codeChallenge: string; scope: string; state: string }>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: moment('expires_at').notNull(),
+    createdAt: moment('created_at').notNull().defaultNow(),
+  },
+  (table) => [index('login_challenges_sub_idx').on(table.sub)],
+)
+// ---- end cc-identity ----------------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ export interface CreateAppOptions {
   formatError?: ErrorFormatter
   /** CORS as the original has it; `CORS_ORIGINS` overrides. `false` = no CORS headers. */
   cors?: FastifyCorsOptions['origin'] | false
+  /** What an origin outside the `cors` list gets (see `HttpServerOptions.corsUnlistedOrigin`). */
+  corsUnlistedOrigin?: CorsUnlistedOrigin
   logger?: Logger
   /** Extra readiness checks for `/ready` (name → check that throws when not ready). */
   readinessChecks?: Record<string, () => Promise<void>>
@@ -61,6 +63,13 @@ export interface HttpServerOptions {
    * use and reflect the requested headers; error answers carry the CORS headers too.
    */
   cors?: FastifyCorsOptions['origin'] | false
+  /**
+   * When `cors` is a list of origins, what a request from any other origin (or with none) gets:
+   * `omit` (default) sends no CORS headers; `first-allowed` answers with the list's first origin as
+   * `Access-Control-Allow-Origin` (and `Vary: Origin`), as API Gateway setups that always name one
+   * origin do — the browser refuses the answer either way.
+   */
+  corsUnlistedOrigin?: CorsUnlistedOrigin
   /** Check each response against its schema before writing it (see `http/serialization.ts`). */
   validateResponses?: boolean
   /** The app's error body as a JSON schema: documented on every route for every error status. */
@@ -75,6 +84,17 @@ export interface HttpServerOptions {
    * Quart do) rather than 404. Off by default: most originals answered 404.
    */
   methodNotAllowed?: boolean
+}
+
+export type CorsUnlistedOrigin = 'omit' | 'first-allowed'
+
+/** The `origin` option of @fastify/cors for a list of origins and the chosen answer to others. */
+export function corsOrigin(origins: FastifyCorsOptions['origin'], unlisted: CorsUnlistedOrigin = 'omit'): FastifyCorsOptions['origin'] {
+  const list = typeof origins === 'string' ? [origins] : Array.isArray(origins) && origins.every((origin) => typeof origin === 'string') ? (origins as string[]) : undefined
+  if (unlisted === 'omit' || list === undefined || list.length === 0 || list.includes('*')) return origins
+  const first = list[0]!
+  // A returned string is written as Access-Control-Allow-Origin as it is; the plugin adds `Vary: Origin`.
+  return (origin: string | undefined, callback: (error: Error | null, origin: string) => void) => callback(null, origin !== undefined && list.includes(origin) ? origin : first)
 }
 
 /** Methods checked for a 405; HEAD follows GET and OPTIONS is CORS's, so neither says a path exists. */
@@ -137,7 +157,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<{ ap
   }
   if (options.cors !== undefined && options.cors !== false) {
     // `corsMethods` fills in as routes register; the plugin reads the array when it answers.
-    await app.register(cors, { origin: options.cors, credentials: true, methods: corsMethods, strictPreflight: false })
+    await app.register(cors, { origin: corsOrigin(options.cors, options.corsUnlistedOrigin), credentials: true, methods: corsMethods, strictPreflight: false })
   }
 
   app.addHook('onRequest', async (request, reply) => {
@@ -200,6 +220,7 @@ export async function createApp(options: CreateAppOptions): Promise<FastifyInsta
     bodyLimit: config.bodyLimit,
     formatError: options.formatError,
     cors: config.corsOrigins ?? options.cors ?? false,
+    corsUnlistedOrigin: options.corsUnlistedOrigin,
     logger: options.logger,
     fastify: options.fastify,
     methodNotAllowed: options.methodNotAllowed,

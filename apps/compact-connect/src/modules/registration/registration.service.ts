@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import type { Database } from '@hearth/kernel'
+import type { Database, Db } from '@hearth/kernel'
+import type { JobRunner } from '@hearth/kernel/jobs'
 import { isCompact, licenseTypeNames } from '../../domain/compacts.ts'
 import { accessDenied, badRequest, internalError, tooManyRequests } from '../../errors.ts'
 import type { IdentityRepository } from '../../auth/identity.repository.ts'
+import type { IdentityInvitations } from '../../auth/invitations.ts'
+import type { CompactConnectJobs } from '../../jobs.ts'
+import { projectionOf } from '../ingest/ingest.service.ts'
 import type { ConfigurationRepository } from '../configuration/configuration.repository.ts'
 import type { RateLimits } from '../providers/rate-limits.ts'
 import type { RecaptchaVerifier } from './recaptcha.ts'
@@ -31,7 +35,14 @@ export class RegistrationService {
     private readonly limits: RateLimits,
     private readonly recaptcha: RecaptchaVerifier,
     private readonly minimumMs: number,
+    private readonly invitations: IdentityInvitations,
+    private readonly jobs: JobRunner<CompactConnectJobs>,
   ) {}
+
+  /** §4.15 `multipleRegistrationAttemptNotification`: someone tried to register with this account's details or address. */
+  private async notifyAttempt(db: Db, compact: string, email: string): Promise<void> {
+    await this.jobs.enqueue(db, 'notification.send', { template: 'multipleRegistrationAttemptNotification', recipientType: 'SPECIFIC', compact, specificEmails: [email], templateVariables: {} })
+  }
 
   async register(body: RegistrationBody, sourceAddress: string): Promise<{ message: string }> {
     const started = Date.now()
@@ -78,14 +89,24 @@ export class RegistrationService {
       if (provider.compactConnectRegisteredEmailAddress) {
         const existing = await this.identities.byUsername(tx, 'provider', provider.compactConnectRegisteredEmailAddress)
         const abandoned = existing !== undefined && existing.status === 'FORCE_CHANGE_PASSWORD' && Date.now() - existing.updatedAt.getTime() > ONE_DAY_MS
-        // A registration never completed for more than a day may be redone (§4.4); otherwise the
-        // registered address would be told of the attempt (e-mail not sent: see README).
-        if (!abandoned) return REQUEST_PROCESSED
-        if (existing.username.toLowerCase() === body.email.toLowerCase()) return REQUEST_PROCESSED
+        // A registration never completed for more than a day may be redone (§4.4); otherwise the registered
+        // address is told of the attempt.
+        if (!abandoned) {
+          await this.notifyAttempt(tx, compact, provider.compactConnectRegisteredEmailAddress)
+          return REQUEST_PROCESSED
+        }
+        if (existing.username.toLowerCase() === body.email.toLowerCase()) {
+          // Same address: the invitation (a new temporary password) is sent again, nothing else changes.
+          await this.invitations.invite(tx, existing)
+          return REQUEST_PROCESSED
+        }
         await this.identities.delete(tx, existing.sub)
       }
-      if (await this.identities.byUsername(tx, 'provider', body.email)) return REQUEST_PROCESSED
-      await this.identities.insert(tx, {
+      if (await this.identities.byUsername(tx, 'provider', body.email)) {
+        await this.notifyAttempt(tx, compact, body.email)
+        return REQUEST_PROCESSED
+      }
+      const identity = await this.identities.insert(tx, {
         sub: randomUUID(),
         pool: 'provider',
         username: body.email,
@@ -95,9 +116,22 @@ export class RegistrationService {
         enabled: true,
         attributes: { 'custom:compact': compact, 'custom:providerId': provider.providerId },
       })
+      // Cognito e-mailed the temporary password on AdminCreateUser; here the job is sent once this commits.
+      await this.invitations.invite(tx, identity)
       const now = new Date()
-      const updatedValues = { compactConnectRegisteredEmailAddress: body.email, currentHomeJurisdiction: license.jurisdiction }
-      await this.registration.updateProvider(tx, provider.providerId, { ...updatedValues, dateOfUpdate: now, providerDateOfUpdate: now })
+      // The provider is rebuilt from the matched license (§4.4), its home becomes that license's jurisdiction.
+      const projection = projectionOf(license)
+      const updatedValues: Record<string, unknown> = { compactConnectRegisteredEmailAddress: body.email, currentHomeJurisdiction: license.jurisdiction }
+      for (const [key, value] of Object.entries(projection)) {
+        if ((provider as Record<string, unknown>)[key] !== value) updatedValues[key] = value
+      }
+      await this.registration.updateProvider(tx, provider.providerId, {
+        ...projection,
+        compactConnectRegisteredEmailAddress: body.email,
+        currentHomeJurisdiction: license.jurisdiction,
+        dateOfUpdate: now,
+        providerDateOfUpdate: now,
+      })
       await this.registration.insertProviderUpdate(tx, {
         recordType: 'provider',
         providerId: provider.providerId,

@@ -6,6 +6,7 @@ import { COMPACT_ACTIONS, JURISDICTION_ACTIONS, staffScopes } from '../../permis
 import { mayChangeCompactActions, mayChangeJurisdiction, mayDeleteStaffUser, maySeeStaffUser, staffAdminView, type StaffAdminView } from '../../policies.ts'
 import type { StaffCaller } from '../../auth/tokens.ts'
 import type { IdentityRepository } from '../../auth/identity.repository.ts'
+import type { IdentityInvitations } from '../../auth/invitations.ts'
 import { famGivOf, type StaffPermissions, type StaffUserRow, type StaffUsersRepository } from './staff-users.repository.ts'
 import { toStaffUserView } from './staff-users.mappers.ts'
 import type { CreateStaffUserBody, ListQuery, PatchMeBody, PermissionChanges, StaffUserList, StaffUserView } from './staff-users.schemas.ts'
@@ -54,6 +55,7 @@ export class StaffUsersService {
     private readonly database: Database,
     private readonly staffUsers: StaffUsersRepository,
     private readonly identities: IdentityRepository,
+    private readonly invitations: IdentityInvitations,
   ) {}
 
   // ---- the caller's own account ----
@@ -119,9 +121,12 @@ export class StaffUsersService {
       let identity = await this.identities.byUsername(tx, 'staff', email)
       if (!identity) {
         identity = await this.identities.insert(tx, { sub: randomUUID(), pool: 'staff', username: email, email, status: 'FORCE_CHANGE_PASSWORD', enabled: true, attributes: {} })
+        // Cognito's AdminCreateUser e-mails the temporary password (sent once this transaction commits).
+        await this.invitations.invite(tx, identity)
       } else if (!identity.enabled) {
-        // A deleted user created again: the login is re-enabled (and would be re-invited, §2.4).
+        // A deleted user created again: the login is re-enabled and re-invited (§2.4).
         await this.identities.update(tx, identity.sub, { enabled: true })
+        await this.invitations.invite(tx, identity)
       }
       const existing = await this.staffUsers.lockRecord(tx, identity.sub, compact)
       const { givenName, familyName } = body.attributes
@@ -179,8 +184,9 @@ export class StaffUsersService {
       if (!row || !maySeeStaffUser(view, row.permissions)) throw notFound('User not found')
       const identity = await this.identities.bySub(tx, 'staff', userId)
       if (!identity) throw notFound('User not found')
-      // A confirmed user's password is reset: they must set a new one at the next login.
-      await this.identities.update(tx, userId, { status: 'FORCE_CHANGE_PASSWORD', passwordHash: null, enabled: true })
+      // A new temporary password is e-mailed; the user must set a new password at the next login (§2.4).
+      await this.identities.update(tx, userId, { enabled: true })
+      await this.invitations.invite(tx, identity)
       return { message: 'User reinvited' }
     })
   }
