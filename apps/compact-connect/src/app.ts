@@ -19,7 +19,8 @@ import { purchasesRoutes, qaPaymentsRoutes } from './modules/purchases/purchases
 import { seedQa } from '../seeds/qa.ts'
 import { demoCredentials, seedDemo } from '../seeds/demo.ts'
 
-export const migrations: MigrationSource = { owner: APP_NAME, folder: join(import.meta.dirname, '..', 'migrations') }
+// cc-search: migration 0003 creates pg_trgm and unaccent, so the embedded database loads them.
+export const migrations: MigrationSource = { owner: APP_NAME, folder: join(import.meta.dirname, '..', 'migrations'), embeddedExtensions: ['pg_trgm', 'unaccent'] }
 
 declare module 'fastify' {
   interface FastifyInstance {

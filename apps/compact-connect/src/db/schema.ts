@@ -501,3 +501,8 @@ export const oauthGrants = pgTable(
   },
   (table) => [index('oauth_grants_sub_idx').on(table.pool, table.sub)],
 )
+
+// ---- search (cc-search, issue 11 part 2): no tables of its own. The search API (§2.8), the public lookup and
+// the export read the tables above; their PostgreSQL-only parts (pg_trgm and unaccent, the name-folding
+// function `cc_search_fold`, trigram indexes on folded names, keyword-order/npi/license-number indexes) are the
+// hand-written migration 0003_search.sql, which drizzle-kit cannot express. ----
