@@ -1,3 +1,14 @@
+CREATE TABLE "privilege_exports" (
+	"token" text PRIMARY KEY NOT NULL,
+	"compact" text NOT NULL,
+	"requested_by" text NOT NULL,
+	"query" jsonb NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX "privilege_exports_expires_idx" ON "privilege_exports" USING btree ("expires_at");
+--> statement-breakpoint
 -- hand-written (cc-search): the search API (§2.8) and name lookups on PostgreSQL instead of OpenSearch.
 -- pg_trgm and unaccent are trusted contrib extensions (PostgreSQL 13+); the embedded database loads them
 -- through `embeddedExtensions` in src/app.ts. Concurrent first migrations of two schemas may race on

@@ -16,6 +16,8 @@ import { stateApiRoutes } from './modules/state-api/state-api.routes.ts'
 import { configurationRoutes } from './modules/configuration/configuration.routes.ts'
 import { attestationsRoutes } from './modules/attestations/attestations.routes.ts'
 import { purchasesRoutes, qaPaymentsRoutes } from './modules/purchases/purchases.routes.ts'
+import { searchRoutes } from './modules/search/search.routes.ts' // cc-search
+import { publicLookupRoutes } from './modules/public/public.routes.ts' // cc-search
 import { seedQa } from '../seeds/qa.ts'
 import { demoCredentials, seedDemo } from '../seeds/demo.ts'
 
@@ -86,6 +88,9 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     attestationsRoutes(app, container.services.attestations)
     purchasesRoutes(app, container.services.purchases)
     if (config.env === 'qa') qaPaymentsRoutes(app, container.services.payments)
+    // cc-search: the search API and privilege export (§2.8), the public provider lookup (§2.1)
+    searchRoutes(app, container.services.search)
+    publicLookupRoutes(app, container.services.publicLookup)
     app.addHook('onClose', async () => container.services.payments.close())
 
     const database = resources.database

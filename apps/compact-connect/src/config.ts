@@ -51,6 +51,8 @@ export interface CompactConnectConfig extends BaseConfig {
   readonly paymentCredentialsKey: Buffer
   /** `SMTP_URL`, `MAIL_FROM_ADDRESS`, `MAIL_FROM_NAME` (kernel mail); no `SMTP_URL` → mail is logged, not sent. */
   readonly mail: MailSettings
+  /** cc-search: `CC_PUBLIC_PROVIDER_MIN_MS`, the public GET provider's minimum response time (§4.14: 1 s). */
+  readonly publicProviderMinimumMs: number
 }
 
 function decodeKey(name: string, value: string, index: number): SsnKey {
@@ -92,6 +94,7 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     signatureMaxSkewSeconds: env.int('SIGNATURE_MAX_SKEW_SECONDS', 60, { min: 1, max: 3600 }),
     uiUrl: (env.url('CC_UI_URL', ['http:', 'https:']) ?? 'http://localhost:3018').replace(/\/$/, ''),
     allowedOrigins: env.list('ALLOWED_ORIGINS') ?? ['http://localhost:3018', 'http://localhost:8080'],
+    publicProviderMinimumMs: env.int('CC_PUBLIC_PROVIDER_MIN_MS', 1000, { min: 0, max: 10_000 }), // cc-search
     publicUrl: (env.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${base.host}:${base.port}`).replace(/\/$/, ''),
   })
 }

@@ -36,6 +36,9 @@ import { AttestationsService } from './modules/attestations/attestations.service
 import { PurchasesRepository } from './modules/purchases/purchases.repository.ts'
 import { PurchasesService } from './modules/purchases/purchases.service.ts'
 import { PaymentGateway } from './modules/purchases/payment-gateway.ts'
+import { SearchRepository } from './modules/search/search.repository.ts' // cc-search
+import { SearchService } from './modules/search/search.service.ts' // cc-search
+import { PublicLookupService } from './modules/public/public.service.ts' // cc-search
 
 type Logger = { error(object: unknown, message?: string): void; warn(object: unknown, message?: string): void; info(object: unknown, message?: string): void }
 
@@ -60,6 +63,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     configuration: new ConfigurationRepository(),
     attestations: new AttestationsRepository(),
     purchases: new PurchasesRepository(),
+    // cc-search repositories
+    search: new SearchRepository(),
   }
 
   // Jobs are handled by services built below; the runner only needs them when a job runs.
@@ -125,6 +130,9 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     configuration,
     attestations,
     purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, jobs, log, config.env !== 'production'),
+    // cc-search services: the search API and export (§2.8), the public lookup (§2.1)
+    search: new SearchService(database, repositories.search, config.publicUrl),
+    publicLookup: new PublicLookupService(database, repositories.providers, configuration, config.publicProviderMinimumMs),
   }
   return { config, database, repositories, services, jobs, events, tokens, mailer }
 }

@@ -67,3 +67,8 @@ export function mayChangeCompactActions(view: StaffAdminView): boolean {
 export function mayChangeJurisdiction(view: StaffAdminView, jurisdiction: string): boolean {
   return view.compactAdmin || view.jurisdictions.has(jurisdiction)
 }
+
+/** cc-search — §2.8 / §3.1: the search API and the export need the compact-level `{c}/readGeneral` (compact-only). */
+export function maySearch(scopes: Scopes, compact: string): boolean {
+  return hasCompactOnly(scopes, compact, 'readGeneral')
+}

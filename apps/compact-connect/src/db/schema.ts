@@ -502,7 +502,24 @@ export const oauthGrants = pgTable(
   (table) => [index('oauth_grants_sub_idx').on(table.pool, table.sub)],
 )
 
-// ---- search (cc-search, issue 11 part 2): no tables of its own. The search API (§2.8), the public lookup and
-// the export read the tables above; their PostgreSQL-only parts (pg_trgm and unaccent, the name-folding
-// function `cc_search_fold`, trigram indexes on folded names, keyword-order/npi/license-number indexes) are the
-// hand-written migration 0003_search.sql, which drizzle-kit cannot express. ----
+// ---- search (cc-search, issue 11 part 2). The search API (§2.8), the public lookup and the export read the
+// tables above; their PostgreSQL-only parts (pg_trgm and unaccent, the name-folding function `cc_search_fold`,
+// trigram indexes on folded names, keyword-order/npi/license-number indexes) are the hand-written block at the
+// end of this task's migration, which drizzle-kit cannot express. ----
+
+/**
+ * A privilege export (§2.8) waiting to be downloaded: the original wrote a CSV to S3 and answered a 60-second
+ * presigned URL; here the URL names this row (an unguessable token) and the CSV is streamed when it is fetched.
+ */
+export const privilegeExports = pgTable(
+  'privilege_exports',
+  {
+    token: text('token').primaryKey(),
+    compact: text('compact').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    query: jsonb('query').$type<unknown>().notNull(),
+    createdAt: moment('created_at').notNull(),
+    expiresAt: moment('expires_at').notNull(),
+  },
+  (table) => [index('privilege_exports_expires_idx').on(table.expiresAt)],
+)
