@@ -11,6 +11,7 @@ const scenarios: Record<string, () => Promise<Scenario>> = {
   'send-a-hug': async () => (await import('./scenarios/send-a-hug.ts')).default,
   raise: async () => (await import('./scenarios/raise.ts')).default,
   gom: async () => (await import('./scenarios/gom.ts')).default,
+  'compact-connect-search': async () => (await import('./scenarios/compact-connect-search.ts')).default,
 }
 
 const name = process.argv[2]

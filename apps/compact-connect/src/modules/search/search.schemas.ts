@@ -11,7 +11,7 @@ const QueryDsl = Type.Object(
       'Restricted OpenSearch query DSL: match_all, term, terms, match, match_phrase_prefix, range, bool {must, filter, should, must_not, minimum_should_match}, nested {path, query, inner_hits {from, name, size}}; at most 20 levels deep; no index/_index keys.',
   },
 )
-const SortValue = Type.Union([Type.String({ maxLength: 1024 }), Type.Number()])
+const SortValue = Type.Union([Type.String({ maxLength: 1024 }), Type.Number({ minimum: -8.64e15, maximum: 8.64e15, description: 'epoch milliseconds for a date sort' })])
 
 export const SearchProvidersBody = Type.Object(
   {
