@@ -12,7 +12,8 @@ import type { Operation } from '../lib/load.ts'
 import { orderBy, parseSort, translateQuery } from '../../apps/compact-connect/src/modules/search/query-translator.ts'
 import { today } from '../../apps/compact-connect/src/domain/dates.ts'
 
-const SCHEMA = 'compact_connect'
+// Its own schema, so this scenario and the ingest scenario (`compact_connect`) never drop each other's data.
+const SCHEMA = 'compact_connect_search'
 const PROVIDERS = 100_000
 /** One provider in ten holds a privilege. */
 const PRIVILEGE_EVERY = 10
@@ -39,8 +40,8 @@ async function insertProviders(databaseUrl: string): Promise<number> {
     await client.query(
       `CREATE TEMP TABLE bench_people ON COMMIT DROP AS
        SELECT n, ('b0000000-0000-4000-8000-' || lpad(n::text, 12, '0'))::uuid AS id,
-              initcap($1::text[][(n % 20) + 1] || $1::text[][((n / 20) % 20) + 1] || $1::text[][((n / 400) % 20) + 1]) AS family,
-              initcap($1::text[][((n / 7) % 20) + 1] || $1::text[][((n / 3) % 20) + 1]) AS given,
+              initcap(($1::text[])[(n % 20) + 1] || ($1::text[])[((n / 20) % 20) + 1] || ($1::text[])[((n / 400) % 20) + 1]) AS family,
+              initcap(($1::text[])[((n / 7) % 20) + 1] || ($1::text[])[((n / 3) % 20) + 1]) AS given,
               (ARRAY['oh','ky','co','ne','al','tx','ca','ny'])[(n % 8) + 1] AS home
          FROM generate_series(1, $2::int) AS n`,
       [SYLLABLES, PROVIDERS],
@@ -88,9 +89,9 @@ async function insertProviders(databaseUrl: string): Promise<number> {
 /** EXPLAIN (ANALYZE, BUFFERS) of the two statements a search runs (the page and the capped total), as the app builds them. */
 async function explainSearch(databaseUrl: string): Promise<{ notes: string[]; problems: string[] }> {
   const dialect = new PgDialect()
-  const { where } = translateQuery(SEARCH.query, { today: today() })
+  const { where, nameSearch } = translateQuery(SEARCH.query, { today: today() })
   const condition = dialect.sqlToQuery(where)
-  const order = dialect.sqlToQuery(orderBy(parseSort(SEARCH.sort))).sql
+  const order = dialect.sqlToQuery(orderBy(parseSort(SEARCH.sort), { nameSearch })).sql
   // The translator numbers its parameters from $1; the compact comes after them.
   const compact = `$${condition.params.length + 1}`
   const page = `SELECT pr.* FROM providers pr WHERE pr.compact = ${compact} AND ${condition.sql} ORDER BY ${order} LIMIT ${PAGE}`
@@ -189,6 +190,7 @@ const scenario: Scenario = {
           DATA_DIR: join(settings.workDir, 'compact-connect-data'),
           PORT: String(hearthPort),
           COMPACT_CONNECT_PORT: String(hearthPort),
+          COMPACT_CONNECT_DATABASE_SCHEMA: SCHEMA,
         },
         '/health',
       ),

@@ -201,6 +201,14 @@ test('sort: the allowed keys, the original’s refusal wording, and a stable tie
   assert.deepEqual(parseSort([{ 'familyName.keyword': { order: 'desc' } }]), [{ field: 'familyName.keyword', descending: true }])
   assert.equal(dialect.sqlToQuery(orderBy(parseSort([{ 'familyName.keyword': { order: 'desc' } }]))).sql, 'pr.family_name COLLATE "C" DESC, pr.provider_id ASC')
   assert.equal(dialect.sqlToQuery(orderBy(undefined)).sql, 'pr.family_name COLLATE "C" ASC, pr.given_name COLLATE "C" ASC, pr.provider_id ASC')
+  // A name search sorts the trigram matches instead of walking the name-order index (same order).
+  assert.equal(
+    dialect.sqlToQuery(orderBy(parseSort([{ 'familyName.keyword': { order: 'asc' } }, { dateOfUpdate: { order: 'desc' } }]), { nameSearch: true })).sql,
+    `(pr.family_name || '') COLLATE "C" ASC, pr.date_of_update DESC, pr.provider_id ASC`,
+  )
+  assert.equal(translateQuery({ match_phrase_prefix: { familyName: 'mar' } }, { today: '2026-01-15' }).nameSearch, true)
+  assert.equal(translateQuery({ term: { 'familyName.keyword': 'Marsh' } }, { today: '2026-01-15' }).nameSearch, false)
+  assert.equal(translateQuery({ nested: { path: 'licenses', query: { match: { 'licenses.familyName': 'marsh' } } } }, { today: '2026-01-15' }).nameSearch, false)
   assert.throws(
     () => parseSort([{ dateOfBirth: { order: 'asc' } }]),
     /Sorting by 'dateOfBirth' is not allowed\. Sortable fields: dateOfExpiration, dateOfUpdate, familyName.keyword, givenName.keyword, providerId\./,

@@ -259,12 +259,19 @@ export interface InnerHits {
 
 export interface Translation {
   where: SQL
+  /**
+   * True when the condition matches words of the provider's own names (trigram-indexed). The page then must not be
+   * read in name-index order: PostgreSQL would walk the index filtering every row through `cc_search_fold`, which
+   * for a prefix late in the alphabet means most of the compact (see `orderBy`).
+   */
+  nameSearch: boolean
   /** Conditions of `nested` privilege clauses with `inner_hits` (the export's matched privileges). */
   privilegeInnerHits: InnerHits[]
 }
 
 interface Context {
   today: string
+  nameSearch: boolean
   aliases: number
   clauses: number
   innerHits: InnerHits[]
@@ -300,10 +307,10 @@ export function checkQueryShape(query: unknown): void {
 /** Translates a validated request's `query` into a WHERE condition on `providers` aliased `pr`. */
 export function translateQuery(query: unknown, options: { today: string }): Translation {
   checkQueryShape(query)
-  const context: Context = { today: options.today, aliases: 0, clauses: 0, innerHits: [], collectingInnerHits: false }
+  const context: Context = { today: options.today, nameSearch: false, aliases: 0, clauses: 0, innerHits: [], collectingInnerHits: false }
   const root: Scope = { path: undefined, alias: 'pr', fields: providerFields, children: Object.fromEntries(Object.entries(rootPaths)) }
   const where = clause(query, root, context, 'query')
-  return { where, privilegeInnerHits: context.innerHits }
+  return { where, nameSearch: context.nameSearch, privilegeInnerHits: context.innerHits }
 }
 
 const CLAUSES = ['match_all', 'term', 'terms', 'match', 'match_phrase_prefix', 'range', 'bool', 'nested'] as const
@@ -364,6 +371,7 @@ function resolveField(name: string, scope: Scope, context: Context, at: string):
   }
   const field = Object.hasOwn(scope.fields, local) ? scope.fields[local] : undefined
   if (!field || (keywordSub && field.kind !== 'text')) return fail(`Invalid request: unknown or unsearchable field '${name}' at ${at}`)
+  if (scope.path === undefined && field.kind === 'text' && !keywordSub) context.nameSearch = true
   return { field, kind: keywordSub ? 'keyword' : field.kind, name, scope, today: context.today }
 }
 
@@ -649,7 +657,7 @@ function nestedClause(body: unknown, scope: Scope, context: Context, at: string)
     const today = context.today
     context.innerHits.push({
       condition: (rowAlias: string) => {
-        const replay: Context = { today, aliases: 0, clauses: 0, innerHits: [], collectingInnerHits: true }
+        const replay: Context = { today, nameSearch: false, aliases: 0, clauses: 0, innerHits: [], collectingInnerHits: true }
         return clause(query, { path, alias: rowAlias, fields: nested.fields, children: nested.children }, replay, `${at}.query`)
       },
     })
@@ -687,13 +695,19 @@ export function parseSort(sort: unknown): SortKey[] | undefined {
   })
 }
 
-/** ORDER BY for the request's sort (provider id last, so pages never overlap), or the default order. */
-export function orderBy(sort: SortKey[] | undefined): SQL {
+/**
+ * ORDER BY for the request's sort (provider id last, so pages never overlap), or the default order. For a name
+ * search (`nameSearch`) the name keys are written `(name || '')`: the same order, but one the name-order index
+ * cannot serve, so PostgreSQL takes the few rows the trigram index finds and sorts them.
+ */
+export function orderBy(sort: SortKey[] | undefined, options: { nameSearch?: boolean } = {}): SQL {
   const keys = sort ?? [
     { field: 'familyName.keyword', descending: false },
     { field: 'givenName.keyword', descending: false },
   ]
-  const parts = keys.map((key) => `${SORTABLE[key.field].expression} ${key.descending ? 'DESC' : 'ASC'}`)
+  const expression = (field: SortField) =>
+    options.nameSearch && (field === 'familyName.keyword' || field === 'givenName.keyword') ? SORTABLE[field].expression.replace(/^pr\.(\w+)/, "(pr.$1 || '')") : SORTABLE[field].expression
+  const parts = keys.map((key) => `${expression(key.field)} ${key.descending ? 'DESC' : 'ASC'}`)
   if (!keys.some((key) => key.field === 'providerId')) parts.push('pr.provider_id ASC')
   return sql.raw(parts.join(', '))
 }

@@ -48,7 +48,7 @@ export class SearchService {
 
   async search(caller: StaffCaller, compact: string, body: SearchProvidersBody, now = new Date()): Promise<SearchProvidersResult> {
     this.authorize(caller, compact)
-    const { where } = this.translate(body.query, now)
+    const { where, nameSearch } = this.translate(body.query, now)
     let sort: ReturnType<typeof parseSort>
     let after: SQL | undefined
     try {
@@ -63,7 +63,7 @@ export class SearchService {
       throw error
     }
     const db = this.database.db
-    const rows = await this.repository.page(db, { compact, where, after, order: orderBy(sort), offset: body.from ?? 0, limit: body.size ?? DEFAULT_SIZE })
+    const rows = await this.repository.page(db, { compact, where, after, order: orderBy(sort, { nameSearch }), offset: body.from ?? 0, limit: body.size ?? DEFAULT_SIZE })
     const matches = await this.repository.count(db, compact, where, TOTAL_HITS_TRACKED + 1)
     const bundles = await this.repository.bundles(db, rows)
     const last = rows[rows.length - 1]
