@@ -24,9 +24,15 @@ CREATE OR REPLACE FUNCTION cc_search_fold(value text) RETURNS text LANGUAGE sql 
   SELECT ' ' || btrim(regexp_replace(lower(public.unaccent('public.unaccent'::regdictionary, value)), '[^[:alnum:]'']+', ' ', 'g')) || ' '
 $$;
 --> statement-breakpoint
-CREATE INDEX IF NOT EXISTS providers_search_family_name_trgm_idx ON providers USING gin (cc_search_fold(family_name) public.gin_trgm_ops);
+-- The provider's folded names are stored (generated columns, so every writer keeps them right): a trigram index
+-- rechecks its candidate rows against the stored text instead of folding each one again.
+ALTER TABLE providers ADD COLUMN IF NOT EXISTS family_name_folded text GENERATED ALWAYS AS (cc_search_fold(family_name)) STORED;
 --> statement-breakpoint
-CREATE INDEX IF NOT EXISTS providers_search_given_name_trgm_idx ON providers USING gin (cc_search_fold(given_name) public.gin_trgm_ops);
+ALTER TABLE providers ADD COLUMN IF NOT EXISTS given_name_folded text GENERATED ALWAYS AS (cc_search_fold(given_name)) STORED;
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS providers_search_family_name_trgm_idx ON providers USING gin (family_name_folded public.gin_trgm_ops);
+--> statement-breakpoint
+CREATE INDEX IF NOT EXISTS providers_search_given_name_trgm_idx ON providers USING gin (given_name_folded public.gin_trgm_ops);
 --> statement-breakpoint
 -- `familyName.keyword` / `givenName.keyword` order (byte order, as OpenSearch sorts keywords) and the default order.
 CREATE INDEX IF NOT EXISTS providers_search_name_order_idx ON providers (compact, family_name COLLATE "C", given_name COLLATE "C", provider_id);

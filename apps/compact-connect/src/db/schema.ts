@@ -503,9 +503,10 @@ export const oauthGrants = pgTable(
 )
 
 // ---- search (cc-search, issue 11 part 2). The search API (§2.8), the public lookup and the export read the
-// tables above; their PostgreSQL-only parts (pg_trgm and unaccent, the name-folding function `cc_search_fold`,
-// trigram indexes on folded names, keyword-order/npi/license-number indexes) are the hand-written block at the
-// end of this task's migration, which drizzle-kit cannot express. ----
+// tables above; their PostgreSQL-only parts (pg_trgm and unaccent, the name-folding function `cc_search_fold`, the
+// generated columns `providers.family_name_folded` / `given_name_folded` with trigram indexes, keyword-order/npi/
+// license-number indexes) are the hand-written block at the end of migration 0003, which drizzle-kit cannot express.
+// The generated columns are left out of the table above on purpose: no code writes them. ----
 
 /**
  * A privilege export (§2.8) waiting to be downloaded: the original wrote a CSV to S3 and answered a 60-second

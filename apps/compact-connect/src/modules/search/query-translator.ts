@@ -42,6 +42,8 @@ interface Field {
   expression: (alias: string, today: string) => SQL
   /** Wraps a condition on the expression (fields reached through another table). */
   via?: (alias: string, condition: (expression: SQL) => SQL) => SQL
+  /** A stored `cc_search_fold` of a text column (the provider's names; migration 0003), read instead of folding per row. */
+  folded?: string
 }
 
 const column = (name: string) => (alias: string) => sql.raw(`${alias}.${name}`)
@@ -182,9 +184,9 @@ const providerFields: Record<string, Field> = {
   encumberedStatus: keyword('encumbered_status'),
   militaryStatus: keyword('military_status'),
   npi: keyword('npi'),
-  givenName: text('given_name'),
+  givenName: { ...text('given_name'), folded: 'given_name_folded' },
   middleName: text('middle_name'),
-  familyName: text('family_name'),
+  familyName: { ...text('family_name'), folded: 'family_name_folded' },
   suffix: keyword('suffix'),
   dateOfExpiration: day('date_of_expiration'),
   compactConnectRegisteredEmailAddress: keyword('compact_connect_registered_email_address'),
@@ -386,6 +388,9 @@ function on(resolved: ResolvedField, test: (expression: SQL) => SQL): SQL {
   return test(field.expression(scope.alias, resolved.today))
 }
 
+/** The folded text of a text field: its stored folded column, or `cc_search_fold` of the expression. */
+const folded = (resolved: ResolvedField, expression: SQL): SQL => (resolved.field.folded ? sql.raw(`${resolved.scope.alias}.${resolved.field.folded}`) : sql`cc_search_fold(${expression})`)
+
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (match) => `\\${match}`)
 const hasWordCharacter = (value: string) => /[\p{L}\p{N}]/u.test(value)
 const words = (value: string) => value.split(/[^\p{L}\p{N}']+/u).filter((word) => hasWordCharacter(word))
@@ -439,7 +444,7 @@ function equals(resolved: ResolvedField, value: unknown, at: string): SQL {
       // A term is one token of the analysed text, compared as given (so upper case never matches, as in OpenSearch).
       const text = scalar(value, at)
       if (/\s/.test(text) || text === '') return sql`FALSE`
-      return on(resolved, (expression) => sql`cc_search_fold(${expression}) LIKE ${`% ${escapeLike(text)} %`}`)
+      return on(resolved, (expression) => sql`${folded(resolved, expression)} LIKE ${`% ${escapeLike(text)} %`}`)
     }
     case 'date': {
       const parsed = dateValue(value, at)
@@ -466,7 +471,7 @@ function match(resolved: ResolvedField, value: unknown, options: Record<string, 
   if (operator !== 'or' && operator !== 'and' && operator !== 'OR' && operator !== 'AND') fail(`Invalid request: ${at}.operator must be 'or' or 'and'`)
   const tokens = words(scalar(value, at)).slice(0, 32)
   if (tokens.length === 0) return sql`FALSE`
-  const conditions = tokens.map((token) => on(resolved, (expression) => sql`cc_search_fold(${expression}) LIKE '%' || cc_search_fold(${token}) || '%'`))
+  const conditions = tokens.map((token) => on(resolved, (expression) => sql`${folded(resolved, expression)} LIKE '%' || cc_search_fold(${token}) || '%'`))
   return sql`(${sql.join(conditions, sql.raw(String(operator).toLowerCase() === 'and' ? ' AND ' : ' OR '))})`
 }
 
@@ -476,7 +481,7 @@ function phrasePrefix(resolved: ResolvedField, value: unknown, at: string): SQL 
     case 'text':
       // Tokens in order, the last one a prefix: ' der b' inside ' van der berg '.
       if (!hasWordCharacter(text)) return sql`FALSE`
-      return on(resolved, (expression) => sql`cc_search_fold(${expression}) LIKE '%' || rtrim(cc_search_fold(${text})) || '%'`)
+      return on(resolved, (expression) => sql`${folded(resolved, expression)} LIKE '%' || rtrim(cc_search_fold(${text})) || '%'`)
     case 'keyword':
     case 'keywordArray':
       return on(resolved, (expression) => sql`${expression} LIKE ${`${escapeLike(text)}%`}`)

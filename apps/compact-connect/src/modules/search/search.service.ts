@@ -63,8 +63,11 @@ export class SearchService {
       throw error
     }
     const db = this.database.db
-    const rows = await this.repository.page(db, { compact, where, after, order: orderBy(sort, { nameSearch }), offset: body.from ?? 0, limit: body.size ?? DEFAULT_SIZE })
-    const matches = await this.repository.count(db, compact, where, TOTAL_HITS_TRACKED + 1)
+    // The page and the total are independent statements (two pooled connections on a server).
+    const [rows, matches] = await Promise.all([
+      this.repository.page(db, { compact, where, after, order: orderBy(sort, { nameSearch }), offset: body.from ?? 0, limit: body.size ?? DEFAULT_SIZE }),
+      this.repository.count(db, compact, where, TOTAL_HITS_TRACKED + 1),
+    ])
     const bundles = await this.repository.bundles(db, rows)
     const last = rows[rows.length - 1]
     const result: SearchProvidersResult = {
