@@ -206,7 +206,8 @@ const scenario: Scenario = {
         if (!token.ok) throw new Error(`POST /qa/token answered ${token.status}: ${await token.text()}`)
         search.headers = { ...search.headers, authorization: `Bearer ${((await token.json()) as { token: string }).token}` }
       },
-      targets: [{ operation: search.name, versus: 'ceiling', minimum: 0.1 }],
+      // The issue sets no ratio for this read; the section reports what was measured.
+      targets: [],
       async extra(): Promise<ExtraResult> {
         const explained = await explainSearch(settings.databaseUrl)
         return { measurements: [], notes: [`\`uptime\` before the run: ${before}; after: ${uptime()}.`, '', ...explained.notes], problems: explained.problems }
