@@ -9,7 +9,6 @@ import type { CompactConnectConfig } from '../src/config.ts'
 
 let t: TestApp<CompactConnectConfig>
 const P = (n: number) => `c0000000-0000-4000-8000-00000000000${n}`
-const QUERY = '/v1/public/compacts/aslp/providers/query'
 const loggedOut = { authorization: 'null null' }
 
 before(async () => {
