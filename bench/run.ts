@@ -12,6 +12,7 @@ const scenarios: Record<string, () => Promise<Scenario>> = {
   raise: async () => (await import('./scenarios/raise.ts')).default,
   gom: async () => (await import('./scenarios/gom.ts')).default,
   'compact-connect': async () => (await import('./scenarios/compact-connect.ts')).default,
+  'compact-connect-search': async () => (await import('./scenarios/compact-connect-search.ts')).default,
 }
 
 const name = process.argv[2]

@@ -28,7 +28,8 @@ try {
   const needsSharedEmbedded = !alone && configs.filter(({ config }) => config.databaseUrl === undefined).length > 1
   if (needsSharedEmbedded) {
     const base = loadBaseConfig(env, { app: 'hearth', defaultPort: 0 })
-    host = await EmbeddedHost.open({ dataDir: join(base.dataDir, 'embedded') })
+    const extensions = configs.flatMap(({ module }) => module.migrations.embeddedExtensions ?? [])
+    host = await EmbeddedHost.open({ dataDir: join(base.dataDir, 'embedded'), extensions })
   }
   for (const { module, config } of configs) {
     const app = await module.buildApp(config, { host: config.databaseUrl === undefined ? host : undefined })

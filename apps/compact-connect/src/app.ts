@@ -24,10 +24,13 @@ import { encumbranceRoutes } from './modules/encumbrances/encumbrances.routes.ts
 import { privilegeRoutes } from './modules/privileges/privileges.routes.ts'
 import { homeJurisdictionRoutes } from './modules/home-jurisdiction/home-jurisdiction.routes.ts'
 import { militaryRoutes } from './modules/military/military.routes.ts'
+import { searchRoutes } from './modules/search/search.routes.ts' // cc-search
+import { publicLookupRoutes } from './modules/public/public.routes.ts' // cc-search
 import { seedQa } from '../seeds/qa.ts'
 import { demoCredentials, seedDemo } from '../seeds/demo.ts'
 
-export const migrations: MigrationSource = { owner: APP_NAME, folder: join(import.meta.dirname, '..', 'migrations') }
+// cc-search: migration 0003 creates pg_trgm and unaccent, so the embedded database loads them.
+export const migrations: MigrationSource = { owner: APP_NAME, folder: join(import.meta.dirname, '..', 'migrations'), embeddedExtensions: ['pg_trgm', 'unaccent'] }
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -100,6 +103,9 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     privilegeRoutes(app, container.services.privileges)
     homeJurisdictionRoutes(app, container.services.homeJurisdiction)
     await militaryRoutes(app, container.services.military)
+    // cc-search: the search API and privilege export (§2.8), the public provider lookup (§2.1)
+    searchRoutes(app, container.services.search)
+    publicLookupRoutes(app, container.services.publicLookup)
     app.addHook('onClose', async () => container.services.payments.close())
 
     const database = resources.database

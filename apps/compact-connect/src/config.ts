@@ -59,6 +59,8 @@ export interface CompactConnectConfig extends BaseConfig {
   readonly schedulesEnabled: boolean
   /** `REPORTS_DIR`: where transaction report zips are stored (default `DATA_DIR/reports`). */
   readonly reportsDir: string
+  /** cc-search: `CC_PUBLIC_PROVIDER_MIN_MS`, the public GET provider's minimum response time (§4.14: 1 s). */
+  readonly publicProviderMinimumMs: number
 }
 
 function decodeKey(name: string, value: string, index: number): SsnKey {
@@ -103,6 +105,7 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     allowedOrigins: env.list('ALLOWED_ORIGINS') ?? ['http://localhost:3018', 'http://localhost:8080'],
     schedulesEnabled: env.bool('SCHEDULES_ENABLED', base.env !== 'qa'),
     reportsDir: resolve(env.string('REPORTS_DIR', join(base.dataDir, 'reports'))!),
+    publicProviderMinimumMs: env.int('CC_PUBLIC_PROVIDER_MIN_MS', 1000, { min: 0, max: 10_000 }), // cc-search
     publicUrl: (env.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${base.host}:${base.port}`).replace(/\/$/, ''),
   })
 }

@@ -62,6 +62,9 @@ import { HomeJurisdictionService } from './modules/home-jurisdiction/home-jurisd
 import { MilitaryService } from './modules/military/military.service.ts'
 import { DiskDocumentStore } from './modules/military/document-store.ts'
 import { DocumentLinks } from './modules/military/document-links.ts'
+import { SearchRepository } from './modules/search/search.repository.ts' // cc-search
+import { SearchService } from './modules/search/search.service.ts' // cc-search
+import { PublicLookupService } from './modules/public/public.service.ts' // cc-search
 
 type Logger = { error(object: unknown, message?: string): void; warn(object: unknown, message?: string): void; info(object: unknown, message?: string): void }
 
@@ -94,6 +97,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     reports: new ReportsRepository(),
     // cc-enforcement repositories
     enforcement: new EnforcementRepository(),
+    // cc-search repositories
+    search: new SearchRepository(),
   }
 
   // Jobs are handled by services built below; the runner only needs them when a job runs.
@@ -218,6 +223,9 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     settlement,
     reports,
     purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, jobs, log, config.env !== 'production'),
+    // cc-search services: the search API and export (§2.8), the public lookup (§2.1)
+    search: new SearchService(database, repositories.search, config.publicUrl),
+    publicLookup: new PublicLookupService(database, repositories.providers, configuration, config.publicProviderMinimumMs),
   }
   // cc-enforcement: encumbrances, investigations, privilege deactivation, home-jurisdiction change, military affiliations
   const enforcementArgs = [database, repositories.licenses, repositories.enforcement] as const

@@ -79,3 +79,8 @@ export function mayTakeAdverseAction(scopes: Scopes, compact: string, jurisdicti
 export function mayAdministerCompact(scopes: Scopes, compact: string): boolean {
   return hasCompactOnly(scopes, compact, 'admin')
 }
+
+/** cc-search — §2.8 / §3.1: the search API and the export need the compact-level `{c}/readGeneral` (compact-only). */
+export function maySearch(scopes: Scopes, compact: string): boolean {
+  return hasCompactOnly(scopes, compact, 'readGeneral')
+}

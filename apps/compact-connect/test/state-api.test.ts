@@ -142,3 +142,49 @@ test('State API reads: one provider’s privileges in the jurisdiction with the 
   const none = '/v1/compacts/aslp/jurisdictions/co/providers/c0000000-0000-4000-8000-000000000001'
   assert.equal((await t.app.inject({ method: 'GET', url: none, headers: { ...bearer(general), ...signedHeaders('GET', none, { keyId: 'co-key' }) } })).statusCode, 404, 'no privilege in co')
 })
+
+test('State API delta query: descending order, pages joined by lastKey, forgiving sorting/pagination keys, the original’s window message', async () => {
+  await t.app.inject({ method: 'POST', url: '/qa/seedDatabase' })
+  await t.app.compactConnect.services.signatures.putKey('aslp', 'oh', 'qa-oh-key-1', QA_OH_PUBLIC_KEY)
+  const token = await stateClientToken(t.app, { compact: 'aslp', jurisdiction: 'oh', scopes: ['readGeneral'] })
+  const queryPath = '/v1/compacts/aslp/jurisdictions/oh/providers/query'
+  // Five providers with a privilege in oh, updated one minute apart (P4's seeded privilege is one of them).
+  const { database } = t.app.compactConnect
+  await database.query(
+    `UPDATE providers SET privilege_jurisdictions = ARRAY['oh'], provider_date_of_update = timestamptz '2026-02-01T00:00:00Z' + (right(provider_id::text, 1)::int * interval '1 minute') WHERE right(provider_id::text, 1) IN ('1','3','5','6','4')`,
+  )
+  const post = async (body: unknown) => t.app.inject({ method: 'POST', url: queryPath, payload: body as object, headers: { ...bearer(token), ...signedHeaders('POST', queryPath) } })
+  const window = { startDateTime: '2026-02-01T00:00:00Z', endDateTime: '2026-02-02T00:00:00Z' }
+  const first = await post({ query: window, pagination: { pageSize: 5 }, sorting: { key: 'dateOfUpdate', direction: 'descending' } })
+  assert.equal(first.statusCode, 200, first.body)
+  const page = first.json()
+  assert.deepEqual(page.sorting, { direction: 'descending' })
+  const all = [6, 5, 4, 3, 1].map((n) => `c0000000-0000-4000-8000-00000000000${n}`)
+  assert.deepEqual(
+    page.providers.map((provider: { providerId: string }) => provider.providerId),
+    all,
+  )
+  const ascending = (await post({ query: window, pagination: { pageSize: 5 } })).json()
+  assert.deepEqual(
+    ascending.providers.map((provider: { providerId: string }) => provider.providerId),
+    [...all].reverse(),
+  )
+  await database.query(
+    `UPDATE providers SET privilege_jurisdictions = ARRAY['oh'], provider_date_of_update = timestamptz '2026-02-01T00:10:00Z' WHERE provider_id = 'c0000000-0000-4000-8000-000000000008'`,
+  )
+  const paged = (await post({ query: window, pagination: { pageSize: 5 } })).json()
+  assert.equal(paged.providers.length, 5)
+  assert.notEqual(paged.pagination.lastKey, null)
+  const rest = (await post({ query: window, pagination: { pageSize: 5, lastKey: paged.pagination.lastKey } })).json()
+  assert.deepEqual(
+    rest.providers.map((provider: { providerId: string }) => provider.providerId),
+    ['c0000000-0000-4000-8000-000000000008'],
+  )
+  assert.deepEqual(rest.pagination, { pageSize: 5, prevLastKey: paged.pagination.lastKey, lastKey: null })
+  const wide = await post({ query: { startDateTime: '2026-02-01T00:00:00Z', endDateTime: '2026-02-08T00:00:01Z' } })
+  assert.deepEqual([wide.statusCode, wide.json()], [400, { message: 'Time filter cannot be larger than 7 days.' }])
+  const badKey = await post({ query: window, pagination: { lastKey: 'bm9wZQ==' } })
+  assert.deepEqual([badKey.statusCode, badKey.json()], [400, { message: 'Invalid lastKey' }])
+  assert.equal((await post({ query: { startDateTime: '2026-02-01T00:00:00' } })).statusCode, 400, 'endDateTime required')
+  assert.equal((await post({ query: { ...window, extra: 1 } })).statusCode, 400)
+})

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pgTable, serial, text } from 'drizzle-orm/pg-core'
-import { EmbeddedHost, openDatabase, DataDirectoryLockedError, lockDataDirectory, type MigrationSource } from '../src/db/index.ts'
+import { EmbeddedHost, openDatabase, DataDirectoryLockedError, loadContribExtensions, lockDataDirectory, type MigrationSource } from '../src/db/index.ts'
 import { createTestDatabase } from '../src/testing/index.ts'
 
 const widgets = pgTable('widgets', { id: serial('id').primaryKey(), name: text('name').notNull() })
@@ -149,5 +149,24 @@ test('processes migrating one schema at once on a server apply each migration ex
   } finally {
     await handles[0]!.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
     await Promise.all(handles.map((database) => database.close()))
+  }
+})
+
+test('PGlite contrib extensions load on request; a shared host without one an app needs is refused at open', async () => {
+  const database = await openDatabase({ url: 'memory://', schema: 'kernel_ext_test', extensions: ['pg_trgm'] })
+  try {
+    await database.query('CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public')
+    assert.deepEqual(await database.query(`SELECT public.similarity('trigram', 'trigrams') > 0.5 AS close`), [{ close: true }])
+  } finally {
+    await database.close()
+  }
+  await assert.rejects(loadContribExtensions(['no_such_extension']), /has no contrib extension "no_such_extension"/)
+  await assert.rejects(loadContribExtensions(['../pglite']), /invalid PGlite extension name/)
+  const host = await EmbeddedHost.open()
+  try {
+    assert.deepEqual([...host.extensions], [])
+    await assert.rejects(openDatabase({ url: undefined, schema: 'needs_trgm', host, extensions: ['pg_trgm'] }), /opened without the extension\(s\) pg_trgm/)
+  } finally {
+    await host.close()
   }
 })

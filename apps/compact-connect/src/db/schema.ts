@@ -655,3 +655,25 @@ export const loginChallenges = pgTable(
   (table) => [index('login_challenges_sub_idx').on(table.sub)],
 )
 // ---- end cc-identity ----------------------------------------------------------------------------------------------
+// ---- search (cc-search, issue 11 part 2). The search API (§2.8), the public lookup and the export read the
+// tables above; their PostgreSQL-only parts (pg_trgm and unaccent, the name-folding function `cc_search_fold`, the
+// generated columns `providers.family_name_folded` / `given_name_folded` with trigram indexes, keyword-order/npi/
+// license-number indexes) are the hand-written block at the end of migration 0003, which drizzle-kit cannot express.
+// The generated columns are left out of the table above on purpose: no code writes them. ----
+
+/**
+ * A privilege export (§2.8) waiting to be downloaded: the original wrote a CSV to S3 and answered a 60-second
+ * presigned URL; here the URL names this row (an unguessable token) and the CSV is streamed when it is fetched.
+ */
+export const privilegeExports = pgTable(
+  'privilege_exports',
+  {
+    token: text('token').primaryKey(),
+    compact: text('compact').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    query: jsonb('query').$type<unknown>().notNull(),
+    createdAt: moment('created_at').notNull(),
+    expiresAt: moment('expires_at').notNull(),
+  },
+  (table) => [index('privilege_exports_expires_idx').on(table.expiresAt)],
+)

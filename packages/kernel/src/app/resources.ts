@@ -28,6 +28,7 @@ export async function openResources(config: BaseConfig, options: OpenResourcesOp
       schema: config.databaseSchema,
       dataDir: join(config.dataDir, config.app),
       host: options.host,
+      extensions: options.migrations.embeddedExtensions,
     }))
   try {
     if (!options.database) await database.migrate([kernelMigrations, options.migrations])

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { PGlite, type PGliteInterface, type Transaction } from '@electric-sql/pglite'
+import { PGlite, type Extension, type PGliteInterface, type Transaction } from '@electric-sql/pglite'
 
 export class DataDirectoryLockedError extends Error {
   constructor(dir: string, pid: string) {
@@ -44,6 +44,30 @@ export function lockDataDirectory(dir: string): () => void {
   throw new Error(`could not take the lock ${lockPath}`)
 }
 
+const CONTRIB_NAME = /^[a-z][a-z0-9_]{0,62}$/
+
+/**
+ * Loads PGlite contrib extensions by their PostgreSQL names (`pg_trgm`, `unaccent`, …: the modules of
+ * `@electric-sql/pglite/contrib/*`). An app's migrations still run `CREATE EXTENSION`; this only makes the
+ * extension's files available to the embedded instance, as a server's installed contrib package does.
+ */
+export async function loadContribExtensions(names: readonly string[]): Promise<Record<string, Extension>> {
+  const extensions: Record<string, Extension> = {}
+  for (const name of new Set(names)) {
+    if (!CONTRIB_NAME.test(name)) throw new Error(`invalid PGlite extension name: ${name}`)
+    let module: Record<string, unknown>
+    try {
+      module = (await import(`@electric-sql/pglite/contrib/${name}`)) as Record<string, unknown>
+    } catch {
+      throw new Error(`PGlite has no contrib extension "${name}" (see node_modules/@electric-sql/pglite/dist/contrib)`)
+    }
+    const extension = module[name]
+    if (extension === undefined) throw new Error(`@electric-sql/pglite/contrib/${name} exports no "${name}" extension`)
+    extensions[name] = extension as Extension
+  }
+  return extensions
+}
+
 /**
  * One embedded PostgreSQL (PGlite) that several apps share, each in its own schema. PGlite has a
  * single session, so a scoped client runs every statement inside a short transaction that first
@@ -53,17 +77,22 @@ export class EmbeddedHost {
   private constructor(
     readonly pglite: PGlite,
     private readonly unlock: () => void,
+    /** The contrib extensions this instance was opened with (an app's migrations may create only these). */
+    readonly extensions: ReadonlySet<string>,
   ) {}
 
-  static async open(options: { dataDir?: string; loadDataDir?: Blob | File } = {}): Promise<EmbeddedHost> {
+  /** `extensions`: PGlite contrib extensions to load (`loadContribExtensions`); none by default. */
+  static async open(options: { dataDir?: string; loadDataDir?: Blob | File; extensions?: readonly string[] } = {}): Promise<EmbeddedHost> {
     const unlock = options.dataDir ? lockDataDirectory(options.dataDir) : () => {}
     try {
+      const extensions = options.extensions?.length ? await loadContribExtensions(options.extensions) : undefined
       const pglite = await PGlite.create({
         dataDir: options.dataDir,
         loadDataDir: options.loadDataDir,
         relaxedDurability: true,
+        ...(extensions ? { extensions } : {}),
       })
-      return new EmbeddedHost(pglite, unlock)
+      return new EmbeddedHost(pglite, unlock, new Set(options.extensions ?? []))
     } catch (error) {
       unlock()
       throw error

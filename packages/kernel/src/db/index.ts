@@ -8,7 +8,7 @@ import { EmbeddedHost, quoteIdentifier } from './embedded.ts'
 import { applyMigrations, readMigrations, type MigrationSource, type SqlRunner } from './migrate.ts'
 import { registerStatementRunner } from './statements.ts'
 
-export { EmbeddedHost, DataDirectoryLockedError, lockDataDirectory, quoteIdentifier } from './embedded.ts'
+export { EmbeddedHost, DataDirectoryLockedError, lockDataDirectory, loadContribExtensions, quoteIdentifier } from './embedded.ts'
 export { readMigrations, applyMigrations, type MigrationSource, type Migration } from './migrate.ts'
 export { defineStatement, runStatement, type Statement } from './statements.ts'
 export { decodeDatabaseError, isDatabaseFailure, type DatabaseFailure, type DecodedDatabaseError } from './errors.ts'
@@ -49,17 +49,22 @@ export interface OpenDatabaseOptions {
   poolSize?: number
   /** Raw data directory to start an embedded database from (tests). */
   loadDataDir?: Blob
+  /** PGlite contrib extensions the embedded database loads (`MigrationSource.embeddedExtensions`); ignored on a server. */
+  extensions?: readonly string[]
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.url && /^postgres(ql)?:/.test(options.url)) return openServer(options.url, options.schema, options.poolSize)
   if (options.host) {
+    const missing = (options.extensions ?? []).filter((name) => !options.host!.extensions.has(name))
+    if (missing.length > 0) throw new Error(`the shared embedded database was opened without the extension(s) ${missing.join(', ')} that schema "${options.schema}" needs`)
     await options.host.pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`)
     return embeddedDatabase(options.host.scoped(options.schema), options.schema, async () => {}, undefined)
   }
   const host = await EmbeddedHost.open({
     dataDir: options.url?.startsWith('memory:') ? undefined : options.dataDir,
     loadDataDir: options.loadDataDir,
+    extensions: options.extensions,
   })
   // Alone on its instance: the search path is set once for the one session.
   await host.pglite.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}; SET search_path TO ${quoteIdentifier(options.schema)}, public`)

@@ -7,6 +7,11 @@ export interface MigrationSource {
   /** Who owns these tables: "kernel" or the app's name. Tracked separately per owner. */
   owner: string
   folder: string
+  /**
+   * PGlite contrib extensions these migrations create (`CREATE EXTENSION …`), e.g. `['pg_trgm']`: the
+   * embedded database loads them when it opens. A PostgreSQL server must have them installed (contrib).
+   */
+  embeddedExtensions?: readonly string[]
 }
 
 export interface Migration {

@@ -30,8 +30,10 @@ export async function createTestDatabase(options: { schema: string; migrations: 
     })
   }
   const dump = await migratedDump(options.schema, sources)
-  return openDatabase({ url: 'memory://', schema: options.schema, loadDataDir: dump })
+  return openDatabase({ url: 'memory://', schema: options.schema, loadDataDir: dump, extensions: embeddedExtensions(sources) })
 }
+
+const embeddedExtensions = (sources: MigrationSource[]) => sources.flatMap((source) => source.embeddedExtensions ?? [])
 
 async function migratedDump(schema: string, sources: MigrationSource[]): Promise<Blob> {
   const fingerprint = createHash('sha256')
@@ -40,7 +42,7 @@ async function migratedDump(schema: string, sources: MigrationSource[]): Promise
   const directory = join(tmpdir(), 'hearth-test-databases')
   const file = join(directory, `${schema}-${fingerprint.digest('hex').slice(0, 16)}.tar.gz`)
   if (existsSync(file)) return new Blob([readFileSync(file)])
-  const database = await openDatabase({ url: 'memory://', schema })
+  const database = await openDatabase({ url: 'memory://', schema, extensions: embeddedExtensions(sources) })
   await database.migrate(sources)
   const blob = await database.dumpEmbedded!()
   await database.close()

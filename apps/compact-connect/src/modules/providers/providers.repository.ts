@@ -35,6 +35,8 @@ export interface ProviderQuery {
   /** Position after which the page starts (decoded `lastKey`). */
   after?: { sortValue: string; providerId: string }
   limit: number
+  /** cc-search: the public lookup lists only providers holding at least one privilege (§2.1). */
+  withPrivileges?: boolean
 }
 
 const likePrefix = (value: string) => `${value.toLowerCase().replace(/[\\%_]/g, (match) => `\\${match}`)}%`
@@ -81,6 +83,7 @@ export class ProvidersRepository {
     if (query.providerId !== undefined) conditions.push(eq(providers.providerId, query.providerId))
     if (query.familyName !== undefined) conditions.push(sql`lower(${providers.familyName}) LIKE ${likePrefix(query.familyName)}`)
     if (query.givenName !== undefined) conditions.push(sql`lower(${providers.givenName}) LIKE ${likePrefix(query.givenName)}`)
+    if (query.withPrivileges) conditions.push(sql`cardinality(${providers.privilegeJurisdictions}) > 0`) // cc-search
     if (query.jurisdiction !== undefined) {
       conditions.push(or(eq(providers.licenseJurisdiction, query.jurisdiction), sql`${query.jurisdiction} = ANY(${providers.privilegeJurisdictions})`))
     }

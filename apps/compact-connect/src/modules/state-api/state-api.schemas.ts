@@ -7,10 +7,10 @@ const opt = <T extends Parameters<typeof Type.Optional>[0]>(schema: T) => Type.O
 export const StateProviderQueryBody = Type.Object(
   {
     query: Type.Object({ startDateTime: Type.String({ format: 'date-time', maxLength: 40 }), endDateTime: Type.String({ format: 'date-time', maxLength: 40 }) }, { additionalProperties: false }),
-    pagination: Type.Optional(
-      Type.Object({ pageSize: Type.Optional(Type.Integer({ minimum: 5, maximum: 100 })), lastKey: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) }, { additionalProperties: false }),
-    ),
-    sorting: Type.Optional(Type.Object({ direction: Type.Optional(Type.Union([Type.Literal('ascending'), Type.Literal('descending')])) }, { additionalProperties: false })),
+    // The original's pagination and sorting schemas are forgiving: other keys (a `sorting.key` from a state's
+    // client) are ignored, not refused.
+    pagination: Type.Optional(Type.Object({ pageSize: Type.Optional(Type.Integer({ minimum: 5, maximum: 100 })), lastKey: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })) })),
+    sorting: Type.Optional(Type.Object({ direction: Type.Optional(Type.Union([Type.Literal('ascending'), Type.Literal('descending')])) })),
   },
   { additionalProperties: false },
 )

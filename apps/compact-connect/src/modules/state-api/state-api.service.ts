@@ -99,7 +99,7 @@ export class StateApiService {
     const end = new Date(body.query.endDateTime)
     if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) throw badRequest('startDateTime and endDateTime must be ISO 8601 date-times')
     if (end < start) throw badRequest('endDateTime must not be before startDateTime')
-    if (end.getTime() - start.getTime() > WEEK_MS) throw badRequest('The time window between startDateTime and endDateTime must not exceed 7 days')
+    if (end.getTime() - start.getTime() > WEEK_MS) throw badRequest('Time filter cannot be larger than 7 days.')
     const pageSize = body.pagination?.pageSize ?? 100
     const direction = body.sorting?.direction ?? 'ascending'
     const rows = await this.repository.updatedProviders(this.database.db, {
