@@ -1,29 +1,18 @@
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import type { ChildProcess } from 'node:child_process'
 import { openDatabase, type Database } from '@hearth/kernel'
-import { testDatabaseUrl } from '@hearth/kernel/testing'
+import { appProcesses, testDatabaseUrl } from '@hearth/kernel/testing'
 import { startSmtpSink, type SmtpSink } from '@hearth/kernel/testing/smtp-sink'
 
 const databaseUrl = testDatabaseUrl()
-const root = join(import.meta.dirname, '..', '..', '..')
-const children: ChildProcess[] = []
-const schema = `t_cc_sched_${randomBytes(4).toString('hex')}`
-const dataDir = mkdtempSync(join(tmpdir(), 'hearth-cc-sched-'))
+const processes = databaseUrl ? appProcesses('compact-connect', { databaseUrl, env: { SEED: 'none', JOB_POLL_INTERVAL_MS: '50' } }) : undefined
 let database: Database | undefined
 let sink: SmtpSink | undefined
 
 after(async () => {
-  await Promise.all(children.map(stop))
-  if (database) {
-    await database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await database.close()
-  }
+  await database?.close()
+  await processes?.close()
   await sink?.close()
 })
 
@@ -34,49 +23,8 @@ function stop(child: ChildProcess): Promise<unknown> | undefined {
   return exited
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
-}
-
-async function startProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', join('apps', 'compact-connect', 'src', 'server.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HEARTH_ENV: 'qa',
-      SEED: 'none',
-      DATABASE_URL: databaseUrl,
-      COMPACT_CONNECT_DATABASE_SCHEMA: schema,
-      DATA_DIR: dataDir,
-      JOB_POLL_INTERVAL_MS: '50',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      ...env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  children.push(child)
-  const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`compact-connect on port ${port} exited with ${child.exitCode}`)
-    try {
-      if ((await fetch(`${url}/health`)).ok) return { url, child }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`compact-connect on port ${port} did not become healthy`)
-}
+/** One more CompactConnect process on the shared schema and DATA_DIR. */
+const startProcess = (env: Record<string, string>) => processes!.start(env)
 
 test(
   'two CompactConnect processes on one PostgreSQL tick the same schedule period: the job runs once and mails once',
@@ -87,7 +35,7 @@ test(
     const setup = await startProcess({ SCHEDULES_ENABLED: 'false' })
     assert.equal((await fetch(`${setup.url}/qa/seedDatabase`, { method: 'POST' })).status, 204)
     await stop(setup.child)
-    database = await openDatabase({ url: databaseUrl!, schema, poolSize: 2 })
+    database = await openDatabase({ url: databaseUrl!, schema: processes!.schema, poolSize: 2 })
 
     // A validation error just before the current quarter hour, and one just after it: whichever period the two
     // processes find current when they start, exactly one of them lies in the 15 minutes before it.

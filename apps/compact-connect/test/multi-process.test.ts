@@ -1,78 +1,23 @@
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { openDatabase, type Database } from '@hearth/kernel'
-import { testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
+import { appProcesses, testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
 import { loadConfig } from '../src/config.ts'
 import { IdentityTokens, SigningKey } from '../src/auth/index.ts'
 import { ssnOf, uploadedLicense } from './factories.ts'
 
 const databaseUrl = testDatabaseUrl()
 const redisUrl = testRedisUrl()
-const root = join(import.meta.dirname, '..', '..', '..')
-const children: ChildProcess[] = []
-const schema = `t_cc_multi_${randomBytes(4).toString('hex')}`
-const dataDir = mkdtempSync(join(tmpdir(), 'hearth-cc-multi-'))
+const processes = databaseUrl ? appProcesses('compact-connect', { databaseUrl, redisUrl, env: { SEED: 'none', JOB_POLL_INTERVAL_MS: '20', INGEST_BATCH_SIZE: '25' } }) : undefined
 let database: Database | undefined
 
 after(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)))
-  if (database) {
-    await database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await database.close()
-  }
+  await database?.close()
+  await processes?.close()
 })
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
-}
-
-async function startProcess(port: number): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('apps', 'compact-connect', 'src', 'server.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HEARTH_ENV: 'qa',
-      SEED: 'none',
-      DATABASE_URL: databaseUrl,
-      COMPACT_CONNECT_DATABASE_SCHEMA: schema,
-      REDIS_URL: redisUrl,
-      // One deployment: both processes share the kept secrets (SSN keys, identity signing key) under DATA_DIR.
-      DATA_DIR: dataDir,
-      JOB_POLL_INTERVAL_MS: '20',
-      INGEST_BATCH_SIZE: '25',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  children.push(child)
-  const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`compact-connect on port ${port} exited with ${child.exitCode}`)
-    try {
-      if ((await fetch(`${url}/health`)).ok) return url
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`compact-connect on port ${port} did not become healthy`)
-}
+/** One more CompactConnect process on the shared schema, Redis and DATA_DIR (one deployment's kept secrets). */
+const startProcess = async () => (await processes!.start()).url
 
 async function settled(db: Database): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
@@ -89,11 +34,11 @@ test(
   'two CompactConnect processes on one PostgreSQL and Redis ingesting the same uploads concurrently create each provider and license once',
   { skip: databaseUrl && redisUrl ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL (two processes cannot share the embedded database)' },
   async () => {
-    const first = await startProcess(await freePort()) // migrates and keeps the secrets
-    const second = await startProcess(await freePort())
-    database = await openDatabase({ url: databaseUrl!, schema, poolSize: 2 })
+    const first = await startProcess() // migrates and keeps the secrets
+    const second = await startProcess()
+    database = await openDatabase({ url: databaseUrl!, schema: processes!.schema, poolSize: 2 })
 
-    const config = loadConfig({ HEARTH_ENV: 'qa', DATA_DIR: dataDir, DATABASE_URL: databaseUrl, COMPACT_CONNECT_DATABASE_SCHEMA: schema })
+    const config = loadConfig({ HEARTH_ENV: 'qa', DATA_DIR: processes!.dataDir, DATABASE_URL: databaseUrl, COMPACT_CONNECT_DATABASE_SCHEMA: processes!.schema })
     const tokens = new IdentityTokens(config.auth, await SigningKey.open(config.auth.signingKeyFile))
     const token = await tokens.mintStaffAccessToken({ sub: 'e0000000-0000-4000-8000-000000000004', username: 'walt.diaz@example.org', scopes: ['profile', 'aslp/readGeneral', 'oh/aslp.write'] })
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }

@@ -1,77 +1,19 @@
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { openDatabase } from '@hearth/kernel'
-import { testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
+import { appProcesses, testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
 import { headerFixtures, SECRET } from './helpers.ts'
 import { settle, subscribeRaw } from './ws-client.ts'
 
 const databaseUrl = testDatabaseUrl()
 const redisUrl = testRedisUrl()
-const root = join(import.meta.dirname, '..', '..', '..')
-const children: ChildProcess[] = []
-const schema = `t_devmarkt_multi_${randomBytes(4).toString('hex')}`
+const processes = databaseUrl ? appProcesses('devmarkt', { databaseUrl, redisUrl, env: { DEVMARKT_AUTH_JWTSECRET: SECRET, DEVMARKT_CACHE_TTL_MS: '600000' } }) : undefined
 
 after(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)))
-  if (databaseUrl) {
-    const database = await openDatabase({ url: databaseUrl, schema, poolSize: 1 })
-    await database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await database.close()
-  }
+  await processes?.close()
 })
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
-}
-
-async function startProcess(port: number, seed: 'qa' | 'none'): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('apps', 'devmarkt', 'src', 'server.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HEARTH_ENV: 'qa',
-      SEED: seed,
-      DATABASE_URL: databaseUrl,
-      DEVMARKT_DATABASE_SCHEMA: schema,
-      REDIS_URL: redisUrl,
-      DEVMARKT_AUTH_JWTSECRET: SECRET,
-      // Far longer than the test: a change seen by the other process came through the bus, not expiry.
-      DEVMARKT_CACHE_TTL_MS: '600000',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'hearth-devmarkt-multi-')),
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  children.push(child)
-  const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`devmarkt on port ${port} exited with ${child.exitCode}`)
-    try {
-      const response = await fetch(`${url}/health`)
-      if (response.ok && (await response.text()).includes('UP')) return url
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`devmarkt on port ${port} did not become healthy`)
-}
+/** One more Devmarkt process on the shared schema and Redis (the first migrates; `qa` also seeds). */
+const startProcess = async (seed: 'qa' | 'none') => (await processes!.start({ SEED: seed })).url
 
 async function post(url: string, authorization: string, query: string): Promise<unknown> {
   const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query }) })
@@ -97,8 +39,8 @@ test(
   { skip: databaseUrl && redisUrl ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL (two processes cannot share the embedded database)' },
   async () => {
     const headers = await headerFixtures()
-    const first = await startProcess(await freePort(), 'qa') // migrates and seeds
-    const second = await startProcess(await freePort(), 'none')
+    const first = await startProcess('qa') // migrates and seeds
+    const second = await startProcess('none')
     const created = await subscribeRaw(`${second.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', 'subscription { applicationCreated { id user { id { type number } } } }', {
       payload: headers.admin,
     })

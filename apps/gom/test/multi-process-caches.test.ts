@@ -4,81 +4,28 @@
 // session on the other, the QA seed through one empties the other's caches.
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { openDatabase, type Database } from '@hearth/kernel'
-import { testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
+import { appProcesses, testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
 import { CookieJar } from './session.ts'
 
 const databaseUrl = testDatabaseUrl()
 const redisUrl = testRedisUrl()
-const root = join(import.meta.dirname, '..', '..', '..')
-const children: ChildProcess[] = []
-const schema = `t_gom_caches_${randomBytes(4).toString('hex')}`
-const dataDir = mkdtempSync(join(tmpdir(), 'hearth-gom-caches-'))
 /** Far longer than any wait below: a change seen in time came through the event bus, not the TTL. */
 const CACHE_TTL_MS = '600000'
+const processes = databaseUrl
+  ? appProcesses('gom', { databaseUrl, redisUrl, env: { APP_KEY: 'multi-process-app-key-0123456789', GOM_READ_CACHE_TTL_MS: CACHE_TTL_MS, GOM_SESSION_CACHE_TTL_MS: CACHE_TTL_MS } })
+  : undefined
 /** How long a change may take to reach the other process here (the bound is the event's delivery, milliseconds; this leaves room for a loaded machine). */
 const PROPAGATION_DEADLINE_MS = 10_000
 let database: Database | undefined
 
 after(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)))
-  if (database) {
-    await database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await database.close()
-  }
+  await database?.close()
+  await processes?.close()
 })
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
-}
-
-async function startProcess(port: number, seed: 'qa' | 'none'): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('apps', 'gom', 'src', 'server.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HEARTH_ENV: 'qa',
-      SEED: seed,
-      DATABASE_URL: databaseUrl,
-      GOM_DATABASE_SCHEMA: schema,
-      REDIS_URL: redisUrl,
-      APP_KEY: 'multi-process-app-key-0123456789',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      GOM_READ_CACHE_TTL_MS: CACHE_TTL_MS,
-      GOM_SESSION_CACHE_TTL_MS: CACHE_TTL_MS,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  children.push(child)
-  const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (child.exitCode !== null) throw new Error(`gom on port ${port} exited with ${child.exitCode}`)
-    try {
-      if ((await fetch(`${url}/health`)).ok) return url
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`gom on port ${port} did not become healthy`)
-}
+/** One more Gom process on the shared schema, Redis and DATA_DIR (the first migrates; `qa` also seeds). */
+const startProcess = async (seed: 'qa' | 'none') => (await processes!.start({ SEED: seed })).url
 
 async function call(url: string, jar: CookieJar, options: { method?: string; body?: unknown } = {}) {
   const headers: Record<string, string> = { cookie: jar.header(), 'x-csrf-token': jar.get('csrf-token') ?? '' }
@@ -115,9 +62,9 @@ test(
   'two Gom processes: a mutation, a logout and the QA seed through one reach the caches of the other through the event bus',
   { skip: databaseUrl && redisUrl ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL (two processes cannot share the embedded database)' },
   async () => {
-    const first = await startProcess(await freePort(), 'qa')
-    const second = await startProcess(await freePort(), 'none')
-    database = await openDatabase({ url: databaseUrl!, schema, poolSize: 1 })
+    const first = await startProcess('qa')
+    const second = await startProcess('none')
+    database = await openDatabase({ url: databaseUrl!, schema: processes!.schema, poolSize: 1 })
     const seller = await signIn(first, { grantType: 'password', username: 'ana.lopez@gom.test', password: 'Ana-QA-pass-1' })
     const nameOn = async (url: string, jar = seller) => {
       const answer = await call(`${url}/graphql`, jar, { method: 'POST', body: nameQuery })

@@ -4,83 +4,23 @@
 // through one is used by the job that runs in either.
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import WebSocket from 'ws'
-import { openDatabase } from '@hearth/kernel'
-import { testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
+import { appProcesses, testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
 import { startPushService, type FakePushService } from '@hearth/kernel/testing/push-service'
 import { CookieJar } from './session.ts'
 
 const databaseUrl = testDatabaseUrl()
 const redisUrl = testRedisUrl()
-const root = join(import.meta.dirname, '..', '..', '..')
-const children: ChildProcess[] = []
-const schema = `t_gom_multi_${randomBytes(4).toString('hex')}`
-// Both processes share the secrets and the built-in provider's key pair (as copies behind one
-// load balancer share their configuration).
-const dataDir = mkdtempSync(join(tmpdir(), 'hearth-gom-multi-'))
+const processes = databaseUrl ? appProcesses('gom', { databaseUrl, redisUrl, env: { APP_KEY: 'multi-process-app-key-0123456789', PUSH_ALLOW_INSECURE_TLS: 'true' } }) : undefined
 let push: FakePushService | undefined
 
 after(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)))
+  await processes?.close()
   await push?.close()
-  if (databaseUrl) {
-    const database = await openDatabase({ url: databaseUrl, schema, poolSize: 1 })
-    await database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await database.close()
-  }
 })
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
-}
-
-async function startProcess(port: number, seed: 'qa' | 'none'): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('apps', 'gom', 'src', 'server.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HEARTH_ENV: 'qa',
-      SEED: seed,
-      DATABASE_URL: databaseUrl,
-      GOM_DATABASE_SCHEMA: schema,
-      REDIS_URL: redisUrl,
-      APP_KEY: 'multi-process-app-key-0123456789',
-      PUSH_ALLOW_INSECURE_TLS: 'true',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  children.push(child)
-  const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (child.exitCode !== null) throw new Error(`gom on port ${port} exited with ${child.exitCode}`)
-    try {
-      const response = await fetch(`${url}/health`)
-      if (response.ok) return url
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`gom on port ${port} did not become healthy`)
-}
+/** One more Gom process on the shared schema, Redis and DATA_DIR (the first migrates; `qa` also seeds). */
+const startProcess = async (seed: 'qa' | 'none') => (await processes!.start({ SEED: seed })).url
 
 /** A browser's cookie jar over fetch. */
 async function call(url: string, jar: CookieJar, options: { method?: string; body?: unknown; csrf?: boolean } = {}) {
@@ -135,8 +75,8 @@ test(
   { skip: databaseUrl && redisUrl ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL (two processes cannot share the embedded database)' },
   async () => {
     push = await startPushService()
-    const first = await startProcess(await freePort(), 'qa') // migrates and seeds
-    const second = await startProcess(await freePort(), 'none')
+    const first = await startProcess('qa') // migrates and seeds
+    const second = await startProcess('none')
 
     // A session (and its CSRF secret) made through the first process works on the second.
     const jar = new CookieJar()

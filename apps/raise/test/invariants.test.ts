@@ -4,12 +4,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createTestDatabase, testDatabaseUrl } from '@hearth/kernel/testing'
+import { createTestDatabase, freePort, testDatabaseUrl } from '@hearth/kernel/testing'
 import { startFakeStripe } from '@hearth/kernel/testing/stripe-api'
 import { startSmtpSink } from '@hearth/kernel/testing/smtp-sink'
 import raise from '../src/app.ts'
@@ -18,16 +17,6 @@ import { NATIONAL, NATIONAL_TECH } from '../src/groups.ts'
 import { donationRequest, eventually, WEBHOOK_SECRET } from './helpers.ts'
 
 const root = join(import.meta.dirname, '..', '..', '..')
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 /** A small seeded PRNG so a failing run can be replayed (the seed is printed). */
 function prng(seed: number) {

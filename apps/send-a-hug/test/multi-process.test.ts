@@ -2,77 +2,21 @@
 // process caches are cleared in both by a change answered by either (src/cache/public-lists.ts).
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { openDatabase } from '@hearth/kernel'
-import { testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
+import { appProcesses, testDatabaseUrl, testRedisUrl } from '@hearth/kernel/testing'
 
 const databaseUrl = testDatabaseUrl()
 const redisUrl = testRedisUrl()
-const root = join(import.meta.dirname, '..', '..', '..')
-const schema = `t_send_a_hug_multi_${randomBytes(4).toString('hex')}`
-const children: ChildProcess[] = []
-
-after(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : undefined)))
-  if (databaseUrl) {
-    const database = await openDatabase({ url: databaseUrl, schema, poolSize: 1 })
-    await database.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await database.close()
-  }
-})
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-    server.once('error', reject)
-  })
-}
-
-async function startProcess(seed: 'qa' | 'none'): Promise<string> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', join('apps', 'send-a-hug', 'src', 'server.ts')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HEARTH_ENV: 'qa',
-      SEED: seed,
-      DATABASE_URL: databaseUrl,
-      SEND_A_HUG_DATABASE_SCHEMA: schema,
-      REDIS_URL: redisUrl,
-      // Far longer than the test: a change seen by the other process came through the bus, not expiry.
-      PUBLIC_LISTS_CACHE_TTL_MS: '600000',
-      JOBS_ENABLED: 'false',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'hearth-send-a-hug-multi-')),
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  })
-  children.push(child)
-  const url = `http://127.0.0.1:${port}`
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`send-a-hug on port ${port} exited with ${child.exitCode}`)
-    try {
-      const response = await fetch(`${url}/health`)
-      if (response.ok && (await response.text()).includes('UP')) return url
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`send-a-hug on port ${port} did not become healthy`)
-}
+const processes =
+  databaseUrl && redisUrl
+    ? appProcesses('send-a-hug', {
+        databaseUrl,
+        redisUrl,
+        // Far longer than the test: a change seen by the other process came through the bus, not expiry.
+        env: { PUBLIC_LISTS_CACHE_TTL_MS: '600000', JOBS_ENABLED: 'false' },
+      })
+    : undefined
+after(() => processes?.close())
 
 type Post = { id: number; text: string; givenHugs: number }
 const home = async (url: string) => (await (await fetch(`${url}/`)).json()) as { recent: Post[]; suggested: Post[] }
@@ -92,13 +36,13 @@ test(
   'a post created and hugged on one process reaches the cached public lists of the other',
   { skip: databaseUrl && redisUrl ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL: two processes share one PostgreSQL and one Redis', timeout: 120_000 },
   async () => {
-    const first = await startProcess('qa')
-    const second = await startProcess('none')
+    const first = (await processes!.start({ SEED: 'qa' })).url // migrates and seeds
+    const second = (await processes!.start({ SEED: 'none' })).url
 
     // The second process caches its lists; a change made behind the API's back (SQL) is not seen.
     const before = await home(second)
     const cachedPage = await newest(second)
-    const database = await openDatabase({ url: databaseUrl!, schema, poolSize: 1 })
+    const database = await openDatabase({ url: databaseUrl!, schema: processes!.schema, poolSize: 1 })
     try {
       const top = before.recent[0]!
       await database.query('UPDATE posts SET text = $1 WHERE id = $2', ['changed behind the API', top.id])

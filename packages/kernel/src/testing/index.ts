@@ -24,6 +24,7 @@ export {
   type RootField,
 } from './graphql-contract.ts'
 export { startFakeAuthorizeNet, type FakeAuthorizeNet, type FakeAuthorizeNetOptions, type FakeAuthorizeNetTransaction } from './authorize-net/index.ts'
+export { appProcesses, freePort, type AppProcess, type AppProcesses } from './processes.ts'
 export { startJwksServer, JwksServer, type JwksServerOptions, type JwksSignOptions, type JwksAlgorithm } from './jwks-server.ts'
 
 export interface TestApp<Config extends BaseConfig> {
