@@ -33,7 +33,8 @@ export async function openResources(config: BaseConfig, options: OpenResourcesOp
   try {
     if (!options.database) await database.migrate([kernelMigrations, options.migrations])
     const redis = config.redisUrl ? await connectRedis(config.redisUrl, { name: config.app }) : undefined
-    const events = await createEventBus({ namespace: config.databaseSchema, redisUrl: config.redisUrl })
+    // The schema actually opened (a test database has its own), so test runs sharing one Redis never see each other's events.
+    const events = await createEventBus({ namespace: database.schema, redisUrl: config.redisUrl })
     return { database, events, redis }
   } catch (error) {
     if (!options.database) await database.close()
