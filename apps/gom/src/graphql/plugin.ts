@@ -3,13 +3,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import mercurius from 'mercurius'
 import { getOperationAST } from 'graphql'
 import { declareRoutesPublic } from '@hearth/kernel'
-import { GraphqlRequestError, GraphqlRequestGuard, graphqlErrorPathsHook, registerGraphiql, safeStringLiteralsRule, unsafeVariablesError, type GraphiqlOptions } from '@hearth/kernel/graphql'
+import {
+  depthLimitRule,
+  GraphqlRequestError,
+  GraphqlRequestGuard,
+  graphqlErrorPathsHook,
+  registerGraphiql,
+  safeStringLiteralsRule,
+  unsafeVariablesError,
+  type GraphiqlOptions,
+} from '@hearth/kernel/graphql'
 import type { GomConfig } from '../config.ts'
 import type { Container } from '../container.ts'
 import type { GomEventBus } from '../events.ts'
 import type { Caller } from '../permissions.ts'
 import { GomContext } from './context.ts'
-import { depthLimitRule } from './depth-limit.ts'
 import { formatExecutionErrors, graphqlErrorFormatter, requestErrorBody } from './errors.ts'
 import { buildGomSchema } from './schema.ts'
 import { ReadCache } from './read-cache.ts'

@@ -6,3 +6,4 @@ export { findUnsafeString, isUnsafeString, safeStringLiteralsRule, unsafeVariabl
 export { guardResolver, guardResolvers, type FieldRequirement, type ResolverGuardOptions } from './permissions.ts'
 export { registerGraphiql, type GraphiqlOptions } from './graphiql.ts'
 export { graphqlErrorPathsHook } from './error-paths.ts'
+export { depthLimitRule } from './depth-limit.ts'
