@@ -32,7 +32,7 @@ const devmarkt: HearthAppModule<DevmarktConfig> = {
       if (config.seed !== 'none' && (await isEmpty(resources.database))) {
         await (config.seed === 'qa' ? seedQa : seedDemo)(resources.database)
       }
-      await registerGraphql(app, { config, database: resources.database, callers, services, repositories, bus })
+      await registerGraphql(app, { config, database: resources.database, callers, services, repositories, caches, bus })
       registerQaRoutes(app, config, {
         // The original drops and re-creates the schema, then seeds; ids start at 1 again.
         seedDatabase: async () => {

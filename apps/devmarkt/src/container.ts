@@ -28,7 +28,7 @@ export function createContainer(config: DevmarktConfig, database: Database, even
   const repositories: Repositories = { templates: new TemplateRepository(), applications: new ApplicationRepository(), users: new UserRepository() }
   const services: Services = {
     templates: new TemplateService(database, repositories.templates, caches),
-    applications: new ApplicationService(database, repositories.applications, repositories.templates, events),
+    applications: new ApplicationService(database, repositories.applications, repositories.templates, events, caches),
     users: new UserService(database, repositories.users, caches),
   }
   return { repositories, services, caches, callers: new CallerService(database, repositories.users, config.jwtSecret, caches) }

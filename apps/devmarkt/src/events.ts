@@ -11,6 +11,8 @@ export interface DevmarktEvents extends Record<string, unknown> {
   applicationCreated: { id: number }
   applicationDeleted: { id: number }
   applicationProcessed: { id: number; status: ApplicationStatus }
+  /** An application's answer texts were rewritten (not a GraphQL subscription: it keeps caches in step). */
+  applicationUpdated: { id: number }
   /** A user's role changed or the user was deleted: every process ends that user's subscriptions. */
   userSessionsEnded: { userId: number }
   /** A template was created, updated or deleted (published after the commit): caches drop the list. */

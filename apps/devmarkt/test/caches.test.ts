@@ -80,3 +80,48 @@ describe('the templates cache', () => {
     assert.deepEqual(body.errors, [forbiddenError('Query', 'user')])
   })
 })
+
+describe('the application caches', () => {
+  const APPLICATION = '{ application(id: 1) { ... on Application { status user { role } template { name } answers { number answer } } ... on Failure { errors { code } } } }'
+  interface ApplicationView {
+    status?: string
+    user?: { role: string }
+    answers?: { number: number; answer: string }[]
+    errors?: { code: string }[]
+  }
+  const read = async (auth = headers.admin) => (await gql(app, APPLICATION, { auth })).body.data!.application as ApplicationView
+
+  test('application(id:) is served from memory, and every change through the API is seen at once', async () => {
+    assert.equal((await app.app.inject({ method: 'POST', url: '/qa/seedDatabase' })).statusCode, 200)
+    const first = await read()
+    assert.equal(first.status, 'UNPROCESSED')
+    assert.equal(first.user!.role, 'NONE')
+    assert.equal(first.answers![1]!.answer, 'Lorem ipsum dolor sit amet, co N1')
+
+    // Proof that the application and its answers are cached: changes the app did not make are not seen (until the TTL).
+    await app.database.query(`UPDATE answers SET answer = 'Behind the back' WHERE application_id = 1 AND number = 0`)
+    await app.database.query(`UPDATE applications SET status = 'REJECTED' WHERE id = 1`)
+    assert.deepEqual(await read(), first)
+
+    // The cached row still decides ownership: another user is refused as before.
+    assert.deepEqual(await read(headers.second_user), { errors: [{ code: 'NOT_FOUND' }] })
+
+    const updated = await admin('mutation { updateApplication(id: 1, updatedAnswers: [{number: 1, answer: "Rust"}]) { __typename } }')
+    assert.deepEqual(updated.body.data, { updateApplication: { __typename: 'Application' } })
+    const afterUpdate = await read()
+    assert.deepEqual(
+      afterUpdate.answers!.slice(0, 2).map((answer) => answer.answer),
+      ['Behind the back', 'Rust'],
+    )
+    assert.equal(afterUpdate.status, 'REJECTED')
+
+    assert.deepEqual((await admin('mutation { processApplication(id: 1, status: ACCEPTED) }')).body.data, { processApplication: true })
+    assert.equal((await read()).status, 'ACCEPTED')
+
+    await admin('mutation { updateUserRole(userId: {type: "testuser", number: 1}, role: USER) { __typename } }')
+    assert.equal((await read()).user!.role, 'USER')
+
+    assert.deepEqual((await admin('mutation { deleteApplication(id: 1) }')).body.data, { deleteApplication: true })
+    assert.deepEqual(await read(), { errors: [{ code: 'NOT_FOUND' }] })
+  })
+})

@@ -35,7 +35,7 @@ async function eventually(check: () => Promise<void>): Promise<void> {
 const TEMPLATE_NAMES = '{ templates { name } }'
 
 test(
-  "two Devmarkt processes on one PostgreSQL and Redis: an application created through one reaches a subscriber on the other, a role change ends subscriptions and evicts cached callers everywhere, a template change reaches the other's templates cache",
+  "two Devmarkt processes on one PostgreSQL and Redis: an application created through one reaches a subscriber on the other, a role change ends subscriptions and evicts cached callers everywhere, a template change reaches the other's templates cache, an application's status and answers changed on one are seen by the other's application cache",
   { skip: databaseUrl && redisUrl ? false : 'needs TEST_DATABASE_URL and TEST_REDIS_URL (two processes cannot share the embedded database)' },
   async () => {
     const headers = await headerFixtures()
@@ -81,6 +81,20 @@ test(
     await eventually(async () =>
       assert.deepEqual(await post(second, headers.admin, TEMPLATE_NAMES), {
         data: { templates: [{ name: 'Dev offered' }, { name: 'Dev searched' }, { name: 'Empty template' }, { name: 'From first' }] },
+      }),
+    )
+
+    // The second process caches application 1 (row, owner, answers); a change made through the first reaches it.
+    const APPLICATION = '{ application(id: 1) { ... on Application { status answers { answer } } } }'
+    const before = (await post(second, headers.admin, APPLICATION)) as { data: { application: { status: string; answers: { answer: string }[] } } }
+    assert.equal(before.data.application.status, 'UNPROCESSED')
+    assert.deepEqual(await post(first, headers.admin, 'mutation { processApplication(id: 1, status: REJECTED) }'), { data: { processApplication: true } })
+    assert.deepEqual(await post(first, headers.admin, 'mutation { updateApplication(id: 1, updatedAnswers: [{number: 0, answer: "From first"}]) { __typename } }'), {
+      data: { updateApplication: { __typename: 'Application' } },
+    })
+    await eventually(async () =>
+      assert.deepEqual(await post(second, headers.admin, APPLICATION), {
+        data: { application: { status: 'REJECTED', answers: [{ answer: 'From first' }, ...before.data.application.answers.slice(1)] } },
       }),
     )
     created.close()

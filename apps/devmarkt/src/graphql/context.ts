@@ -1,5 +1,6 @@
 import type { Database } from '@hearth/kernel'
 import type { Caller, CallerService } from '../auth/caller.service.ts'
+import type { DevmarktCaches } from '../cache/caches.ts'
 import type { Repositories, Services } from '../container.ts'
 import { createLoaders, type Loaders } from './loaders.ts'
 
@@ -17,6 +18,7 @@ interface ContextDependencies {
   callers: CallerService
   services: Services
   repositories: Repositories
+  caches: DevmarktCaches
 }
 
 /**
@@ -37,7 +39,7 @@ class RequestContext implements DevmarktContext {
   }
 
   get loaders(): Loaders {
-    return (this.requestLoaders ??= createLoaders(this.deps.database.db, this.deps.repositories))
+    return (this.requestLoaders ??= createLoaders(this.deps.database.db, this.deps.repositories, this.deps.caches))
   }
 
   get services(): Services {

@@ -13,6 +13,7 @@ import { formatExecutionErrors, graphqlErrorFormatter, requestErrorBody } from '
 import { parseJsonPreservingLargeIntegers, quoteLargeIntegers, stringifyWithBigInt } from './json.ts'
 import { buildDevmarktSchema } from './schema.ts'
 import { chooseSubprotocol, SubscriptionServer } from './websocket.ts'
+import type { DevmarktCaches } from '../cache/caches.ts'
 
 export interface GraphqlDependencies {
   config: DevmarktConfig
@@ -20,6 +21,7 @@ export interface GraphqlDependencies {
   callers: CallerService
   services: Services
   repositories: Repositories
+  caches: DevmarktCaches
   bus: DevmarktEventBus
 }
 

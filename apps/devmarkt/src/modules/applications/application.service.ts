@@ -1,4 +1,5 @@
 import type { Database } from '@hearth/kernel'
+import type { DevmarktCaches } from '../../cache/caches.ts'
 import type { ApplicationStatus, EventPublisher } from '../../events.ts'
 import { Failure, failure } from '../shared/failure.ts'
 import type { TemplateRepository } from '../templates/template.repository.ts'
@@ -11,6 +12,7 @@ export class ApplicationService {
     private readonly applications: ApplicationRepository,
     private readonly templates: TemplateRepository,
     private readonly events: EventPublisher,
+    private readonly caches: Pick<DevmarktCaches, 'applicationWritten'>,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -41,7 +43,7 @@ export class ApplicationService {
 
   /** Rewrites answer texts of an application that is not accepted yet; the status stays as it is. */
   async update(id: number, updated: RuleAnswer[]): Promise<ApplicationRow | Failure> {
-    return this.database.transaction(async (tx) => {
+    const result = await this.database.transaction(async (tx) => {
       const application = await this.applications.byIdForUpdate(tx, id)
       if (!application) return failure('NOT_FOUND')
       if (application.status === 'ACCEPTED') return failure('ALREADY_ACCEPTED')
@@ -53,19 +55,30 @@ export class ApplicationService {
       for (const answer of updated) await this.applications.updateAnswerText(tx, id, answer.number, answer.answer)
       return application
     })
+    if (!(result instanceof Failure)) {
+      this.caches.applicationWritten(id)
+      await this.events.publish('applicationUpdated', { id })
+    }
+    return result
   }
 
   /** ACCEPTED or REJECTED (again, on purpose); false when nothing changed. */
   async process(id: number, status: ApplicationStatus): Promise<boolean> {
     if (status === 'UNPROCESSED') return false
     const changed = await this.applications.process(this.database.db, id, status, this.now())
-    if (changed) await this.events.publish('applicationProcessed', { id, status })
+    if (changed) {
+      this.caches.applicationWritten(id)
+      await this.events.publish('applicationProcessed', { id, status })
+    }
     return changed
   }
 
   async delete(id: number): Promise<boolean> {
     const deleted = await this.applications.delete(this.database.db, id)
-    if (deleted) await this.events.publish('applicationDeleted', { id })
+    if (deleted) {
+      this.caches.applicationWritten(id)
+      await this.events.publish('applicationDeleted', { id })
+    }
     return deleted
   }
 }
