@@ -267,7 +267,6 @@ const scenario: Scenario = {
       name: 'GET /public/fundraisers/{id}',
       method: 'GET',
       path: '', // set once the fundraiser exists
-      connections: 10, // each answer is about 1 MB
       check(body) {
         const value = body as { id: string; publicName: string; donations: { id: string; createdAt: number }[]; groupsWithAccess?: unknown; internalName?: unknown }
         assert(value.id === fixture!.readId && value.publicName === 'Raise Bench Read', 'the read fundraiser')
@@ -282,6 +281,33 @@ const scenario: Scenario = {
 
     await dropSchema(settings.databaseUrl, SCHEMA)
     const hearthPort = await freePort()
+    const cacheOffPort = await freePort()
+    const hearthServer = (target: string, port: number, env: Record<string, string>) =>
+      nodeServer(
+        target,
+        `Raise (\`apps/raise/src/server.ts\`: Fastify ${packageVersion('fastify')} on the Hearth kernel, pg pool of 10, stripe SDK ${packageVersion('stripe')} against the fake Stripe API, HEARTH_ENV=qa, LOG_LEVEL=warn, RESPONSE_VALIDATION=false as in production, ` +
+          (env.PUBLIC_VIEW_CACHE_TTL_MS === '0'
+            ? 'public-view cache **off** (`PUBLIC_VIEW_CACHE_TTL_MS=0`): every request reads PostgreSQL and serializes)'
+            : 'public-view cache on, 5 s TTL, cleared on every change)'),
+        join(repositoryRoot, 'apps/raise/src/server.ts'),
+        port,
+        {
+          DATABASE_URL: settings.databaseUrl,
+          HEARTH_ENV: 'qa',
+          SEED: 'none',
+          LOG_LEVEL: 'warn',
+          RESPONSE_VALIDATION: 'false',
+          DATA_DIR: join(settings.workDir, `raise-data-${target}`),
+          PORT: String(port),
+          RAISE_PORT: String(port),
+          STRIPE_SECRET_KEY: 'sk_test_hearth_bench',
+          STRIPE_PUBLISHABLE_KEY: 'pk_test_hearth_bench',
+          STRIPE_WEBHOOK_SECRET: webhookSecret,
+          STRIPE_API_URL: stripe.url,
+          ...env,
+        },
+        '/public/status',
+      )
     return {
       setup: [
         `Data: PostgreSQL database \`${new URL(settings.databaseUrl).pathname.slice(1)}\`, schema \`${SCHEMA}\`, migrated by Raise at start; ` +
@@ -298,26 +324,8 @@ const scenario: Scenario = {
           `${settings.durationSeconds} s and its latencies are measured per request. The fake Stripe API runs in the harness process.`,
       ],
       operations: [read],
-      hearth: nodeServer(
-        'hearth',
-        `Raise (\`apps/raise/src/server.ts\`: Fastify ${packageVersion('fastify')} on the Hearth kernel, pg pool of 10, stripe SDK ${packageVersion('stripe')} against the fake Stripe API, HEARTH_ENV=qa, LOG_LEVEL=warn)`,
-        join(repositoryRoot, 'apps/raise/src/server.ts'),
-        hearthPort,
-        {
-          DATABASE_URL: settings.databaseUrl,
-          HEARTH_ENV: 'qa',
-          SEED: 'none',
-          LOG_LEVEL: 'warn',
-          DATA_DIR: join(settings.workDir, 'raise-data'),
-          PORT: String(hearthPort),
-          RAISE_PORT: String(hearthPort),
-          STRIPE_SECRET_KEY: 'sk_test_hearth_bench',
-          STRIPE_PUBLISHABLE_KEY: 'pk_test_hearth_bench',
-          STRIPE_WEBHOOK_SECRET: webhookSecret,
-          STRIPE_API_URL: stripe.url,
-        },
-        '/public/status',
-      ),
+      hearth: hearthServer('hearth', hearthPort, {}),
+      variants: [hearthServer('hearth-cache-off', cacheOffPort, { PUBLIC_VIEW_CACHE_TTL_MS: '0' })],
       async afterHearthStart(server) {
         hearthUrl = server.url
         fixture = await insertFundraisers(settings.databaseUrl, donationCount)

@@ -55,8 +55,11 @@ const raise: HearthAppModule<RaiseConfig> = {
     await registerAccess(app, container.tokens)
     registerRaiseHooks(app, { slack: container.slack, version: config.version })
 
+    // Every successful state-changing request drops the cached public views, here and in every process.
+    container.publicViews.clearOnChanges(app)
+    await container.publicViews.listen()
     const { services } = container
-    publicRoutes(app, services)
+    publicRoutes(app, services, container.publicViews)
     await webhookRoutes(app, services)
     schedulerRoutes(app, services)
     loginRoutes(app, services)

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { ConfigError, EnvReader, loadBaseConfig, refuseInProduction, secret, type BaseConfig, type EnvSource } from '@hearth/kernel'
 import { readStripeSettings, type StripeSettings } from '@hearth/kernel/payments'
 import { readMailSettings, type MailSettings } from '@hearth/kernel/mail'
+import { DEFAULT_PUBLIC_VIEW_TTL_MS } from './cache/public-views.ts'
 
 export const APP_NAME = 'raise'
 export const DEFAULT_PORT = 8001
@@ -33,6 +34,8 @@ export interface RaiseConfig extends BaseConfig {
   readonly schedulesEnabled: boolean
   /** `RAISE_STRIPE_RATE_DELAY_MS`: the pause between charges in a collection run (50 ms). */
   readonly collectionDelayMs: number
+  /** `PUBLIC_VIEW_CACHE_TTL_MS`: longest a cached public fundraiser view is served without an invalidation (5000; 0: no cache). */
+  readonly publicViewCacheTtlMs: number
 }
 
 function generateEcKey(): string {
@@ -91,5 +94,6 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     collectionCron: env.string('RAISE_COLLECTION_CRON', '0 8 * * *')!,
     schedulesEnabled: env.bool('SCHEDULES_ENABLED', true),
     collectionDelayMs: env.int('RAISE_STRIPE_RATE_DELAY_MS', 50, { min: 0 }),
+    publicViewCacheTtlMs: env.int('PUBLIC_VIEW_CACHE_TTL_MS', DEFAULT_PUBLIC_VIEW_TTL_MS, { min: 0, max: 3_600_000 }),
   })
 }

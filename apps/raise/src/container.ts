@@ -4,6 +4,8 @@ import { createMailer } from '@hearth/kernel/mail'
 import { createJobRunner, type JobRunner } from '@hearth/kernel/jobs'
 import type { RaiseConfig } from './config.ts'
 import type { RaiseJobs } from './jobs.ts'
+import type { RaiseEventBus } from './events.ts'
+import { PublicViewsCache } from './cache/public-views.ts'
 import { TokenService } from './auth/tokens.ts'
 import { createSlack } from './slack.ts'
 import type { DevelopmentStripe } from './modules/stripe/development-stripe.ts'
@@ -60,6 +62,7 @@ export async function buildContainer(config: RaiseConfig, app: FastifyInstance) 
   const totals = new FundraiserTotals(fundraisers)
   const email = { production, fromAddress: config.mail.fromAddress, loginUrl: `${config.customRaiseDomain}/admin` }
 
+  const publicViews = new PublicViewsCache(app.hearth.events as RaiseEventBus, config.publicViewCacheTtlMs, log)
   const collection = new CollectionService(database, stripe, lookup, payments, slack, { delayMs: config.collectionDelayMs, log })
   const jobs: JobRunner<RaiseJobs> = createJobRunner<RaiseJobs>({
     database,
@@ -67,7 +70,10 @@ export async function buildContainer(config: RaiseConfig, app: FastifyInstance) 
     pollIntervalMs: config.jobPollIntervalMs,
     handlers: {
       'mail.send': async (message) => void (await mailer.send(message)),
-      'payments.collect': async () => void (await collection.collect({ subject: 'scheduler', sourceIp: '', userAgent: 'hearth-jobs', route: 'JOB payments.collect' })),
+      'payments.collect': async () => {
+        await collection.collect({ subject: 'scheduler', sourceIp: '', userAgent: 'hearth-jobs', route: 'JOB payments.collect' })
+        await publicViews.changed() // not a request: the views it changed are dropped here
+      },
     },
     schedules: config.schedulesEnabled ? [{ name: 'raise.daily-collection', cron: config.collectionCron, job: 'payments.collect', payload: (slot) => ({ slot: slot.toISOString() }) }] : [],
   })
@@ -90,7 +96,7 @@ export async function buildContainer(config: RaiseConfig, app: FastifyInstance) 
     tasks: new TaskService(database, slack, jobs, group, lookup, payments, totals, { email, log }),
   }
 
-  return { config, slack, tokens, mailer, stripe, developmentStripe, jobs, repositories, lookup, services }
+  return { config, slack, tokens, mailer, stripe, developmentStripe, jobs, repositories, lookup, services, publicViews }
 }
 
 export type Container = Awaited<ReturnType<typeof buildContainer>>

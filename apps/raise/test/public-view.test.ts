@@ -65,3 +65,59 @@ describe('public fundraiser view', () => {
     )
   })
 })
+
+describe('the public view cache', () => {
+  test('serves the written JSON from memory; every successful state-changing request and the collection job drop it', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const fundraiserId = (await ctx.request('POST', '/admin/fundraisers', { body: { activeFrom: now - 60, publicName: 'Cached View' } })).body as string
+    await donation('01HC0000000000000000000001', fundraiserId, { comment: 'first' })
+    const view = async () => {
+      const response = await ctx.app.inject({ method: 'GET', url: `/public/fundraisers/${fundraiserId}` })
+      assert.equal(response.statusCode, 200)
+      assert.match(String(response.headers['content-type']), /^application\/json/)
+      return JSON.parse(response.body) as { publicName: string; donations: { id: string }[] }
+    }
+    const ids = async () => (await view()).donations.map((row) => row.id)
+    assert.deepEqual(await ids(), ['01HC0000000000000000000001'])
+
+    // Proof that it is cached: a donation written behind the app's back is not seen (until the TTL).
+    await donation('01HC0000000000000000000002', fundraiserId, { comment: 'behind the back' })
+    assert.deepEqual(await ids(), ['01HC0000000000000000000001'])
+
+    // A read that fails, or a refused write, changes nothing.
+    assert.equal((await ctx.request('GET', '/public/fundraisers/01HC0000000000000000000099', { token: null })).status, 404)
+    assert.equal((await ctx.request('PATCH', `/admin/fundraisers/${fundraiserId}`, { body: { publicName: 'Edited' }, token: null })).status, 401)
+    assert.deepEqual(await ids(), ['01HC0000000000000000000001'])
+
+    // An admin edit through the API is seen by the very next read, with everything else that changed.
+    const edited = await ctx.request('PATCH', `/admin/fundraisers/${fundraiserId}`, { body: { publicName: 'Edited' } })
+    assert.equal(edited.status, 204, JSON.stringify(edited.body))
+    assert.deepEqual(await view().then((body) => [body.publicName, body.donations.map((row) => row.id)]), ['Edited', ['01HC0000000000000000000002', '01HC0000000000000000000001']])
+
+    // The daily collection is a job, not a request: it drops the views itself.
+    await donation('01HC0000000000000000000003', fundraiserId, { comment: 'during collection' })
+    assert.equal((await ids()).length, 2)
+    await ctx.app.raise.jobs.enqueue(ctx.database.db, 'payments.collect', { slot: new Date().toISOString() })
+    await ctx.app.raise.jobs.drain()
+    assert.equal((await ids()).length, 3)
+  })
+
+  test('PUBLIC_VIEW_CACHE_TTL_MS=0 reads PostgreSQL on every request, and answers the same bytes', async () => {
+    const uncached = await startRaise({ env: { PUBLIC_VIEW_CACHE_TTL_MS: '0' } })
+    try {
+      const now = Math.floor(Date.now() / 1000)
+      const fundraiserId = (await uncached.request('POST', '/admin/fundraisers', { body: { activeFrom: now - 60, publicName: 'Uncached' } })).body as string
+      const first = await uncached.app.inject({ method: 'GET', url: `/public/fundraisers/${fundraiserId}` })
+      await factories(uncached.database.db).donation(fundraiserId, { id: '01HD0000000000000000000001', comment: 'seen at once' })
+      const second = await uncached.app.inject({ method: 'GET', url: `/public/fundraisers/${fundraiserId}` })
+      assert.deepEqual(JSON.parse(first.body).donations, [])
+      assert.deepEqual(
+        JSON.parse(second.body).donations.map((row: { id: string }) => row.id),
+        ['01HD0000000000000000000001'],
+      )
+      assert.equal(second.headers['content-type'], first.headers['content-type'])
+    } finally {
+      await uncached.close()
+    }
+  })
+})

@@ -128,3 +128,12 @@ test('at most maxEntries and maxWeight are kept, the oldest going first; TTL 0 k
   off.set('a', 'A', off.generation)
   assert.equal(off.get('a'), undefined)
 })
+
+test('weigh gives what getOrLoad stores its weight', async () => {
+  const cache = new ExpiringCache<string, string>({ ttlMs: 1_000, maxEntries: 10, maxWeight: 10, weigh: (value) => value.length })
+  await cache.getOrLoad('a', async () => 'aaaaaa')
+  await cache.getOrLoad('b', async () => 'bbbbbb') // 6 + 6 > 10: the oldest goes
+  assert.deepEqual([cache.get('a'), cache.get('b')], [undefined, 'bbbbbb'])
+  await cache.getOrLoad('c', async () => 'c'.repeat(11)) // heavier than the whole cache: answered, not kept
+  assert.equal(cache.get('c'), undefined)
+})

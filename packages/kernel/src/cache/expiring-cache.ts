@@ -16,7 +16,16 @@ export class ExpiringCache<Key, Value> {
   private totalWeight = 0
   private currentGeneration = 0
 
-  constructor(private readonly options: { ttlMs: number; maxEntries: number; maxWeight?: number; now?: () => number }) {}
+  constructor(
+    private readonly options: {
+      ttlMs: number
+      maxEntries: number
+      maxWeight?: number
+      /** An entry's weight when `set` is given none (what `getOrLoad` stores); 1 by default. */
+      weigh?: (value: Value) => number
+      now?: () => number
+    },
+  ) {}
 
   get enabled(): boolean {
     return this.options.ttlMs > 0
@@ -65,7 +74,7 @@ export class ExpiringCache<Key, Value> {
   /** Stores `value` unless an invalidation happened since `generation` was read (or it is heavier than `maxWeight`). */
   set(key: Key, value: Value, generation: number, options: { weight?: number; expiresAt?: number } = {}): void {
     if (!this.enabled || generation !== this.currentGeneration) return
-    const weight = options.weight ?? 1
+    const weight = options.weight ?? this.options.weigh?.(value) ?? 1
     const maxWeight = this.options.maxWeight ?? Number.POSITIVE_INFINITY
     if (weight > maxWeight) return
     const now = this.now()

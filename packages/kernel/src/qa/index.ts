@@ -35,7 +35,8 @@ export function registerQaRoutes(app: FastifyInstance, config: BaseConfig, optio
             additionalProperties: true,
           },
         },
-        config: { public: true },
+        // Minting a token changes no data: caches cleared on change (kernel cache) stay.
+        config: { public: true, readOnly: true },
       },
       async (request) => ({ token: await mintToken(request.body as { sub: string }) }),
     )

@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { typed, errorResponses, params } from '../../http/route-kit.ts'
 import { PublicDonationRequest, PublicFundraiser, PublicPaymentIntentResponse, Status } from '../../http/schemas.ts'
 import type { Services } from '../../container.ts'
+import type { PublicViewsCache } from '../../cache/public-views.ts'
 import { auditContextOf } from '../../auth/access.ts'
 
-export function publicRoutes(app: FastifyInstance, { public: publicService }: Services) {
+export function publicRoutes(app: FastifyInstance, { public: publicService }: Services, views: PublicViewsCache) {
   const r = typed(app)
   r.get(
     '/public/status',
@@ -27,7 +28,12 @@ export function publicRoutes(app: FastifyInstance, { public: publicService }: Se
         response: { 200: PublicFundraiser, ...errorResponses(400, 401, 404, 500) },
       },
     },
-    (request) => publicService.getFundraiser(request.params.fundraiserId),
+    // Answered from the per-process cache of the written JSON (src/cache/public-views.ts).
+    async (request, reply) => {
+      const { fundraiserId } = request.params
+      const json = await views.json(fundraiserId, async () => reply.serialize(await publicService.getFundraiser(fundraiserId)) as string)
+      return sendSerialized(reply as FastifyReply, json)
+    },
   )
 
   r.post(
@@ -46,3 +52,6 @@ export function publicRoutes(app: FastifyInstance, { public: publicService }: Se
     (request) => publicService.createDonation(auditContextOf(request), request.params.fundraiserId, request.body),
   )
 }
+
+/** Sends JSON already written by the route's own serializer (Fastify sends a string as it is). */
+const sendSerialized = (reply: FastifyReply, json: string) => reply.type('application/json; charset=utf-8').send(json)

@@ -1,0 +1,50 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import Fastify from 'fastify'
+import { ClearedOnChange } from './cleared-on-change.ts'
+
+function tracked(options: { publishFails?: boolean } = {}) {
+  const calls = { cleared: 0, published: 0, warned: [] as string[] }
+  let handler: (() => void) | undefined
+  const changes = new ClearedOnChange({
+    clear: () => void calls.cleared++,
+    publish: async () => {
+      calls.published++
+      if (options.publishFails) throw new Error('bus down')
+    },
+    subscribe: async (onChange) => void (handler = onChange),
+    log: { warn: (_object, message) => void calls.warned.push(message ?? '') },
+    what: 'test lists',
+  })
+  return { calls, changes, deliver: () => handler?.() }
+}
+
+test('a successful state-changing request clears before its response and publishes; reads, failures and readOnly routes do not', async () => {
+  const { calls, changes } = tracked()
+  const app = Fastify()
+  changes.clearOnChanges(app)
+  app.get('/list', async () => ({ ok: true }))
+  app.post('/posts', async () => ({ ok: true }))
+  app.patch('/posts/1', async (_request, reply) => reply.code(404).send({ message: 'not found' }))
+  app.post('/search', { config: { readOnly: true } }, async () => ({ ok: true }))
+  app.delete('/posts/2', async (_request, reply) => reply.code(204).send())
+
+  await app.inject({ method: 'GET', url: '/list' })
+  await app.inject({ method: 'PATCH', url: '/posts/1' })
+  await app.inject({ method: 'POST', url: '/search' })
+  assert.deepEqual([calls.cleared, calls.published], [0, 0])
+  await app.inject({ method: 'POST', url: '/posts' })
+  await app.inject({ method: 'DELETE', url: '/posts/2' })
+  assert.deepEqual([calls.cleared, calls.published], [2, 2])
+  await app.close()
+})
+
+test("another process's change clears through the subscription; a failed publish still clears here and is logged", async () => {
+  const { calls, changes, deliver } = tracked({ publishFails: true })
+  await changes.listen()
+  deliver()
+  assert.equal(calls.cleared, 1)
+  await changes.changed()
+  assert.equal(calls.cleared, 2)
+  assert.match(calls.warned[0]!, /test lists changed/)
+})
