@@ -71,6 +71,9 @@ test('an identical re-upload writes no update record; a renewal and a deactivati
 
   assert.equal((await post([{ ...base, dateOfExpiration: '2042-01-01', dateOfRenewal: '2024-01-01' }], token)).statusCode, 200)
   await drain()
+  // §4.3: a renewed license does not extend the privileges based on it; the practitioner renews them.
+  const [kept] = await query<{ date_of_expiration: string }>(`SELECT date_of_expiration::text AS date_of_expiration FROM privileges WHERE provider_id = $1`, [providerId])
+  assert.equal(kept!.date_of_expiration, '2040-01-01')
   assert.equal((await post([{ ...base, dateOfExpiration: '2042-01-01', dateOfRenewal: '2024-01-01', licenseStatus: 'inactive', compactEligibility: 'ineligible' }], token)).statusCode, 200)
   await drain()
   const updates = await query<{ record_type: string; update_type: string; updated_values: Record<string, string>; removed_values: string[] | null }>(

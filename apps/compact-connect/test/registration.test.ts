@@ -2,6 +2,7 @@
 // siteverify server, and the per-address limit (rate-limiter-flexible; a store outage is a 503).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Redis } from '@hearth/kernel'
@@ -93,6 +94,48 @@ describe('registration (§4.4)', () => {
     assert.deepEqual([response.status, response.body], [200, PROCESSED])
     assert.ok(response.elapsed >= MIN_MS - 5, `took ${response.elapsed} ms`)
     assert.equal((await qaProviderToken('amara.nwosu@example.org')).status, 404)
+  })
+
+  test('a wrong last four of the SSN or another license type matches nothing either', async () => {
+    for (const mismatch of [{ partialSocial: '6001' }, { licenseType: 'audiologist' }]) {
+      const response = await register(amara(mismatch))
+      assert.deepEqual([response.status, response.body], [200, PROCESSED], JSON.stringify(mismatch))
+    }
+    assert.equal((await qaProviderToken('amara.nwosu@example.org')).status, 404)
+  })
+
+  test('two licenses matching the same details are a 500 and register nobody', async () => {
+    const twin = (providerId: string, ssn: string) =>
+      testApp.app.compactConnect.services.licenses.loadProvider({
+        providerId,
+        compact: 'aslp',
+        ssn,
+        at: new Date('2026-01-15T12:00:00Z'),
+        provider: { currentHomeJurisdiction: 'unknown' },
+        licenses: [
+          {
+            jurisdiction: 'ky',
+            licenseType: 'speech-language pathologist',
+            givenName: 'Tove',
+            familyName: 'Twin',
+            dateOfIssuance: '2020-01-01',
+            dateOfExpiration: '2040-01-01',
+            dateOfBirth: '1990-02-02',
+            homeAddressStreet1: '1 Main St',
+            homeAddressCity: 'Louisville',
+            homeAddressState: 'KY',
+            homeAddressPostalCode: '40202',
+            jurisdictionUploadedLicenseStatus: 'active',
+            jurisdictionUploadedCompactEligibility: 'eligible',
+          },
+        ],
+      })
+    await twin(randomUUID(), '911-11-4242')
+    await twin(randomUUID(), '922-22-4242')
+    const response = await register(amara({ givenName: 'Tove', familyName: 'Twin', email: 'tove.twin@example.org', partialSocial: '4242', dob: '1990-02-02' }))
+    assert.equal(response.status, 500)
+    assert.deepEqual(Object.keys(response.body), ['message'])
+    assert.equal((await qaProviderToken('tove.twin@example.org')).status, 404)
   })
 
   test('a matching unregistered practitioner registers (names case-insensitive), gets its temporary password by e-mail and can read its record', async () => {
@@ -188,6 +231,11 @@ describe('registration (§4.4)', () => {
     assert.equal((await register(amara({ jurisdiction: 'al' }))).status, 400)
     assert.equal((await register(amara({ jurisdiction: 'wa' }))).status, 400)
     assert.equal((await register(amara({ compact: 'octp', licenseType: 'occupational therapist' }))).status, 400)
+    // coun has no compact configuration at all.
+    assert.deepEqual(await register(amara({ compact: 'coun', licenseType: 'licensed professional counselor' })).then((response) => [response.status, response.body]), [
+      400,
+      { message: 'Registration is not currently available for this compact.' },
+    ])
   })
 
   test('malformed bodies are 400 before anything else', async () => {
