@@ -179,6 +179,17 @@ test('a re-upload for a registered practitioner keeps the registration, home sta
   assert.deepEqual(after!.first_upload_date, before!.first_upload_date, 'firstUploadDate is kept from the existing record')
 })
 
+test('compact and jurisdiction in a JSON body are accepted and the path overrides them', async () => {
+  const response = await post([uploadedLicense(70, { compact: 'octp', jurisdiction: 'ky' })], await writer())
+  assert.equal(response.statusCode, 200, response.body)
+  await drain()
+  const rows = await query<{ compact: string; jurisdiction: string }>(`SELECT compact, jurisdiction FROM licenses WHERE license_number = 'OH-70'`)
+  assert.deepEqual(
+    rows.map((row) => ({ ...row })),
+    [{ compact: 'aslp', jurisdiction: 'oh' }],
+  )
+})
+
 test('uploads are refused to callers without exactly {j}/{c}.write', async () => {
   const cases: [string, Record<string, string>, number][] = [
     ['anonymous', {}, 401],

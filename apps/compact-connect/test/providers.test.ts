@@ -161,6 +161,7 @@ describe('provider reads', () => {
       assert.equal((await call('GET', `/v1/compacts/aslp/providers/${P(2)}/privileges/jurisdiction/co/licenseType/xyz/history`, token)).status, 400)
       assert.equal((await call('GET', `/v1/compacts/aslp/providers/${P(2)}/privileges/jurisdiction/wa/licenseType/slp/history`, token)).status, 404)
       assert.equal((await call('GET', '/v1/provider-users/me/jurisdiction/co/licenseType/slp/history', await staffToken(testApp.app, { scopes: ['aslp/readGeneral'] }))).status, 401)
+      assert.equal((await call('GET', '/v1/provider-users/me/jurisdiction/wa/licenseType/slp/history', await qaToken('provider', providerSub(2)))).status, 404)
     })
   })
 

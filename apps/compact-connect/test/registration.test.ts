@@ -138,6 +138,26 @@ describe('registration (§4.4)', () => {
     assert.equal((await qaProviderToken('tove.twin@example.org')).status, 404)
   })
 
+  test('a failure while recording the registration is a 500 and leaves no login behind', async () => {
+    const repository = testApp.app.compactConnect.repositories.registration
+    const original = repository.insertProviderUpdate.bind(repository)
+    repository.insertProviderUpdate = async () => {
+      throw new Error('simulated database failure')
+    }
+    try {
+      const response = await register(amara())
+      assert.equal(response.status, 500)
+      assert.deepEqual(Object.keys(response.body), ['message'])
+    } finally {
+      repository.insertProviderUpdate = original
+    }
+    assert.equal((await qaProviderToken('amara.nwosu@example.org')).status, 404)
+    const [row] = await testApp.database.query<{ registered: string | null }>('SELECT compact_connect_registered_email_address AS registered FROM providers WHERE provider_id = $1', [
+      seededProviderId(6),
+    ])
+    assert.equal(row!.registered, null)
+  })
+
   test('a matching unregistered practitioner registers (names case-insensitive), gets its temporary password by e-mail and can read its record', async () => {
     // A stale projection is rebuilt from the matched license (§4.4).
     await testApp.database.query(`UPDATE providers SET given_name = 'Stale', license_jurisdiction = 'oh', npi = NULL WHERE provider_id = $1`, [seededProviderId(6)])
