@@ -277,6 +277,29 @@ describe('account recovery and e-mail change (§4.5)', () => {
       assert.equal((await confirm({ verificationCode: code }, token)).status, 429)
     })
 
+    test('a database failure after the login update is a 500 and leaves login and registered address as they were', async () => {
+      const [registered] = await testApp.database.query<{ email: string }>('SELECT compact_connect_registered_email_address AS email FROM providers WHERE provider_id = $1', [seededProviderId(2)])
+      const token = await providerToken(testApp.app, { compact: 'aslp', providerId: seededProviderId(2), sub: providerSub(2), email: registered!.email })
+      await change({ newEmailAddress: 'p2.new@example.org' }, token)
+      const code = (await notifications('providerEmailVerificationCode')).at(-1)!.templateVariables.verificationCode!
+      const accounts = testApp.app.compactConnect.repositories.accounts
+      const original = accounts.insertProviderUpdate.bind(accounts)
+      accounts.insertProviderUpdate = async () => {
+        throw new Error('simulated database failure')
+      }
+      try {
+        assert.equal((await confirm({ verificationCode: code }, token)).status, 500)
+      } finally {
+        accounts.insertProviderUpdate = original
+      }
+      const identities = testApp.app.compactConnect.repositories.identities
+      assert.ok(await identities.byUsername(testApp.database.db, 'provider', registered!.email), 'the login keeps its address')
+      assert.equal(await identities.byUsername(testApp.database.db, 'provider', 'p2.new@example.org'), undefined)
+      const row = await providerRow(2)
+      assert.equal(row.compact_connect_registered_email_address, registered!.email)
+      assert.equal(row.pending_email_address, 'p2.new@example.org', 'the pending change is still there to retry')
+    })
+
     test('an address taken between the request and the verification is 400 and nothing changes', async () => {
       const token = await providerToken(testApp.app, { compact: 'aslp', providerId: seededProviderId(3), sub: providerSub(3), email: 'rosa.delgado@example.org' })
       await change({ newEmailAddress: 'rosa.new@example.org' }, token)

@@ -287,5 +287,11 @@ describe('configuration (§1.10, §2.5, §4.13) and live jurisdictions (§2.1)',
     const response = await call('PUT', '/v1/compacts/coun/jurisdictions/ky', token, body)
     assert.equal(response.status, 500)
     assert.deepEqual(Object.keys(response.body), ['message'])
+    // Nor can a compact without configuration take payment processor credentials (§2.5).
+    const credentials = { processor: 'authorize.net', apiLoginId: 'coun-login', transactionKey: 'coun-key' }
+    assert.deepEqual(await call('POST', '/v1/compacts/coun/credentials/payment-processor', tokens.counAdmin, credentials), {
+      status: 400,
+      body: { message: 'Compact configuration must be set before uploading payment processor credentials.' },
+    })
   })
 })

@@ -289,6 +289,15 @@ describe('encumbrances (§4.8)', () => {
     assert.match(recent.body.message!, /within the last two years/)
   })
 
+  test('a provider who moved to `other` cannot purchase: its home is no jurisdiction (500, §4.6 step 3)', async () => {
+    const providerId = await givenProvider({ home: 'other' })
+    const practitioner = await providerToken(t.app, { compact: 'aslp', providerId })
+    const purchase = { licenseType: SLP, selectedJurisdictions: ['ne'], orderInformation: { opaqueData: { dataDescriptor: 'x', dataValue: 'y' } }, attestations: [] }
+    const response = await call('POST', '/v1/purchases/privileges', practitioner, purchase)
+    assert.equal(response.status, 500)
+    assert.deepEqual(Object.keys(response.body), ['message'])
+  })
+
   test('refusals: wrong scope or jurisdiction, compact admins, future dates, unknown license type or provider, no such record, bad bodies', async () => {
     const providerId = await givenProvider({ privileges: [{ jurisdiction: 'co', licenseJurisdiction: 'oh' }] })
     const url = `${base(providerId, 'licenses', 'oh')}/encumbrance`
@@ -356,6 +365,10 @@ describe('investigations (§4.9)', () => {
     const [closed] = await query<{ resulting_encumbrance_id: string; closing_user: string }>(`SELECT * FROM investigations WHERE investigation_id = $1`, [ids[1]])
     const [action] = await query<{ adverse_action_id: string }>(`SELECT adverse_action_id FROM adverse_actions WHERE provider_id = $1`, [providerId])
     assert.equal(closed!.resulting_encumbrance_id, action!.adverse_action_id)
+    // Responses list only open investigations (§1.7).
+    const afterClosing = ((await call('GET', `/v1/compacts/aslp/providers/${providerId}`, await reader())).body.licenses as Body[])[0]!
+    assert.deepEqual(afterClosing.investigations, [])
+    assert.equal(afterClosing.investigationStatus, undefined)
 
     const licenseUpdates = await updates(providerId, 'license')
     assert.deepEqual(
@@ -453,6 +466,10 @@ describe('privilege deactivation (§4.7)', () => {
       body: { message: 'Privilege not found for jurisdiction ky' },
     })
     assert.equal((await call('POST', url, await compactAdmin(), { deactivationNote: 'x'.repeat(257) })).status, 400)
+    assert.deepEqual(await call('POST', `${base(providerId, 'privileges', 'co', 'xyz')}/deactivate`, await compactAdmin(), { deactivationNote: 'x' }), {
+      status: 400,
+      body: { message: "Could not find license type information based on provided parameters compact: 'aslp' licenseType: 'xyz'" },
+    })
   })
 
   test('the license-deactivation cascade marks the privileges based on the license licenseDeactivated with a licenseDeactivation update', async () => {

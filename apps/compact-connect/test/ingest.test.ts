@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { buildTestApp, type TestApp } from '@hearth/kernel/testing'
 import compactConnect from '../src/app.ts'
 import type { CompactConnectConfig } from '../src/config.ts'
@@ -71,6 +72,9 @@ test('an identical re-upload writes no update record; a renewal and a deactivati
 
   assert.equal((await post([{ ...base, dateOfExpiration: '2042-01-01', dateOfRenewal: '2024-01-01' }], token)).statusCode, 200)
   await drain()
+  // §4.3: a renewed license does not extend the privileges based on it; the practitioner renews them.
+  const [kept] = await query<{ date_of_expiration: string }>(`SELECT date_of_expiration::text AS date_of_expiration FROM privileges WHERE provider_id = $1`, [providerId])
+  assert.equal(kept!.date_of_expiration, '2040-01-01')
   assert.equal((await post([{ ...base, dateOfExpiration: '2042-01-01', dateOfRenewal: '2024-01-01', licenseStatus: 'inactive', compactEligibility: 'ineligible' }], token)).statusCode, 200)
   await drain()
   const updates = await query<{ record_type: string; update_type: string; updated_values: Record<string, string>; removed_values: string[] | null }>(
@@ -122,6 +126,68 @@ test('the provider projects its best license: a newer eligible license in anothe
     `SELECT p.license_jurisdiction, p.given_name FROM providers p JOIN licenses l USING (provider_id) WHERE l.license_number = 'OH-20' LIMIT 1`,
   )
   assert.deepEqual(provider, { license_jurisdiction: 'ky', given_name: 'Newer' })
+})
+
+test('a re-upload for a registered practitioner keeps the registration, home state, military status and first upload date', async () => {
+  const token = await writer()
+  const providerId = randomUUID()
+  const ssn = ssnOf(60)
+  await t.app.compactConnect.services.licenses.loadProvider({
+    providerId,
+    compact: 'aslp',
+    ssn,
+    at: new Date('2026-01-15T12:00:00Z'),
+    provider: { currentHomeJurisdiction: 'oh', compactConnectRegisteredEmailAddress: 'kept@example.org', militaryStatus: 'approved', militaryStatusNote: 'ok' },
+    licenses: [
+      {
+        jurisdiction: 'oh',
+        licenseType: 'speech-language pathologist',
+        givenName: 'Given60',
+        familyName: 'Family60',
+        dateOfIssuance: '2020-01-01',
+        dateOfExpiration: '2040-01-01',
+        dateOfBirth: '1980-01-01',
+        homeAddressStreet1: '60 Main St',
+        homeAddressCity: 'Columbus',
+        homeAddressState: 'OH',
+        homeAddressPostalCode: '43004',
+        jurisdictionUploadedLicenseStatus: 'active',
+        jurisdictionUploadedCompactEligibility: 'eligible',
+      },
+    ],
+  })
+  const [before] = await query<{ first_upload_date: Date | null }>(`SELECT first_upload_date FROM licenses WHERE provider_id = $1`, [providerId])
+  assert.equal((await post([uploadedLicense(60, { givenName: 'Renamed', dateOfExpiration: '2041-01-01' })], token)).statusCode, 200)
+  await drain()
+  const [provider] = await query<Record<string, unknown>>(
+    `SELECT given_name, compact_connect_registered_email_address, current_home_jurisdiction, military_status, military_status_note, date_of_expiration::text AS date_of_expiration FROM providers WHERE provider_id = $1`,
+    [providerId],
+  )
+  assert.deepEqual(
+    { ...provider },
+    {
+      given_name: 'Renamed',
+      compact_connect_registered_email_address: 'kept@example.org',
+      current_home_jurisdiction: 'oh',
+      military_status: 'approved',
+      military_status_note: 'ok',
+      date_of_expiration: '2041-01-01',
+    },
+  )
+  const [after] = await query<{ first_upload_date: Date | null }>(`SELECT first_upload_date FROM licenses WHERE provider_id = $1`, [providerId])
+  assert.equal(before!.first_upload_date?.toISOString(), '2026-01-15T12:00:00.000Z')
+  assert.deepEqual(after!.first_upload_date, before!.first_upload_date, 'firstUploadDate is kept from the existing record')
+})
+
+test('compact and jurisdiction in a JSON body are accepted and the path overrides them', async () => {
+  const response = await post([uploadedLicense(70, { compact: 'octp', jurisdiction: 'ky' })], await writer())
+  assert.equal(response.statusCode, 200, response.body)
+  await drain()
+  const rows = await query<{ compact: string; jurisdiction: string }>(`SELECT compact, jurisdiction FROM licenses WHERE license_number = 'OH-70'`)
+  assert.deepEqual(
+    rows.map((row) => ({ ...row })),
+    [{ compact: 'aslp', jurisdiction: 'oh' }],
+  )
 })
 
 test('uploads are refused to callers without exactly {j}/{c}.write', async () => {

@@ -2,12 +2,13 @@
 // GET /v1/provider-users/me (§2.2), against the QA dataset (§9.7).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { buildTestApp, type TestApp } from '@hearth/kernel/testing'
 import compactConnect from '../src/app.ts'
 import type { CompactConnectConfig } from '../src/config.ts'
 import { seedQa } from '../seeds/qa.ts'
 import { providerSub, seededProviderId, staffSub } from '../seeds/qa-staff.ts'
-import { bearer, staffToken } from './tokens.ts'
+import { bearer, providerToken, staffToken } from './tokens.ts'
 
 let testApp: TestApp<CompactConnectConfig>
 type Body = Record<string, unknown> & { message?: string }
@@ -160,6 +161,7 @@ describe('provider reads', () => {
       assert.equal((await call('GET', `/v1/compacts/aslp/providers/${P(2)}/privileges/jurisdiction/co/licenseType/xyz/history`, token)).status, 400)
       assert.equal((await call('GET', `/v1/compacts/aslp/providers/${P(2)}/privileges/jurisdiction/wa/licenseType/slp/history`, token)).status, 404)
       assert.equal((await call('GET', '/v1/provider-users/me/jurisdiction/co/licenseType/slp/history', await staffToken(testApp.app, { scopes: ['aslp/readGeneral'] }))).status, 401)
+      assert.equal((await call('GET', '/v1/provider-users/me/jurisdiction/wa/licenseType/slp/history', await qaToken('provider', providerSub(2)))).status, 404)
     })
   })
 
@@ -170,6 +172,11 @@ describe('provider reads', () => {
       assert.equal(response.body.providerId, P(1))
       assert.equal(response.body.ssnLastFour, '1001')
       assert.equal(typeof response.body.dateOfBirth, 'string')
+    })
+
+    test('a token naming no stored provider is a 500, as the original', async () => {
+      const response = await call('GET', '/v1/provider-users/me', await providerToken(testApp.app, { compact: 'aslp', providerId: randomUUID() }))
+      assert.deepEqual(response, { status: 500, body: { message: 'Internal Server Error' } })
     })
 
     test('staff tokens are refused with 401', async () => {

@@ -169,6 +169,11 @@ describe('privilege purchase and renewal (§2.3, §4.6) through the local Author
     })
     const staff = await staffToken(testApp.app, { scopes: ['aslp/readGeneral', 'aslp/admin'] })
     assert.equal((await testApp.app.inject({ method: 'GET', url: '/v1/purchases/privileges/options', headers: bearer(staff) })).statusCode, 401)
+    // A compact without configuration (coun) has no compact item: 500, as the original.
+    const coun = await providerToken(testApp.app, { providerId: randomUUID(), compact: 'coun' })
+    const missing = await testApp.app.inject({ method: 'GET', url: '/v1/purchases/privileges/options', headers: bearer(coun) })
+    assert.equal(missing.statusCode, 500)
+    assert.deepEqual(Object.keys(missing.json() as object), ['message'])
     assert.equal((await testApp.app.inject({ method: 'GET', url: '/v1/purchases/privileges/options' })).statusCode, 401)
   })
 
@@ -336,6 +341,12 @@ describe('privilege purchase and renewal (§2.3, §4.6) through the local Author
     assert.equal(history[0]!.updateType, 'renewal')
     assert.equal(history[0]!.previous.administratorSetStatus, 'inactive')
     assert.deepEqual(history[0]!.removedValues, ['licenseDeactivatedStatus'])
+    // §4.6 step 11: a renewal is announced as privilege.renewed, not privilege.issued.
+    const announced = (await testApp.database.db.select().from(dataEvents).where(eq(dataEvents.compact, 'aslp')))
+      .filter((event) => event.detail.providerId === providerId && event.eventType.startsWith('privilege.'))
+      .map((event) => event.eventType)
+      .sort()
+    assert.deepEqual(announced, ['privilege.issued', 'privilege.purchase', 'privilege.purchase', 'privilege.renewed'])
   })
 
   test('the checks of §4.6 refuse before any charge', async () => {

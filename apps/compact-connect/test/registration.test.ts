@@ -2,6 +2,7 @@
 // siteverify server, and the per-address limit (rate-limiter-flexible; a store outage is a 503).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Redis } from '@hearth/kernel'
@@ -93,6 +94,68 @@ describe('registration (§4.4)', () => {
     assert.deepEqual([response.status, response.body], [200, PROCESSED])
     assert.ok(response.elapsed >= MIN_MS - 5, `took ${response.elapsed} ms`)
     assert.equal((await qaProviderToken('amara.nwosu@example.org')).status, 404)
+  })
+
+  test('a wrong last four of the SSN or another license type matches nothing either', async () => {
+    for (const mismatch of [{ partialSocial: '6001' }, { licenseType: 'audiologist' }]) {
+      const response = await register(amara(mismatch))
+      assert.deepEqual([response.status, response.body], [200, PROCESSED], JSON.stringify(mismatch))
+    }
+    assert.equal((await qaProviderToken('amara.nwosu@example.org')).status, 404)
+  })
+
+  test('two licenses matching the same details are a 500 and register nobody', async () => {
+    const twin = (providerId: string, ssn: string) =>
+      testApp.app.compactConnect.services.licenses.loadProvider({
+        providerId,
+        compact: 'aslp',
+        ssn,
+        at: new Date('2026-01-15T12:00:00Z'),
+        provider: { currentHomeJurisdiction: 'unknown' },
+        licenses: [
+          {
+            jurisdiction: 'ky',
+            licenseType: 'speech-language pathologist',
+            givenName: 'Tove',
+            familyName: 'Twin',
+            dateOfIssuance: '2020-01-01',
+            dateOfExpiration: '2040-01-01',
+            dateOfBirth: '1990-02-02',
+            homeAddressStreet1: '1 Main St',
+            homeAddressCity: 'Louisville',
+            homeAddressState: 'KY',
+            homeAddressPostalCode: '40202',
+            jurisdictionUploadedLicenseStatus: 'active',
+            jurisdictionUploadedCompactEligibility: 'eligible',
+          },
+        ],
+      })
+    await twin(randomUUID(), '911-11-4242')
+    await twin(randomUUID(), '922-22-4242')
+    const response = await register(amara({ givenName: 'Tove', familyName: 'Twin', email: 'tove.twin@example.org', partialSocial: '4242', dob: '1990-02-02' }))
+    assert.equal(response.status, 500)
+    assert.deepEqual(Object.keys(response.body), ['message'])
+    assert.equal((await qaProviderToken('tove.twin@example.org')).status, 404)
+  })
+
+  test('a failure while recording the registration is a 500 and leaves no login behind', async () => {
+    const repository = testApp.app.compactConnect.repositories.registration
+    const original = repository.insertProviderUpdate.bind(repository)
+    repository.insertProviderUpdate = async () => {
+      throw new Error('simulated database failure')
+    }
+    try {
+      const response = await register(amara())
+      assert.equal(response.status, 500)
+      assert.deepEqual(Object.keys(response.body), ['message'])
+    } finally {
+      repository.insertProviderUpdate = original
+    }
+    assert.equal((await qaProviderToken('amara.nwosu@example.org')).status, 404)
+    const [row] = await testApp.database.query<{ registered: string | null }>('SELECT compact_connect_registered_email_address AS registered FROM providers WHERE provider_id = $1', [
+      seededProviderId(6),
+    ])
+    assert.equal(row!.registered, null)
   })
 
   test('a matching unregistered practitioner registers (names case-insensitive), gets its temporary password by e-mail and can read its record', async () => {
@@ -188,6 +251,11 @@ describe('registration (§4.4)', () => {
     assert.equal((await register(amara({ jurisdiction: 'al' }))).status, 400)
     assert.equal((await register(amara({ jurisdiction: 'wa' }))).status, 400)
     assert.equal((await register(amara({ compact: 'octp', licenseType: 'occupational therapist' }))).status, 400)
+    // coun has no compact configuration at all.
+    assert.deepEqual(await register(amara({ compact: 'coun', licenseType: 'licensed professional counselor' })).then((response) => [response.status, response.body]), [
+      400,
+      { message: 'Registration is not currently available for this compact.' },
+    ])
   })
 
   test('malformed bodies are 400 before anything else', async () => {

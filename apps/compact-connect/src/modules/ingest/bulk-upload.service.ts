@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import type { JobRunner } from '@hearth/kernel/jobs'
 import type { CompactConnectJobs } from '../../jobs.ts'
@@ -12,6 +12,7 @@ import { expiryOf, type IngestService } from './ingest.service.ts'
 import type { IngestRepository, LicenseUploadRow } from './ingest.repository.ts'
 import { duplicateSsnMessage, safeValidData, validateLicense, type FieldErrors } from './license.validation.ts'
 import type { FeatureFlags } from '../feature-flags/feature-flags.service.ts'
+import { SignedUploadForms, type SignedPolicy, type UploadForm } from '../../signed-upload-form.ts'
 
 type Failure = { recordNumber: number; validData: Record<string, string>; errors: FieldErrors }
 
@@ -20,7 +21,7 @@ const CHUNK_BYTES = 1024 * 1024
 export const CSV_CONTENT_TYPE = 'text/csv'
 
 /** What a signed upload policy binds (the presigned S3 POST's conditions, §4.1, §9.9). */
-export interface UploadPolicy {
+export interface UploadPolicy extends SignedPolicy {
   expiration: string
   compact: string
   jurisdiction: string
@@ -48,6 +49,8 @@ const forbidden = (message: string) => new CompactConnectError(403, message)
  * in one transaction.
  */
 export class BulkUploadService {
+  private readonly forms: SignedUploadForms<UploadPolicy>
+
   constructor(
     private readonly database: Database,
     private readonly repository: IngestRepository,
@@ -55,43 +58,25 @@ export class BulkUploadService {
     private readonly jobs: JobRunner<CompactConnectJobs>,
     private readonly config: CompactConnectConfig,
     private readonly flags: FeatureFlags,
-  ) {}
-
-  private sign(policy: string): string {
-    return createHmac('sha256', this.config.bulkUploadSigningKey).update(policy).digest('hex')
+  ) {
+    this.forms = new SignedUploadForms(config.bulkUploadSigningKey, `${config.publicUrl}/v1/bulk-uploads`)
   }
 
   /** `{upload: {url, fields}}` for one CSV file of `{compact}/{jurisdiction}/{random}`. */
-  uploadUrl(compact: string, jurisdiction: string, now: Date = new Date()): { url: string; fields: Record<string, string> } {
-    const key = `${compact}/${jurisdiction}/${randomUUID()}`
-    const policy: UploadPolicy = {
+  uploadUrl(compact: string, jurisdiction: string, now: Date = new Date()): UploadForm {
+    return this.forms.create({
       expiration: new Date(now.getTime() + POLICY_TTL_MS).toISOString(),
       compact,
       jurisdiction,
-      key,
+      key: `${compact}/${jurisdiction}/${randomUUID()}`,
       maxBytes: this.config.bulkUploadMaxBytes,
       contentType: CSV_CONTENT_TYPE,
-    }
-    const encoded = Buffer.from(JSON.stringify(policy)).toString('base64')
-    return { url: `${this.config.publicUrl}/v1/bulk-uploads`, fields: { key, policy: encoded, 'x-amz-algorithm': 'HMAC-SHA256', 'x-amz-signature': this.sign(encoded) } }
+    })
   }
 
   /** Checks the form fields sent before the file (names case-insensitive): 403 bad/expired policy, 400 wrong type. */
   checkFields(fields: Readonly<Record<string, string>>, now: Date = new Date()): UploadPolicy {
-    const encoded = fields.policy
-    const signature = fields['x-amz-signature']
-    if (!encoded || !signature) throw forbidden('Invalid according to Policy: Policy missing')
-    const expected = Buffer.from(this.sign(encoded))
-    const given = Buffer.from(signature)
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw forbidden('Invalid according to Policy: Policy signature does not match')
-    let policy: UploadPolicy
-    try {
-      policy = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as UploadPolicy
-    } catch {
-      throw forbidden('Invalid according to Policy: Policy could not be read')
-    }
-    if (!(Date.parse(policy.expiration) > now.getTime())) throw forbidden('Invalid according to Policy: Policy expired')
-    if (fields.key !== policy.key) throw forbidden('Invalid according to Policy: key does not match')
+    const policy = this.forms.verify(fields, now)
     if ((fields['content-type'] ?? '').toLowerCase() !== policy.contentType) throw badRequest(`Invalid according to Policy: Content-Type must be ${policy.contentType}`)
     return policy
   }

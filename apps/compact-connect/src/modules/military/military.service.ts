@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { Database, Db, EventBus } from '@hearth/kernel'
 import type { JobRunner } from '@hearth/kernel/jobs'
@@ -14,6 +14,7 @@ import { Effects, publishAll } from '../encumbrances/effects.ts'
 import type { EnforcementRepository, MilitaryAffiliationRow } from '../encumbrances/enforcement.repository.ts'
 import { providerSnapshot } from '../home-jurisdiction/home-jurisdiction.service.ts'
 import type { LicensesRepository, ProviderRow } from '../licenses/licenses.repository.ts'
+import { SignedUploadForms, type SignedPolicy, type UploadForm } from '../../signed-upload-form.ts'
 import type { DocumentLinks } from './document-links.ts'
 import { DocumentTooLargeError, type DocumentStore } from './document-store.ts'
 import type { MilitaryAffiliationBody, MilitaryAffiliationCreated, MilitaryAuditBody } from './military.schemas.ts'
@@ -25,9 +26,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const FORM_TTL_MS = 10 * 60 * 1000
 
 /** What a signed document form binds (the presigned POST's conditions). */
-export interface DocumentPolicy {
-  expiration: string
-  key: string
+export interface DocumentPolicy extends SignedPolicy {
   compact: string
   providerId: string
   maxBytes: number
@@ -70,7 +69,7 @@ async function headOf(stream: Readable, bytes: number): Promise<Buffer> {
  * affiliation; a compact admin approves or declines it with a note.
  */
 export class MilitaryService {
-  private readonly signingKey: Buffer
+  private readonly forms: SignedUploadForms<DocumentPolicy>
 
   constructor(
     private readonly database: Database,
@@ -80,11 +79,12 @@ export class MilitaryService {
     private readonly jobs: JobRunner<CompactConnectJobs>,
     private readonly events: EventBus<CompactConnectEvents>,
     private readonly log: Logger,
-    private readonly settings: { publicUrl: string; signingSecret: string },
+    settings: { publicUrl: string; signingSecret: string },
     private readonly links: DocumentLinks,
   ) {
     // Its own key, derived from the upload signing secret: a bulk-upload policy never verifies here, nor the reverse.
-    this.signingKey = createHmac('sha256', settings.signingSecret).update('military-affiliation-documents').digest()
+    const signingKey = createHmac('sha256', settings.signingSecret).update('military-affiliation-documents').digest()
+    this.forms = new SignedUploadForms(signingKey, `${settings.publicUrl}/v1/military-affiliation-documents`)
   }
 
   /** `POST /v1/provider-users/me/military-affiliation`. */
@@ -125,40 +125,20 @@ export class MilitaryService {
     }
   }
 
-  private sign(encoded: string): string {
-    return createHmac('sha256', this.signingKey).update(encoded).digest('hex')
-  }
-
-  private uploadForm(caller: ProviderCaller, key: string, fileName: string, now: Date): { url: string; fields: Record<string, string> } {
-    const policy: DocumentPolicy = {
+  private uploadForm(caller: ProviderCaller, key: string, fileName: string, now: Date): UploadForm {
+    return this.forms.create({
       expiration: new Date(now.getTime() + FORM_TTL_MS).toISOString(),
       key,
       compact: caller.compact,
       providerId: caller.providerId,
       maxBytes: MILITARY_DOCUMENT_MAX_BYTES,
       contentTypes: militaryContentTypes(fileName),
-    }
-    const encoded = Buffer.from(JSON.stringify(policy)).toString('base64')
-    return { url: `${this.settings.publicUrl}/v1/military-affiliation-documents`, fields: { key, policy: encoded, 'x-amz-algorithm': 'HMAC-SHA256', 'x-amz-signature': this.sign(encoded) } }
+    })
   }
 
   /** The form fields sent before the file (names case-insensitive, as S3 treats them): 403 for a bad or expired policy. */
   checkFields(fields: Readonly<Record<string, string>>, now: Date = new Date()): DocumentPolicy {
-    const encoded = fields.policy
-    const signature = fields['x-amz-signature']
-    if (!encoded || !signature) throw forbidden('Invalid according to Policy: Policy missing')
-    const expected = Buffer.from(this.sign(encoded))
-    const given = Buffer.from(signature)
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw forbidden('Invalid according to Policy: Policy signature does not match')
-    let policy: DocumentPolicy
-    try {
-      policy = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as DocumentPolicy
-    } catch {
-      throw forbidden('Invalid according to Policy: Policy could not be read')
-    }
-    if (!(Date.parse(policy.expiration) > now.getTime())) throw forbidden('Invalid according to Policy: Policy expired')
-    if (fields.key !== policy.key) throw forbidden('Invalid according to Policy: key does not match')
-    return policy
+    return this.forms.verify(fields, now)
   }
 
   /**

@@ -8,27 +8,14 @@ import type { ProviderCaller, StaffCaller } from '../../auth/tokens.ts'
 import type { IdentityRepository } from '../../auth/identity.repository.ts'
 import type { SsnService } from '../licenses/ssn.service.ts'
 import { toPrivilegeHistory, toProviderDetail, toProviderSummary } from './providers.mappers.ts'
-import type { Direction, ProviderBundle, ProvidersRepository, SortKey } from './providers.repository.ts'
+import { isProviderId, queryProviders } from './provider-query.ts'
+import type { ProviderBundle, ProvidersRepository } from './providers.repository.ts'
 import type { PrivilegeHistoryView, ProviderDetailView, ProviderQueryBody, ProviderQueryResult } from './providers.schemas.ts'
 import type { RateLimits } from './rate-limits.ts'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-const DEFAULT_PAGE_SIZE = 100
 
 export interface SsnLimits {
   perUser: number
   global: number
-}
-
-function decodeLastKey(lastKey: string | undefined): { sortValue: string; providerId: string } | undefined {
-  if (lastKey === undefined) return undefined
-  try {
-    const parsed = JSON.parse(Buffer.from(lastKey, 'base64').toString('utf8')) as Record<string, unknown>
-    if (typeof parsed.sortValue === 'string' && typeof parsed.providerId === 'string' && UUID.test(parsed.providerId)) return { sortValue: parsed.sortValue, providerId: parsed.providerId }
-  } catch {
-    // the 400 below
-  }
-  throw badRequest('Invalid lastKey')
 }
 
 /**
@@ -50,34 +37,7 @@ export class ProvidersService {
   /** POST /v1/compacts/{c}/providers/query: always the general shape, whoever asks (§2.6). */
   async query(caller: StaffCaller, compact: string, body: ProviderQueryBody): Promise<ProviderQueryResult> {
     if (!mayReadGeneral(caller.scopes, compact) || !isCompact(compact)) throw accessDenied()
-    const { query } = body
-    if (query.givenName !== undefined && query.familyName === undefined) throw badRequest('familyName is required if givenName is provided')
-    const key: SortKey = body.sorting?.key ?? 'dateOfUpdate'
-    const direction: Direction = body.sorting?.direction ?? 'ascending'
-    if ((query.givenName !== undefined || query.familyName !== undefined) && key === 'dateOfUpdate' && body.sorting !== undefined) throw badRequest('Invalid sort key for a name search: familyName')
-    const sortKey: SortKey = query.familyName !== undefined ? 'familyName' : key
-    const pageSize = body.pagination?.pageSize ?? DEFAULT_PAGE_SIZE
-    const after = decodeLastKey(body.pagination?.lastKey)
-    const rows = await this.providers.query(this.database.db, {
-      compact,
-      providerId: query.providerId,
-      jurisdiction: query.jurisdiction?.toLowerCase(),
-      givenName: query.givenName,
-      familyName: query.familyName,
-      sortKey,
-      direction,
-      after,
-      limit: pageSize + 1,
-    })
-    const page = rows.slice(0, pageSize)
-    const last = page[page.length - 1]
-    const lastKey = rows.length > pageSize && last ? Buffer.from(JSON.stringify({ sortValue: this.providers.sortValueOf(last, sortKey), providerId: last.providerId })).toString('base64') : null
-    return {
-      query,
-      sorting: { key: sortKey, direction },
-      providers: page.map((row) => toProviderSummary(row, 'general')),
-      pagination: { pageSize, prevLastKey: body.pagination?.lastKey ?? null, lastKey },
-    }
+    return queryProviders(this.database.db, this.providers, compact, body, { toView: (row) => toProviderSummary(row, 'general') })
   }
 
   /** GET /v1/compacts/{c}/providers/{id}: private shape for readPrivate for the provider, or compact admin (§3.3). */
@@ -132,7 +92,7 @@ export class ProvidersService {
 
   /** GET /v1/provider-users/me: the full record in the private shape; a token naming no provider is a 500, as the original. */
   async me(caller: ProviderCaller): Promise<ProviderDetailView> {
-    const bundle = UUID.test(caller.providerId) && isCompact(caller.compact) ? await this.providers.bundle(this.database.db, caller.compact, caller.providerId) : undefined
+    const bundle = isProviderId(caller.providerId) && isCompact(caller.compact) ? await this.providers.bundle(this.database.db, caller.compact, caller.providerId) : undefined
     if (!bundle) throw internalError()
     return toProviderDetail(bundle, 'private')
   }
@@ -148,7 +108,7 @@ export class ProvidersService {
   }
 
   private async bundle(compact: string, providerId: string): Promise<ProviderBundle> {
-    const bundle = UUID.test(providerId) ? await this.providers.bundle(this.database.db, compact, providerId) : undefined
+    const bundle = isProviderId(providerId) ? await this.providers.bundle(this.database.db, compact, providerId) : undefined
     if (!bundle) throw notFound('Provider not found')
     return bundle
   }
