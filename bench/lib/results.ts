@@ -67,9 +67,19 @@ export interface LatencyTarget {
   maxP99Ms: number
 }
 
-export type Target = RatioTarget | LatencyTarget
+/** Hearth's peak RSS over the whole run (start-up and every operation) must stay at or under this. */
+export interface MemoryTarget {
+  maxPeakRssMiB: number
+}
+
+export type Target = RatioTarget | LatencyTarget | MemoryTarget
 
 const isLatency = (target: Target): target is LatencyTarget => 'maxP99Ms' in target
+const isMemory = (target: Target): target is MemoryTarget => 'maxPeakRssMiB' in target
+const hearthPeakMiB = (servers: ServerSummary[]) => {
+  const bytes = servers.find((server) => server.target === 'hearth')?.peakRssBytes
+  return bytes === undefined ? undefined : Math.round(bytes / 1024 / 1024)
+}
 const p99Of = (measurements: Measurement[], operation: string) => measurements.find((m) => m.operation === operation && m.target === 'hearth')?.p99Ms
 
 const SECTION_START = (scenario: string) => `<!-- bench:${scenario}:start -->`
@@ -195,6 +205,12 @@ export function renderSection(report: ScenarioReport): string {
   if (report.targets.length > 0) {
     lines.push('Targets:', '')
     for (const target of report.targets) {
+      if (isMemory(target)) {
+        const peak = hearthPeakMiB(report.servers)
+        const verdict = peak === undefined ? 'not measured' : peak <= target.maxPeakRssMiB ? 'met' : 'NOT met'
+        lines.push(`- hearth peak RSS ≤ ${target.maxPeakRssMiB} MiB under this load → ${peak ?? '—'} MiB, **${verdict}**`)
+        continue
+      }
       if (isLatency(target)) {
         const p99 = p99Of(report.measurements, target.operation)
         const verdict = p99 === undefined ? 'not measured' : p99 <= target.maxP99Ms ? 'met' : 'NOT met'
@@ -221,9 +237,14 @@ export function renderSection(report: ScenarioReport): string {
 }
 
 /** Checks the measured ratios against the targets: the list of misses, empty when all are met. */
-export function missedTargets(report: Pick<ScenarioReport, 'measurements' | 'targets'>): string[] {
+export function missedTargets(report: Pick<ScenarioReport, 'measurements' | 'targets' | 'servers'>): string[] {
   const missed: string[] = []
   for (const target of report.targets) {
+    if (isMemory(target)) {
+      const peak = hearthPeakMiB(report.servers)
+      if (peak === undefined || peak > target.maxPeakRssMiB) missed.push(`hearth peak RSS = ${peak ?? '—'} MiB (target ≤ ${target.maxPeakRssMiB} MiB)`)
+      continue
+    }
     if (isLatency(target)) {
       const p99 = p99Of(report.measurements, target.operation)
       if (p99 === undefined || p99 > target.maxP99Ms) missed.push(`${target.operation}: hearth p99 = ${p99 ?? '—'} ms (target ≤ ${target.maxP99Ms} ms)`)

@@ -167,6 +167,7 @@ const scenario: Scenario = {
         '/health',
       ),
       targets: [
+        { maxPeakRssMiB: 250 }, // issue 12: one app on a PostgreSQL server under the benchmark load
         { operation: 'templates', versus: 'peer', minimum: 3 },
         { operation: 'templates', versus: 'ceiling', minimum: 0.4 },
         { operation: 'templates', maxP99Ms: 25 },

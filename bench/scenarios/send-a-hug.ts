@@ -176,6 +176,7 @@ const scenario: Scenario = {
         readyPath: '/health',
       },
       targets: [
+        { maxPeakRssMiB: 250 }, // issue 12: one app on a PostgreSQL server under the benchmark load
         { operation: 'GET /', versus: 'peer', minimum: 10 },
         { operation: 'GET /', versus: 'ceiling', minimum: 0.4 },
         { operation: 'GET /', maxP99Ms: 25 },

@@ -88,11 +88,19 @@ describe('ratios and targets', () => {
 
   test('a latency target is met at or under its p99 and missed above it', () => {
     const base = report(measurements)
-    assert.deepEqual(missedTargets({ measurements, targets: [{ operation: 'list', maxP99Ms: 12.5 }] }), [])
-    const missed = missedTargets({ measurements, targets: [{ operation: 'list', maxP99Ms: 10 }] })
+    assert.deepEqual(missedTargets({ measurements, servers: [], targets: [{ operation: 'list', maxP99Ms: 12.5 }] }), [])
+    const missed = missedTargets({ measurements, servers: [], targets: [{ operation: 'list', maxP99Ms: 10 }] })
     assert.equal(missed.length, 1)
     assert.match(missed[0]!, /p99 = 12\.5 ms \(target ≤ 10 ms\)/)
     assert.match(renderSection({ ...base, targets: [{ operation: 'list', maxP99Ms: 10 }] }), /hearth p99 ≤ 10 ms at 50 connections → 12\.5 ms, \*\*NOT met\*\*/)
+  })
+
+  test("a memory target is met at or under hearth's peak RSS and missed above it", () => {
+    const base = report(measurements)
+    const servers = [{ target: 'hearth', label: 'Hearth', peakRssBytes: 200 * 1024 * 1024 }]
+    assert.deepEqual(missedTargets({ measurements, servers, targets: [{ maxPeakRssMiB: 250 }] }), [])
+    assert.deepEqual(missedTargets({ measurements, servers, targets: [{ maxPeakRssMiB: 150 }] }), ['hearth peak RSS = 200 MiB (target ≤ 150 MiB)'])
+    assert.match(renderSection({ ...base, servers, targets: [{ maxPeakRssMiB: 250 }] }), /hearth peak RSS ≤ 250 MiB under this load → 200 MiB, \*\*met\*\*/)
   })
 
   test('renderSection prints the table, the ratios, the verdicts and the machine', () => {
