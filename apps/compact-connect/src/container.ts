@@ -1,5 +1,5 @@
 import type { Database, EventBus } from '@hearth/kernel'
-import { createJobRunner, type JobRunner } from '@hearth/kernel/jobs'
+import { createJobRunner, createPayloadSealer, type JobRunner } from '@hearth/kernel/jobs'
 import { createMailer } from '@hearth/kernel/mail'
 import type { CompactConnectConfig } from './config.ts'
 import type { CompactConnectEvents } from './events.ts'
@@ -110,6 +110,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     database,
     log,
     pollIntervalMs: config.jobPollIntervalMs,
+    sealer: createPayloadSealer([...config.jobSealingKeys]),
     handlers: {
       'license.ingest': async (payload, job) => handlers.ingest!.processBatch(payload, job.idempotencyKey),
       'license.deactivation': async (payload) => handlers.ingest!.cascadeLicenseDeactivation(payload),
