@@ -16,6 +16,7 @@ import { StaffUsersService } from './modules/staff-users/staff-users.service.ts'
 import { ProvidersRepository } from './modules/providers/providers.repository.ts'
 import { ProvidersService } from './modules/providers/providers.service.ts'
 import { RateLimits } from './modules/providers/rate-limits.ts'
+import { SoftwareTokenService } from './auth/software-token.service.ts'
 import { RegistrationRepository } from './modules/registration/registration.repository.ts'
 import { RegistrationService } from './modules/registration/registration.service.ts'
 import { RecaptchaVerifier } from './modules/registration/recaptcha.ts'
@@ -187,6 +188,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     staffUsers,
     identity: identityService,
     loginFlow, // cc-identity
+    // cc-identity: a practitioner's own authenticator through Cognito's user API (AssociateSoftwareToken, …)
+    softwareTokens: new SoftwareTokenService(database, repositories.identities, tokens, rateLimits),
     // cc-identity: account recovery and e-mail change (§4.5)
     account: new AccountService(database, repositories.accounts, repositories.registration, repositories.identities, invitations, rateLimits, new RecaptchaVerifier(config.auth.recaptcha), jobs, {
       initiateMinimumMs: config.auth.recoveryInitiateMinimumMs,
