@@ -148,7 +148,10 @@ describe('account recovery and e-mail change (§4.5)', () => {
       assert.equal(sealed.length, 1)
       assert.ok(!sealed[0]!.raw.includes(token) && !sealed[0]!.raw.includes('theo.marsh'))
       await jobsSettled()
-      assert.deepEqual((await sealedNotifications()).map((job) => [job.status, JSON.parse(job.raw)]), [['done', { $erased: true }]])
+      assert.deepEqual(
+        (await sealedNotifications()).map((job) => [job.status, JSON.parse(job.raw)]),
+        [['done', { $erased: true }]],
+      )
       const minutes = (new Date(row.recovery_expiry as string).getTime() - Date.now()) / 60_000
       assert.ok(minutes > 14 && minutes <= 15, `${minutes}`)
     })
@@ -275,7 +278,10 @@ describe('account recovery and e-mail change (§4.5)', () => {
       assert.equal(row.pending_email_address, 'harriet.new@example.org')
       assert.notEqual(row.email_verification_code, code, 'kept hashed')
       assert.match(row.email_verification_code as string, /^\$argon2id\$/)
-      assert.ok((await sealedNotifications()).every((job) => !job.raw.includes('harriet.new')), 'the code job is sealed')
+      assert.ok(
+        (await sealedNotifications()).every((job) => !job.raw.includes('harriet.new')),
+        'the code job is sealed',
+      )
       const wrong = code === '1000' ? '1001' : '1000'
       assert.deepEqual((await confirm({ verificationCode: wrong }, token)).body, { message: 'Invalid verification code' })
       const ok = await confirm({ verificationCode: code }, token)

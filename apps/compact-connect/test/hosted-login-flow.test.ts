@@ -191,7 +191,10 @@ describe('hosted login steps (new password, TOTP, forgotten password)', () => {
     assert.equal(unknown.html.replace('nobody@example.org', email), page.html, 'no account enumeration')
     const mail = await sink.waitFor((message) => message.to.includes(email) && message.subject === 'Reset your CompactConnect password', 10_000)
     const code = /Verification code: ([0-9]{6})/.exec(mail.text)![1]!
-    assert.ok((await mailOutbox()).every((job) => !job.raw.includes(`Verification code: ${code}`)), 'the reset code rests sealed')
+    assert.ok(
+      (await mailOutbox()).every((job) => !job.raw.includes(`Verification code: ${code}`)),
+      'the reset code rests sealed',
+    )
     const wrong = code === '000000' ? '111111' : '000000'
     const refused = await post('provider', '/confirmForgotPassword', { ...fields, username: email, code: wrong, new_password: 'rosa-new-password', confirm_password: 'rosa-new-password' })
     assert.equal(refused.status, 400)

@@ -180,7 +180,10 @@ describe('practitioner TOTP enrolment through Cognito’s user API (AssociateSof
     assert.deepEqual(shape(await cognito('DeleteUser', { AccessToken: accessToken })), refusal('UnknownOperationException', 'The operation is not supported here.'))
     assert.deepEqual(shape(await cognito('AssociateSoftwareToken', '{not json')), refusal('SerializationException', 'The request body is not valid JSON.'))
     assert.deepEqual(shape(await cognito('AssociateSoftwareToken', { AccessToken: 42 })), refusal('InvalidParameterException', 'AccessToken must be a string'))
-    assert.deepEqual(shape(await cognito('SetUserMFAPreference', { AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: 'true' } })), refusal('InvalidParameterException', 'SoftwareTokenMfaSettings.Enabled must be a boolean'))
+    assert.deepEqual(
+      shape(await cognito('SetUserMFAPreference', { AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: 'true' } })),
+      refusal('InvalidParameterException', 'SoftwareTokenMfaSettings.Enabled must be a boolean'),
+    )
     // The endpoint also answers without the trailing slash (a Cognito client's endpoint set to the auth domain).
     assert.equal((await cognito('GetUser', { AccessToken: accessToken }, '/auth/provider')).status, 200)
     await testApp.database.query(`UPDATE identities SET enabled = false WHERE sub = $1`, [providerSub(4)])

@@ -51,7 +51,11 @@ export async function softwareTokenRoutes(app: FastifyInstance, options: { servi
 
     // Bytes, so the content type stays Cognito's exactly (a string body would gain `; charset=utf-8`).
     const fail = (reply: FastifyReply, type: string, message: string) =>
-      reply.code(400).header('content-type', AMZ_JSON).header('x-amzn-errortype', `${type}:`).send(Buffer.from(JSON.stringify({ __type: type, message })))
+      reply
+        .code(400)
+        .header('content-type', AMZ_JSON)
+        .header('x-amzn-errortype', `${type}:`)
+        .send(Buffer.from(JSON.stringify({ __type: type, message })))
 
     const operations: Record<string, (body: Body) => Promise<unknown>> = {
       AssociateSoftwareToken: (body) => service.associate(accessTokenOf(body)),
@@ -83,7 +87,10 @@ export async function softwareTokenRoutes(app: FastifyInstance, options: { servi
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail(reply, 'SerializationException', 'The request body must be a JSON object.')
       try {
         const result = await operation(body as Body)
-        return reply.code(200).header('content-type', AMZ_JSON).send(Buffer.from(JSON.stringify(result)))
+        return reply
+          .code(200)
+          .header('content-type', AMZ_JSON)
+          .send(Buffer.from(JSON.stringify(result)))
       } catch (error) {
         if (error instanceof CognitoApiError) return fail(reply, error.type, error.message)
         throw error

@@ -154,10 +154,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
       if (sealed && !options.sealer) throw new Error('sealed job payload but the runner has no sealer')
       const payload = sealed ? options.sealer!.open(row.name, row.payload as never) : row.payload
       await handler(payload, { id, name: row.name, attempt: row.attempts, idempotencyKey: row.idempotency_key })
-      await database.query(`UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL${sealed ? `, ${erase}` : ''} WHERE id = $1 AND locked_by = $2`, [
-        id,
-        workerId,
-      ])
+      await database.query(`UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL${sealed ? `, ${erase}` : ''} WHERE id = $1 AND locked_by = $2`, [id, workerId])
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       const final = row.attempts >= row.max_attempts

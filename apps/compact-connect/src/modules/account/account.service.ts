@@ -106,13 +106,17 @@ export class AccountService {
     const tokenHash = await hashAccountSecret(token)
     await this.database.transaction(async (tx) => {
       await this.accounts.update(tx, providerId, { recoveryToken: tokenHash, recoveryExpiry: new Date(Date.now() + FIFTEEN_MINUTES_MS) })
-      await this.notify(tx, {
-        template: 'providerAccountRecoveryConfirmation',
-        recipientType: 'SPECIFIC',
-        compact: body.compact,
-        specificEmails: [registered],
-        templateVariables: { providerId, recoveryToken: token, recoveryUrl: recoveryLink(this.settings.uiUrl, body.compact, providerId, token) },
-      }, { secret: true })
+      await this.notify(
+        tx,
+        {
+          template: 'providerAccountRecoveryConfirmation',
+          recipientType: 'SPECIFIC',
+          compact: body.compact,
+          specificEmails: [registered],
+          templateVariables: { providerId, recoveryToken: token, recoveryUrl: recoveryLink(this.settings.uiUrl, body.compact, providerId, token) },
+        },
+        { secret: true },
+      )
     })
   }
 
@@ -165,13 +169,17 @@ export class AccountService {
     await this.database.transaction(async (tx) => {
       const provider = await this.requireProvider(tx, caller)
       await this.accounts.update(tx, provider.providerId, { pendingEmailAddress: newEmail, emailVerificationCode: codeHash, emailVerificationExpiry: new Date(Date.now() + FIFTEEN_MINUTES_MS) })
-      await this.notify(tx, {
-        template: 'providerEmailVerificationCode',
-        recipientType: 'SPECIFIC',
-        compact: provider.compact,
-        specificEmails: [newEmail],
-        templateVariables: { verificationCode: code },
-      }, { secret: true })
+      await this.notify(
+        tx,
+        {
+          template: 'providerEmailVerificationCode',
+          recipientType: 'SPECIFIC',
+          compact: provider.compact,
+          specificEmails: [newEmail],
+          templateVariables: { verificationCode: code },
+        },
+        { secret: true },
+      )
     })
     return { message: 'Verification code sent to new email address' }
   }
