@@ -8,6 +8,7 @@ import { errorSchema, formatError } from './errors.ts'
 import type { CompactConnectEvents } from './events.ts'
 import { registerAuth, SigningKey } from './auth/index.ts'
 import { identityRoutes } from './auth/identity.routes.ts'
+import { softwareTokenRoutes } from './auth/software-token.routes.ts'
 import { staffUserRoutes } from './modules/staff-users/staff-users.routes.ts'
 import { providerRoutes } from './modules/providers/providers.routes.ts'
 import { registrationRoutes } from './modules/registration/registration.routes.ts'
@@ -89,6 +90,7 @@ const compactConnect: HearthAppModule<CompactConnectConfig> = {
     featureFlagRoutes(app, container.services.featureFlags) // cc-ingest: POST /v1/flags/{flagId}/check
     // CC-B: identity service, staff-users, registration, providers routes
     await identityRoutes(app, { service: container.services.identity, flow: container.services.loginFlow, signingKey, config, auth: config.auth })
+    if (signingKey) await softwareTokenRoutes(app, { service: container.services.softwareTokens }) // cc-identity: POST /auth/provider/ (Cognito wire)
     staffUserRoutes(app, container.services.staffUsers)
     providerRoutes(app, container.services.providers)
     registrationRoutes(app, container.services.registration, { trustProxy: config.auth.trustProxy })

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { ConfigError, EnvReader, loadBaseConfig, secret, type BaseConfig, type EnvSource } from '@hearth/kernel'
 import { readAuthorizeNetSettings, type AuthorizeNetSettings } from '@hearth/kernel/payments'
 import { readMailSettings, type MailSettings } from '@hearth/kernel/mail'
+import { readSealingKeys, type SealingKey } from '@hearth/kernel/jobs'
 import { loadAuthConfig, type AuthConfig } from './auth/auth.config.ts'
 
 export const APP_NAME = 'compact-connect'
@@ -24,6 +25,11 @@ export interface CompactConnectConfig extends BaseConfig {
   readonly ssnEncryptionKeys: readonly SsnKey[]
   /** `SSN_HMAC_KEY` (or `_FILE`): the keyed hash that finds a provider by SSN without decrypting any row. */
   readonly ssnHmacKey: Buffer
+  /**
+   * `JOB_SEALING_KEY` (or `_FILE`, cc-identity): the kernel's sealed job payloads — the invitation, reset-code,
+   * recovery-link and e-mail-code jobs rest encrypted in `jobs` and are erased when sent. `keyId:base64` entries.
+   */
+  readonly jobSealingKeys: readonly SealingKey[]
   /** `JOBS_ENABLED`: run the job worker in this process (default true). */
   readonly jobsEnabled: boolean
   readonly jobPollIntervalMs: number
@@ -94,6 +100,7 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     auth: loadAuthConfig(source, base),
     ssnEncryptionKeys: Object.freeze(ssnEncryptionKeys),
     ssnHmacKey,
+    jobSealingKeys: Object.freeze(readSealingKeys(source, base)),
     jobsEnabled: env.bool('JOBS_ENABLED', true),
     jobPollIntervalMs: env.int('JOB_POLL_INTERVAL_MS', 500, { min: 10 }),
     ingestBatchSize: env.int('INGEST_BATCH_SIZE', 1000, { min: 1, max: 5000 }),

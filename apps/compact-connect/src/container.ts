@@ -1,5 +1,5 @@
 import type { Database, EventBus } from '@hearth/kernel'
-import { createJobRunner, type JobRunner } from '@hearth/kernel/jobs'
+import { createJobRunner, createPayloadSealer, type JobRunner } from '@hearth/kernel/jobs'
 import { createMailer } from '@hearth/kernel/mail'
 import type { CompactConnectConfig } from './config.ts'
 import type { CompactConnectEvents } from './events.ts'
@@ -16,6 +16,7 @@ import { StaffUsersService } from './modules/staff-users/staff-users.service.ts'
 import { ProvidersRepository } from './modules/providers/providers.repository.ts'
 import { ProvidersService } from './modules/providers/providers.service.ts'
 import { RateLimits } from './modules/providers/rate-limits.ts'
+import { SoftwareTokenService } from './auth/software-token.service.ts'
 import { RegistrationRepository } from './modules/registration/registration.repository.ts'
 import { RegistrationService } from './modules/registration/registration.service.ts'
 import { RecaptchaVerifier } from './modules/registration/recaptcha.ts'
@@ -110,6 +111,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     database,
     log,
     pollIntervalMs: config.jobPollIntervalMs,
+    sealer: createPayloadSealer([...config.jobSealingKeys]),
     handlers: {
       'license.ingest': async (payload, job) => handlers.ingest!.processBatch(payload, job.idempotencyKey),
       'license.deactivation': async (payload) => handlers.ingest!.cascadeLicenseDeactivation(payload),
@@ -186,6 +188,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     staffUsers,
     identity: identityService,
     loginFlow, // cc-identity
+    // cc-identity: a practitioner's own authenticator through Cognito's user API (AssociateSoftwareToken, …)
+    softwareTokens: new SoftwareTokenService(database, repositories.identities, tokens, rateLimits),
     // cc-identity: account recovery and e-mail change (§4.5)
     account: new AccountService(database, repositories.accounts, repositories.registration, repositories.identities, invitations, rateLimits, new RecaptchaVerifier(config.auth.recaptcha), jobs, {
       initiateMinimumMs: config.auth.recoveryInitiateMinimumMs,

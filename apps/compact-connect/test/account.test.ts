@@ -1,16 +1,16 @@
 // Practitioner account (MFA) recovery and e-mail change (§2.1, §2.2, §4.5) over HTTP against the QA dataset:
 // reCAPTCHA through a local siteverify fake, the per-provider limits (§4.14), the notification e-mails as
-// `notification.send` job rows (the notifications module renders them), the re-created identity's invitation
-// through the local SMTP sink.
+// `notification.send` job rows (the notifications module renders them; the link and code jobs are sealed, so their
+// secrets are read from the e-mails on the local SMTP sink), the re-created identity's invitation on the sink too.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { buildTestApp, type TestApp } from '@hearth/kernel/testing'
-import { startSmtpSink, type SmtpSink } from '@hearth/kernel/testing/smtp-sink'
+import { startSmtpSink, type ReceivedMail, type SmtpSink } from '@hearth/kernel/testing/smtp-sink'
 import compactConnect from '../src/app.ts'
 import type { CompactConnectConfig } from '../src/config.ts'
-import { verifySecret } from '../src/auth/passwords.ts'
+import { verifyAccountSecret } from '../src/modules/account/account-secrets.ts'
 import { seedQa } from '../seeds/qa.ts'
 import { providerSub, QA_PASSWORD, seededProviderId } from '../seeds/qa-staff.ts'
 import { bearer, providerToken, staffToken } from './tokens.ts'
@@ -54,6 +54,39 @@ async function notifications(template: string) {
     `SELECT payload FROM jobs WHERE name = 'notification.send' ORDER BY id`,
   )
   return rows.map((row) => row.payload).filter((payload) => payload.template === template)
+}
+
+/** The sealed (or, once sent, erased) `notification.send` rows: the recovery-link and e-mail-code jobs. */
+async function sealedNotifications() {
+  return testApp.database.query<{ raw: string; status: string }>(
+    `SELECT payload::text AS raw, status FROM jobs WHERE name = 'notification.send' AND (payload ? '$sealed' OR payload ? '$erased') ORDER BY id`,
+  )
+}
+
+const isRecoveryMail = (to: string) => (mail: ReceivedMail) => mail.to.includes(to) && mail.text.includes('/Dashboard/MfaRecovery?')
+const isCodeMail = (to: string) => (mail: ReceivedMail) => mail.to.includes(to) && mail.subject === 'Verify your new email address'
+
+/** The `count`-th mail matching `match` as the sink received it (waits for the job worker). */
+async function nthMail(match: (mail: ReceivedMail) => boolean, count = 1): Promise<ReceivedMail> {
+  await sink.waitFor(() => sink.messages.filter(match).length >= count, 10_000)
+  return sink.messages.filter(match)[count - 1]!
+}
+
+/** The recovery link's query (`compact`, `providerId`, `recoveryToken`) of an e-mail. */
+function recoveryQuery(mail: ReceivedMail): Record<string, string> {
+  const url = /(http\S+\/Dashboard\/MfaRecovery\?\S+)/.exec(mail.text)![1]!
+  return Object.fromEntries(new URL(url).searchParams)
+}
+
+const codeOf = (mail: ReceivedMail) => /^(\d{4})$/m.exec(mail.text)![1]!
+
+async function jobsSettled() {
+  for (let i = 0; i < 200; i += 1) {
+    const [open] = await testApp.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status IN ('queued', 'running')`)
+    if (open!.n === 0) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('jobs did not settle')
 }
 
 async function providerRow(n: number) {
@@ -100,29 +133,31 @@ describe('account recovery and e-mail change (§4.5)', () => {
       const response = await initiate(theo())
       assert.deepEqual([response.status, response.body], [200, PROCESSED])
       assert.ok(response.elapsed >= INITIATE_MIN_MS - 5)
-      const [notice] = await notifications('providerAccountRecoveryConfirmation')
-      assert.deepEqual(
-        { ...notice!, templateVariables: undefined },
-        {
-          template: 'providerAccountRecoveryConfirmation',
-          recipientType: 'SPECIFIC',
-          compact: 'aslp',
-          specificEmails: ['theo.marsh@example.org'],
-          templateVariables: undefined,
-        },
-      )
-      assert.equal(notice!.templateVariables.providerId, seededProviderId(2))
-      const token = notice!.templateVariables.recoveryToken!
+      const mail = await nthMail(isRecoveryMail('theo.marsh@example.org'))
+      assert.deepEqual(mail.to, ['theo.marsh@example.org'])
+      const query = recoveryQuery(mail)
+      assert.deepEqual({ ...query, recoveryToken: undefined }, { compact: 'aslp', providerId: seededProviderId(2), recoveryToken: undefined })
+      const token = query.recoveryToken!
       assert.match(token, /^[A-Za-z0-9_-]{43}$/, 'URL-safe')
       const row = await providerRow(2)
       assert.notEqual(row.recovery_token, token)
-      assert.ok(await verifySecret(token, row.recovery_token as string), 'stored as a hash of the token')
+      assert.match(row.recovery_token as string, /^\$argon2id\$/)
+      assert.ok(await verifyAccountSecret(token, row.recovery_token as string), 'stored as an argon2 hash of the token')
+      // The outbox never held the token in clear, and holds nothing of the message once it is sent.
+      const sealed = await sealedNotifications()
+      assert.equal(sealed.length, 1)
+      assert.ok(!sealed[0]!.raw.includes(token) && !sealed[0]!.raw.includes('theo.marsh'))
+      await jobsSettled()
+      assert.deepEqual(
+        (await sealedNotifications()).map((job) => [job.status, JSON.parse(job.raw)]),
+        [['done', { $erased: true }]],
+      )
       const minutes = (new Date(row.recovery_expiry as string).getTime() - Date.now()) / 60_000
       assert.ok(minutes > 14 && minutes <= 15, `${minutes}`)
     })
 
     test('every failure answers the same 200 and sends nothing', async () => {
-      const before = (await notifications('providerAccountRecoveryConfirmation')).length
+      const before = (await sealedNotifications()).length
       const failures = [
         harriet({ password: 'not-the-password' }),
         harriet({ username: 'someone.else@example.org' }),
@@ -142,17 +177,18 @@ describe('account recovery and e-mail change (§4.5)', () => {
         assert.deepEqual([response.status, response.body], [200, PROCESSED], JSON.stringify(body))
         assert.ok(response.elapsed >= INITIATE_MIN_MS - 5)
       }
-      assert.equal((await notifications('providerAccountRecoveryConfirmation')).length, before)
+      assert.equal((await sealedNotifications()).length, before)
       assert.equal((await providerRow(1)).recovery_token, null)
     })
 
     test('more than 3 initiations per provider in an hour are ignored', async () => {
-      const before = (await notifications('providerAccountRecoveryConfirmation')).length
+      const before = (await sealedNotifications()).length
       // Harriet's failures above that matched her license counted (wrong password, wrong username, bad type of body do not).
       for (let i = 0; i < 3; i += 1) await initiate(samuel())
-      assert.equal((await notifications('providerAccountRecoveryConfirmation')).length, before + 3)
+      assert.equal((await sealedNotifications()).length, before + 3)
       assert.deepEqual((await initiate(samuel())).body, PROCESSED)
-      assert.equal((await notifications('providerAccountRecoveryConfirmation')).length, before + 3)
+      assert.equal((await sealedNotifications()).length, before + 3)
+      await nthMail(isRecoveryMail('samuel.okoro@example.org'), 3)
     })
   })
 
@@ -166,8 +202,7 @@ describe('account recovery and e-mail change (§4.5)', () => {
     })
 
     test('a wrong token is 400; the right one re-creates the login without MFA and e-mails a new invitation; a third try in 15 minutes is 429', async () => {
-      const [notice] = await notifications('providerAccountRecoveryConfirmation')
-      const token = notice!.templateVariables.recoveryToken!
+      const token = recoveryQuery(await nthMail(isRecoveryMail('theo.marsh@example.org'))).recoveryToken!
       // Theo had an authenticator and a refresh token.
       const identities = testApp.app.compactConnect.repositories.identities
       await identities.startMfaEnrolment(testApp.database.db, providerSub(2), 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP')
@@ -199,10 +234,10 @@ describe('account recovery and e-mail change (§4.5)', () => {
         message: 'Invalid or expired recovery link',
       })
       await initiate(theo({ username: 'rosa.delgado@example.org', jurisdiction: 'ne', givenName: 'Rosa', familyName: 'Delgado', dob: '1990-07-22', partialSocial: '1003' }))
-      const notice = (await notifications('providerAccountRecoveryConfirmation')).find((payload) => payload.templateVariables.providerId === seededProviderId(3))
-      assert.ok(notice)
+      const notice = recoveryQuery(await nthMail(isRecoveryMail('rosa.delgado@example.org')))
+      assert.equal(notice.providerId, seededProviderId(3))
       await testApp.database.query(`UPDATE providers SET recovery_expiry = now() - interval '1 minute' WHERE provider_id = $1`, [seededProviderId(3)])
-      const expired = await verify({ compact: 'aslp', providerId: seededProviderId(3), recoveryToken: notice.templateVariables.recoveryToken, recaptchaToken: 'good-token' })
+      const expired = await verify({ compact: 'aslp', providerId: seededProviderId(3), recoveryToken: notice.recoveryToken, recaptchaToken: 'good-token' })
       assert.deepEqual([expired.status, expired.body], [400, { message: 'Invalid or expired recovery link' }])
       assert.equal((await providerRow(3)).recovery_token, null)
     })
@@ -235,13 +270,18 @@ describe('account recovery and e-mail change (§4.5)', () => {
       const token = await harrietToken()
       const response = await change({ newEmailAddress: 'harriet.new@example.org' }, token)
       assert.deepEqual([response.status, response.body], [200, { message: 'Verification code sent to new email address' }])
-      const [notice] = await notifications('providerEmailVerificationCode')
-      assert.deepEqual(notice!.specificEmails, ['harriet.new@example.org'])
-      const code = notice!.templateVariables.verificationCode!
+      const mail = await nthMail(isCodeMail('harriet.new@example.org'))
+      assert.deepEqual(mail.to, ['harriet.new@example.org'])
+      const code = codeOf(mail)
       assert.ok(Number(code) >= 1000 && Number(code) <= 9999)
       const row = await providerRow(1)
       assert.equal(row.pending_email_address, 'harriet.new@example.org')
       assert.notEqual(row.email_verification_code, code, 'kept hashed')
+      assert.match(row.email_verification_code as string, /^\$argon2id\$/)
+      assert.ok(
+        (await sealedNotifications()).every((job) => !job.raw.includes('harriet.new')),
+        'the code job is sealed',
+      )
       const wrong = code === '1000' ? '1001' : '1000'
       assert.deepEqual((await confirm({ verificationCode: wrong }, token)).body, { message: 'Invalid verification code' })
       const ok = await confirm({ verificationCode: code }, token)
@@ -271,7 +311,7 @@ describe('account recovery and e-mail change (§4.5)', () => {
       assert.deepEqual((await confirm({ verificationCode: '1234' }, token)).body, { message: 'Verification code has expired' })
       assert.equal((await providerRow(4)).pending_email_address, null)
       await change({ newEmailAddress: 'samuel.new@example.org' }, token)
-      const code = (await notifications('providerEmailVerificationCode')).at(-1)!.templateVariables.verificationCode!
+      const code = codeOf(await nthMail(isCodeMail('samuel.new@example.org'), 2))
       const wrong = code === '1000' ? '1001' : '1000'
       for (let i = 0; i < 5; i += 1) assert.equal((await confirm({ verificationCode: wrong }, token)).status, 400)
       assert.equal((await confirm({ verificationCode: code }, token)).status, 429)
@@ -303,7 +343,7 @@ describe('account recovery and e-mail change (§4.5)', () => {
     test('an address taken between the request and the verification is 400 and nothing changes', async () => {
       const token = await providerToken(testApp.app, { compact: 'aslp', providerId: seededProviderId(3), sub: providerSub(3), email: 'rosa.delgado@example.org' })
       await change({ newEmailAddress: 'rosa.new@example.org' }, token)
-      const code = (await notifications('providerEmailVerificationCode')).at(-1)!.templateVariables.verificationCode!
+      const code = codeOf(await nthMail(isCodeMail('rosa.new@example.org')))
       await testApp.app.compactConnect.services.identity.createIdentity({
         sub: '0f000000-0000-4000-8000-000000000001',
         pool: 'provider',

@@ -78,6 +78,17 @@ async function invite(email: string) {
   return (await response.json()) as { userId: string }
 }
 
+/** The `mail.send` rows as stored (the kernel seals the secret-bearing ones). */
+const mailOutbox = () => testApp.database.query<{ raw: string; status: string }>(`SELECT payload::text AS raw, status FROM jobs WHERE name = 'mail.send' ORDER BY id`)
+
+async function mailJobsSettled() {
+  for (let i = 0; i < 200; i += 1) {
+    if ((await mailOutbox()).every((job) => job.status === 'done' || job.status === 'failed')) return
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error('mail jobs did not settle')
+}
+
 const temporaryPasswordOf = (text: string) => /Temporary password: (\S+)/.exec(text)?.[1]
 
 describe('hosted login steps (new password, TOTP, forgotten password)', () => {
@@ -104,6 +115,10 @@ describe('hosted login steps (new password, TOTP, forgotten password)', () => {
     const [stored] = await testApp.database.db.select().from(identityCodes).where(eq(identityCodes.sub, userId))
     assert.equal(stored!.purpose, 'temporary-password')
     assert.ok(!stored!.codeHash.includes(temporary))
+    // The outbox never held it in clear (sealed), and holds nothing of the message once it is sent (erased).
+    assert.ok((await mailOutbox()).every((job) => !job.raw.includes(temporary) && !job.raw.includes(email)))
+    await mailJobsSettled()
+    assert.ok((await mailOutbox()).every((job) => job.raw === '{"$erased": true}'))
 
     const { fields, verifier } = loginFields('staff')
     assert.equal((await post('staff', '/login', { ...fields, username: email, password: 'wrong-password-1' })).error, 'Incorrect username or password.')
@@ -176,6 +191,10 @@ describe('hosted login steps (new password, TOTP, forgotten password)', () => {
     assert.equal(unknown.html.replace('nobody@example.org', email), page.html, 'no account enumeration')
     const mail = await sink.waitFor((message) => message.to.includes(email) && message.subject === 'Reset your CompactConnect password', 10_000)
     const code = /Verification code: ([0-9]{6})/.exec(mail.text)![1]!
+    assert.ok(
+      (await mailOutbox()).every((job) => !job.raw.includes(`Verification code: ${code}`)),
+      'the reset code rests sealed',
+    )
     const wrong = code === '000000' ? '111111' : '000000'
     const refused = await post('provider', '/confirmForgotPassword', { ...fields, username: email, code: wrong, new_password: 'rosa-new-password', confirm_password: 'rosa-new-password' })
     assert.equal(refused.status, 400)

@@ -1,9 +1,12 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestDatabase, testDatabaseUrl } from '../src/testing/index.ts'
 import { openDatabase, type MigrationSource } from '../src/db/index.ts'
-import { createJobRunner } from '../src/jobs/index.ts'
+import { createJobRunner, createPayloadSealer, ERASED_PAYLOAD, isSealedPayload, readSealingKeys } from '../src/jobs/index.ts'
 
 const fixture: MigrationSource = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
 type Jobs = { 'note.write': { text: string }; 'always.fails': { n: number } }
@@ -159,4 +162,92 @@ describe('jobs', () => {
       }
     },
   )
+})
+
+describe('sealed job payloads', () => {
+  const keys = [{ id: 'k2', key: randomBytes(32) }]
+  test('a sealed payload rests encrypted, reaches the handler in clear, and is erased once the job is done', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs_sealed', migrations: fixture })
+    try {
+      const seen: string[] = []
+      const runner = createJobRunner<Jobs>({
+        database,
+        sealer: createPayloadSealer(keys),
+        handlers: { 'note.write': async ({ text }) => void seen.push(text), 'always.fails': async () => {} },
+      })
+      await database.transaction((tx) => runner.enqueue(tx, 'note.write', { text: 'temporary password Xy7!secret' }, { sealed: true }))
+      const [queued] = await database.query<{ raw: string; payload: Record<string, unknown> }>(`SELECT payload::text AS raw, payload FROM jobs WHERE name = 'note.write'`)
+      assert.ok(!queued!.raw.includes('Xy7!secret'), 'the secret is not in the row')
+      assert.equal(isSealedPayload(queued!.payload), true)
+      assert.equal(await runner.drain(), 1)
+      assert.deepEqual(seen, ['temporary password Xy7!secret'])
+      const [done] = await database.query<{ status: string; payload: unknown }>(`SELECT status, payload FROM jobs WHERE name = 'note.write'`)
+      assert.equal(done!.status, 'done')
+      assert.deepEqual(done!.payload, ERASED_PAYLOAD)
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('a sealed job that fails for good is erased too; an unsealed one keeps its payload', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs_sealed', migrations: fixture })
+    try {
+      const runner = createJobRunner<Jobs>({
+        database,
+        sealer: createPayloadSealer(keys),
+        handlers: {
+          'note.write': async () => {},
+          'always.fails': async () => {
+            throw new Error('boom')
+          },
+        },
+      })
+      await runner.enqueue(database.db, 'always.fails', { n: 1 }, { sealed: true, maxAttempts: 1 })
+      await runner.enqueue(database.db, 'note.write', { text: 'plain' })
+      await runner.drain()
+      const rows = await database.query<{ name: string; status: string; payload: unknown }>(`SELECT name, status, payload FROM jobs ORDER BY id`)
+      assert.deepEqual(
+        rows.map((row) => [row.name, row.status, row.payload]),
+        [
+          ['always.fails', 'failed', ERASED_PAYLOAD],
+          ['note.write', 'done', { text: 'plain' }],
+        ],
+      )
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('a runner without a sealer refuses to enqueue a sealed job; a payload opens only under its own job name and a known key', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs_sealed', migrations: fixture })
+    try {
+      const runner = createJobRunner<Jobs>({ database, handlers: { 'note.write': async () => {}, 'always.fails': async () => {} } })
+      await assert.rejects(runner.enqueue(database.db, 'note.write', { text: 'x' }, { sealed: true }), /no sealer/)
+    } finally {
+      await database.close()
+    }
+    const sealer = createPayloadSealer(keys)
+    const sealed = sealer.seal('note.write', { text: 'x' })
+    assert.deepEqual(sealer.open('note.write', sealed), { text: 'x' })
+    assert.throws(() => sealer.open('always.fails', sealed))
+    assert.throws(() => createPayloadSealer([{ id: 'other', key: randomBytes(32) }]).open('note.write', sealed), /unknown key id/)
+    // Rotation: a new first key seals, the old one still opens what it sealed.
+    assert.deepEqual(createPayloadSealer([{ id: 'k3', key: randomBytes(32) }, ...keys]).open('note.write', sealed), { text: 'x' })
+  })
+
+  test('JOB_SEALING_KEY: keyId:base64 entries (first seals), required in production, generated elsewhere', () => {
+    const key = randomBytes(32).toString('base64')
+    const old = randomBytes(32).toString('base64')
+    const keysRead = readSealingKeys({ JOB_SEALING_KEY: `new:${key},old:${old}` }, { env: 'production', dataDir: '/nonexistent' })
+    assert.deepEqual(
+      keysRead.map((entry) => entry.id),
+      ['new', 'old'],
+    )
+    assert.throws(() => readSealingKeys({}, { env: 'production', dataDir: '/nonexistent' }), /JOB_SEALING_KEY/)
+    assert.throws(() => readSealingKeys({ JOB_SEALING_KEY: 'k1:c2hvcnQ=' }, { env: 'production', dataDir: '/nonexistent' }), /32 bytes/)
+    const dataDir = mkdtempSync(join(tmpdir(), 'sealing-'))
+    const generated = readSealingKeys({}, { env: 'development', dataDir })
+    assert.equal(generated[0]!.key.length, 32)
+    assert.deepEqual(readSealingKeys({}, { env: 'development', dataDir })[0]!.key, generated[0]!.key)
+  })
 })

@@ -26,7 +26,8 @@ export function temporaryPassword(): string {
 /**
  * Cognito's `AdminCreateUser` invitation: the identity is put in `FORCE_CHANGE_PASSWORD` with a new temporary
  * password (kept hashed as a `temporary-password` code, valid `temporaryPasswordDays`), its sessions end, and the
- * e-mail is enqueued as a `mail.send` job in the caller's transaction — sent once, and only if that commits.
+ * e-mail is enqueued as a sealed `mail.send` job in the caller's transaction — sent once, and only if that commits;
+ * the temporary password never rests in clear in `jobs` (sealed, erased once sent).
  */
 export class IdentityInvitations {
   constructor(
@@ -45,6 +46,6 @@ export class IdentityInvitations {
       expiresAt: new Date(Date.now() + this.settings.temporaryPasswordDays * 86_400_000),
     })
     await this.identities.endSessions(db, identity.sub)
-    await this.jobs.enqueue(db, 'mail.send', invitationMail(identity.pool as IdentityPool, identity.email, password, this.settings.temporaryPasswordDays, this.settings.mail))
+    await this.jobs.enqueue(db, 'mail.send', invitationMail(identity.pool as IdentityPool, identity.email, password, this.settings.temporaryPasswordDays, this.settings.mail), { sealed: true })
   }
 }

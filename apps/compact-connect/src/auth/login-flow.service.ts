@@ -168,7 +168,7 @@ export class LoginFlowService {
     const codeHash = await hashSecret(code)
     await this.database.transaction(async (tx) => {
       await this.identities.replaceCode(tx, { sub: identity.sub, purpose: 'forgot-password', codeHash, expiresAt: new Date(Date.now() + RESET_CODE_SECONDS * 1000) })
-      await this.jobs.enqueue(tx, 'mail.send', forgotPasswordMail(identity.email, code, this.settings.mail))
+      await this.jobs.enqueue(tx, 'mail.send', forgotPasswordMail(identity.email, code, this.settings.mail), { sealed: true })
     })
   }
 

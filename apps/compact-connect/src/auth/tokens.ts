@@ -178,6 +178,32 @@ export class IdentityTokens {
     return caller
   }
 
+  /**
+   * The practitioner behind a provider-pool *access* token (what Cognito's user API calls such as
+   * `AssociateSoftwareToken` take in their body), `expired`, or `invalid` for anything else: another pool's
+   * token, an ID token, a bad signature or client.
+   */
+  async providerAccess(token: string): Promise<{ sub: string; username: string } | 'expired' | 'invalid'> {
+    const settings = this.config.pools.provider
+    try {
+      if (decodeJwt(token).iss !== settings.issuer) return 'invalid'
+    } catch {
+      return 'invalid'
+    }
+    let claims: JWTPayload
+    try {
+      claims = await this.verifiers.provider(token)
+    } catch (error) {
+      if (error instanceof TokenInvalidError) {
+        if (error.reason === 'keys-unreachable') throw errors.unavailable('Token verification is unavailable right now; try again shortly.')
+        return error.reason === 'expired' ? 'expired' : 'invalid'
+      }
+      throw error
+    }
+    if (claims.token_use !== 'access' || claims.client_id !== settings.clientId || typeof claims.sub !== 'string' || claims.sub === '') return 'invalid'
+    return { sub: claims.sub, username: typeof claims.username === 'string' ? claims.username : claims.sub }
+  }
+
   private callerOf(pool: Pool, claims: JWTPayload): Caller | undefined {
     const settings = this.config.pools[pool]
     const text = (name: string) => (typeof claims[name] === 'string' && claims[name] !== '' ? (claims[name] as string) : undefined)

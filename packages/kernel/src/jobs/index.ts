@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto'
 import { Cron } from 'croner'
 import { sql, type Database, type Db } from '../db/index.ts'
 import { jobs as jobsTable, jobScheduleSlots } from '../db/schema.ts'
+import { ERASED_PAYLOAD, isSealedPayload, type PayloadSealer } from './sealing.ts'
 
 export { jobs as jobsTable, jobScheduleSlots } from '../db/schema.ts'
+export { createPayloadSealer, ERASED_PAYLOAD, isSealedPayload, readSealingKeys, type PayloadSealer, type SealedPayload, type SealingKey } from './sealing.ts'
 
 /** A map of job name → payload type; each app declares one and registers a handler per name. */
 export type JobMap = Record<string, unknown>
@@ -34,6 +36,12 @@ export interface EnqueueOptions {
   idempotencyKey?: string
   runAt?: Date
   maxAttempts?: number
+  /**
+   * The payload carries a secret (a temporary password, a reset code, a recovery link): it is stored sealed
+   * (the runner's `sealer`), opened only by the worker that runs the job, and erased once the job is done or
+   * has failed for good. Needs a `sealer`.
+   */
+  sealed?: boolean
 }
 
 export interface JobRunnerOptions<Jobs extends JobMap> {
@@ -54,6 +62,8 @@ export interface JobRunnerOptions<Jobs extends JobMap> {
   /** A job whose worker died is retried after its lock expires. */
   lockSeconds?: number
   log?: { error(object: unknown, message: string): void; info?(object: unknown, message: string): void }
+  /** Seals the payloads of jobs enqueued with `sealed: true` (see `readSealingKeys`). */
+  sealer?: PayloadSealer
 }
 
 export interface JobRunner<Jobs extends JobMap> {
@@ -101,11 +111,13 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
 
   const enqueue: JobRunner<Jobs>['enqueue'] = async (db, name, payload, enqueueOptions = {}) => {
     if (!(name in handlers)) throw new Error(`enqueue: no handler registered for job "${name}"`)
+    if (enqueueOptions.sealed && !options.sealer) throw new Error(`enqueue: job "${name}" is sealed but the runner has no sealer`)
+    const stored = enqueueOptions.sealed ? options.sealer!.seal(name, payload) : payload
     const inserted = await db
       .insert(jobsTable)
       .values({
         name,
-        payload: payload as never,
+        payload: stored as never,
         idempotencyKey: enqueueOptions.idempotencyKey ?? null,
         runAt: enqueueOptions.runAt ?? (sql`now()` as never),
         maxAttempts: enqueueOptions.maxAttempts ?? 5,
@@ -135,9 +147,14 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
   async function runOne(row: JobRow): Promise<void> {
     const id = Number(row.id)
     const handler = handlers[row.name as keyof Jobs] as (payload: unknown, job: JobInfo) => Promise<void>
+    const sealed = isSealedPayload(row.payload)
+    // A sealed payload's secret is gone from the row once the job no longer needs it.
+    const erase = `payload = '${JSON.stringify(ERASED_PAYLOAD)}'::jsonb`
     try {
-      await handler(row.payload, { id, name: row.name, attempt: row.attempts, idempotencyKey: row.idempotency_key })
-      await database.query(`UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2`, [id, workerId])
+      if (sealed && !options.sealer) throw new Error('sealed job payload but the runner has no sealer')
+      const payload = sealed ? options.sealer!.open(row.name, row.payload as never) : row.payload
+      await handler(payload, { id, name: row.name, attempt: row.attempts, idempotencyKey: row.idempotency_key })
+      await database.query(`UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL${sealed ? `, ${erase}` : ''} WHERE id = $1 AND locked_by = $2`, [id, workerId])
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       const final = row.attempts >= row.max_attempts
@@ -146,7 +163,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
       const delay = Math.min(3600, 2 ** row.attempts)
       await database.query(
         `UPDATE jobs SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
-           run_at = now() + make_interval(secs => $5), finished_at = CASE WHEN $3 = 'failed' THEN now() END
+           run_at = now() + make_interval(secs => $5), finished_at = CASE WHEN $3 = 'failed' THEN now() END${sealed && final ? `, ${erase}` : ''}
          WHERE id = $1 AND locked_by = $2`,
         [id, workerId, final ? 'failed' : 'queued', message.slice(0, 2000), delay],
       )

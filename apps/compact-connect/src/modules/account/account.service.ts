@@ -3,7 +3,8 @@ import type { Database, Db } from '@hearth/kernel'
 import type { JobRunner } from '@hearth/kernel/jobs'
 import type { IdentityRepository } from '../../auth/identity.repository.ts'
 import type { IdentityInvitations } from '../../auth/invitations.ts'
-import { hashSecret, verifySecret } from '../../auth/passwords.ts'
+import { verifySecret } from '../../auth/passwords.ts'
+import { hashAccountSecret, verifyAccountSecret } from './account-secrets.ts'
 import type { ProviderCaller } from '../../auth/tokens.ts'
 import { isCompact, licenseTypeNames } from '../../domain/compacts.ts'
 import { accessDenied, badRequest, CompactConnectError, internalError, tooManyRequests } from '../../errors.ts'
@@ -58,8 +59,9 @@ export class AccountService {
     private readonly settings: { initiateMinimumMs: number; verifyMinimumMs: number; uiUrl: string },
   ) {}
 
-  private notify(db: Db, request: NotificationRequest): Promise<boolean> {
-    return this.jobs.enqueue(db, 'notification.send', request)
+  /** `secret`: the e-mail carries the recovery link or the code itself, so its job is sealed (kernel) and erased once sent. */
+  private notify(db: Db, request: NotificationRequest, options: { secret?: boolean } = {}): Promise<boolean> {
+    return this.jobs.enqueue(db, 'notification.send', request, { sealed: options.secret === true })
   }
 
   // ---- account recovery ----
@@ -101,16 +103,20 @@ export class AccountService {
     if (!identity || !identity.enabled || identity.status !== 'CONFIRMED' || !(await verifySecret(body.password, identity.passwordHash))) return
 
     const token = randomBytes(32).toString('base64url')
-    const tokenHash = await hashSecret(token)
+    const tokenHash = await hashAccountSecret(token)
     await this.database.transaction(async (tx) => {
       await this.accounts.update(tx, providerId, { recoveryToken: tokenHash, recoveryExpiry: new Date(Date.now() + FIFTEEN_MINUTES_MS) })
-      await this.notify(tx, {
-        template: 'providerAccountRecoveryConfirmation',
-        recipientType: 'SPECIFIC',
-        compact: body.compact,
-        specificEmails: [registered],
-        templateVariables: { providerId, recoveryToken: token, recoveryUrl: recoveryLink(this.settings.uiUrl, body.compact, providerId, token) },
-      })
+      await this.notify(
+        tx,
+        {
+          template: 'providerAccountRecoveryConfirmation',
+          recipientType: 'SPECIFIC',
+          compact: body.compact,
+          specificEmails: [registered],
+          templateVariables: { providerId, recoveryToken: token, recoveryUrl: recoveryLink(this.settings.uiUrl, body.compact, providerId, token) },
+        },
+        { secret: true },
+      )
     })
   }
 
@@ -126,7 +132,7 @@ export class AccountService {
         await this.accounts.update(this.database.db, provider.providerId, { recoveryToken: null, recoveryExpiry: null })
         throw invalidRecoveryLink()
       }
-      if (!(await verifySecret(body.recoveryToken, provider.recoveryToken))) throw invalidRecoveryLink()
+      if (!(await verifyAccountSecret(body.recoveryToken, provider.recoveryToken))) throw invalidRecoveryLink()
       await this.database.transaction(async (tx) => {
         const locked = await this.accounts.lockProvider(tx, body.compact, body.providerId)
         // Spent by a concurrent verification meanwhile.
@@ -159,17 +165,21 @@ export class AccountService {
     const newEmail = body.newEmailAddress
     if (await this.identities.byUsername(this.database.db, 'provider', newEmail)) throw emailInUse()
     const code = String(randomInt(1000, 10_000))
-    const codeHash = await hashSecret(code)
+    const codeHash = await hashAccountSecret(code)
     await this.database.transaction(async (tx) => {
       const provider = await this.requireProvider(tx, caller)
       await this.accounts.update(tx, provider.providerId, { pendingEmailAddress: newEmail, emailVerificationCode: codeHash, emailVerificationExpiry: new Date(Date.now() + FIFTEEN_MINUTES_MS) })
-      await this.notify(tx, {
-        template: 'providerEmailVerificationCode',
-        recipientType: 'SPECIFIC',
-        compact: provider.compact,
-        specificEmails: [newEmail],
-        templateVariables: { verificationCode: code },
-      })
+      await this.notify(
+        tx,
+        {
+          template: 'providerEmailVerificationCode',
+          recipientType: 'SPECIFIC',
+          compact: provider.compact,
+          specificEmails: [newEmail],
+          templateVariables: { verificationCode: code },
+        },
+        { secret: true },
+      )
     })
     return { message: 'Verification code sent to new email address' }
   }
@@ -182,7 +192,7 @@ export class AccountService {
       throw badRequest('Verification code has expired')
     }
     if ((await this.limits.hit('email-verify', pending.providerId)) > EMAIL_CODE_GUESSES) throw tooManyRequests()
-    if (!(await verifySecret(body.verificationCode, pending.emailVerificationCode))) throw badRequest('Invalid verification code')
+    if (!(await verifyAccountSecret(body.verificationCode, pending.emailVerificationCode))) throw badRequest('Invalid verification code')
 
     const outcome = await this.database.transaction(async (tx) => {
       const provider = await this.accounts.lockProvider(tx, caller.compact, caller.providerId)

@@ -19,6 +19,8 @@ export const LIMIT_WINDOWS = {
   'recovery-initiate': 3600,
   /** Account recovery verifications per provider: 15 minutes (more than 2 are a 429). */
   'recovery-verify': 15 * 60,
+  /** `VerifySoftwareToken` tries per practitioner (cc-identity): 15 minutes (more than 5 are refused). */
+  'totp-verify': 15 * 60,
 } as const
 export type LimitName = keyof typeof LIMIT_WINDOWS
 
