@@ -166,7 +166,7 @@ describe('jobs', () => {
       await runner.drain()
       assert.match(String(reason), /lock was taken over/)
       const [row] = await database.query<{ status: string; locked_by: string }>(`SELECT status, locked_by FROM jobs`)
-      assert.deepEqual(row, { status: 'running', locked_by: 'another-worker' }, 'the first worker does not mark the new owner\'s run done')
+      assert.deepEqual(row, { status: 'running', locked_by: 'another-worker' }, "the first worker does not mark the new owner's run done")
     } finally {
       await database.close()
     }

@@ -181,7 +181,11 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
     try {
       await handler(row.payload, { id, name: row.name, attempt: row.attempts, idempotencyKey: row.idempotency_key, signal: lost.signal })
       await stopHeartbeat()
-      await database.query(`UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2 AND attempts = $3`, [id, workerId, row.attempts])
+      await database.query(`UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2 AND attempts = $3`, [
+        id,
+        workerId,
+        row.attempts,
+      ])
     } catch (error) {
       await stopHeartbeat()
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
