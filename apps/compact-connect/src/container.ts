@@ -115,7 +115,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     handlers: {
       'license.ingest': async (payload, job) => handlers.ingest!.processBatch(payload, job.idempotencyKey),
       'license.deactivation': async (payload) => handlers.ingest!.cascadeLicenseDeactivation(payload),
-      'license.upload': async (payload) => handlers.bulkUpload!.processUpload(payload),
+      'license.upload': async (payload, job) => handlers.bulkUpload!.processUpload(payload, job.signal),
       'mail.send': async (message) => void (await mailer.send(message)),
       // ---- cc-mail-jobs: notifications and the §5 scheduled jobs ----
       'notification.send': async (request, job) => handlers.notifications!.send(request, job),

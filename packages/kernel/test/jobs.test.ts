@@ -111,6 +111,70 @@ describe('jobs', () => {
     }
   })
 
+  test('a job running longer than its lock keeps it: the heartbeat extends the lease, so a second worker never claims it', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      const lockSeconds = 1.2
+      let runs = 0
+      let secondClaims = 0
+      let aborted = false
+      const second = createJobRunner<Jobs>({ database, lockSeconds, handlers: { 'note.write': async () => void secondClaims++, 'always.fails': async () => {} } })
+      const first = createJobRunner<Jobs>({
+        database,
+        lockSeconds,
+        handlers: {
+          'note.write': async (_payload, job) => {
+            runs++
+            const started = Date.now()
+            // Runs for three leases; meanwhile the other worker keeps trying to claim it.
+            while (Date.now() - started < 3 * lockSeconds * 1000) {
+              await new Promise((resolve) => setTimeout(resolve, 100))
+              await second.drain()
+            }
+            aborted = job.signal.aborted
+          },
+          'always.fails': async () => {},
+        },
+      })
+      await first.enqueue(database.db, 'note.write', { text: 'long' })
+      assert.equal(await first.drain(), 1)
+      assert.equal(runs, 1)
+      assert.equal(secondClaims, 0)
+      assert.equal(aborted, false)
+      const [row] = await database.query<{ status: string; attempts: number }>(`SELECT status, attempts FROM jobs`)
+      assert.deepEqual(row, { status: 'done', attempts: 1 })
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('a worker whose lock was taken over sees its job signal aborted and leaves the job to the new owner', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      let reason: unknown
+      const runner = createJobRunner<Jobs>({
+        database,
+        lockSeconds: 0.6,
+        handlers: {
+          'note.write': async (_payload, job) => {
+            // What another worker's claim does once a lease has run out: its id on the row, the next attempt.
+            await database.query(`UPDATE jobs SET locked_by = 'another-worker', attempts = attempts + 1, locked_until = now() + interval '1 minute'`)
+            await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve(), { once: true }))
+            reason = job.signal.reason
+          },
+          'always.fails': async () => {},
+        },
+      })
+      await runner.enqueue(database.db, 'note.write', { text: 'taken over' })
+      await runner.drain()
+      assert.match(String(reason), /lock was taken over/)
+      const [row] = await database.query<{ status: string; locked_by: string }>(`SELECT status, locked_by FROM jobs`)
+      assert.deepEqual(row, { status: 'running', locked_by: 'another-worker' }, "the first worker does not mark the new owner's run done")
+    } finally {
+      await database.close()
+    }
+  })
+
   test('a schedule period is claimed once however many runners tick, and not after the catch-up window', async () => {
     const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
     try {

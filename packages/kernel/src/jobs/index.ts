@@ -16,6 +16,11 @@ export interface JobInfo {
   name: string
   attempt: number
   idempotencyKey: string | null
+  /**
+   * Aborted when this worker finds its lock on the job taken (its lease ran out and another worker claimed it, or
+   * the row was changed under it). A long handler checks it between steps and stops: another run owns the job now.
+   */
+  signal: AbortSignal
 }
 
 export type JobHandlers<Jobs extends JobMap> = {
@@ -59,7 +64,10 @@ export interface JobRunnerOptions<Jobs extends JobMap> {
    */
   catchUpMs?: number
   concurrency?: number
-  /** A job whose worker died is retried after its lock expires. */
+  /**
+   * The lease a worker takes on a job it runs (default 300 s). While the handler runs the worker extends it every
+   * `lockSeconds / 3` (the heartbeat), so only a job whose worker died or stalled is claimed again once it expires.
+   */
   lockSeconds?: number
   log?: { error(object: unknown, message: string): void; info?(object: unknown, message: string): void }
   /** Seals the payloads of jobs enqueued with `sealed: true` (see `readSealingKeys`). */
@@ -144,18 +152,58 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
     return rows[0]
   }
 
+  /**
+   * Keeps a running job's lease: every `lockSeconds / 3` the lock is extended if this worker (and this attempt) still
+   * holds it; when it does not, `lost` is aborted so the handler can stop. A failed extension (database briefly
+   * unreachable) is logged and tried again at the next beat; the lease covers two missed beats.
+   */
+  function heartbeat(id: number, attempt: number, lost: AbortController): () => Promise<void> {
+    let beat: Promise<void> | undefined
+    const timer = setInterval(
+      () => {
+        beat ??= database
+          .query<{ id: number }>(
+            `UPDATE jobs SET locked_until = now() + make_interval(secs => $4)
+             WHERE id = $1 AND locked_by = $2 AND attempts = $3 AND status = 'running' RETURNING id`,
+            [id, workerId, attempt, lockSeconds],
+          )
+          .then((rows) => {
+            if (rows.length > 0) return
+            clearInterval(timer)
+            lost.abort(new Error(`job ${id}: the lock was taken over by another worker`))
+          })
+          .catch((error: unknown) => options.log?.error({ err: error, id }, 'job heartbeat failed'))
+          .finally(() => (beat = undefined))
+      },
+      Math.max(10, (lockSeconds * 1000) / 3),
+    )
+    timer.unref()
+    return async () => {
+      clearInterval(timer)
+      await beat
+    }
+  }
+
   async function runOne(row: JobRow): Promise<void> {
     const id = Number(row.id)
     const handler = handlers[row.name as keyof Jobs] as (payload: unknown, job: JobInfo) => Promise<void>
     const sealed = isSealedPayload(row.payload)
     // A sealed payload's secret is gone from the row once the job no longer needs it.
     const erase = `payload = '${JSON.stringify(ERASED_PAYLOAD)}'::jsonb`
+    const lost = new AbortController()
+    const stopHeartbeat = heartbeat(id, row.attempts, lost)
+    // Finishing and failing only touch the row while this attempt still owns it (a taken-over job is the new owner's).
     try {
       if (sealed && !options.sealer) throw new Error('sealed job payload but the runner has no sealer')
       const payload = sealed ? options.sealer!.open(row.name, row.payload as never) : row.payload
-      await handler(payload, { id, name: row.name, attempt: row.attempts, idempotencyKey: row.idempotency_key })
-      await database.query(`UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL${sealed ? `, ${erase}` : ''} WHERE id = $1 AND locked_by = $2`, [id, workerId])
+      await handler(payload, { id, name: row.name, attempt: row.attempts, idempotencyKey: row.idempotency_key, signal: lost.signal })
+      await stopHeartbeat()
+      await database.query(
+        `UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL${sealed ? `, ${erase}` : ''} WHERE id = $1 AND locked_by = $2 AND attempts = $3`,
+        [id, workerId, row.attempts],
+      )
     } catch (error) {
+      await stopHeartbeat()
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
       const final = row.attempts >= row.max_attempts
       options.log?.error({ err: error, job: row.name, id, attempt: row.attempts, final }, 'job failed')
@@ -164,8 +212,8 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
       await database.query(
         `UPDATE jobs SET status = $3, last_error = $4, locked_by = NULL, locked_until = NULL,
            run_at = now() + make_interval(secs => $5), finished_at = CASE WHEN $3 = 'failed' THEN now() END${sealed && final ? `, ${erase}` : ''}
-         WHERE id = $1 AND locked_by = $2`,
-        [id, workerId, final ? 'failed' : 'queued', message.slice(0, 2000), delay],
+         WHERE id = $1 AND locked_by = $2 AND attempts = $6`,
+        [id, workerId, final ? 'failed' : 'queued', message.slice(0, 2000), delay, row.attempts],
       )
     }
   }

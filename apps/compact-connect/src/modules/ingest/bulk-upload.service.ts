@@ -18,6 +18,12 @@ type Failure = { recordNumber: number; validData: Record<string, string>; errors
 
 const POLICY_TTL_MS = 60 * 60 * 1000
 const CHUNK_BYTES = 1024 * 1024
+/**
+ * Batches of one file written at once, each in its own transaction on its own connection: PostgreSQL works on two
+ * while the next is parsed. Concurrent batches never deadlock (SSN keys and providers are taken in one order) and a
+ * batch that shares a provider with one in flight waits for it; memory stays at a few batches whatever the file size.
+ */
+const BATCHES_IN_FLIGHT = 2
 export const CSV_CONTENT_TYPE = 'text/csv'
 
 /** What a signed upload policy binds (the presigned S3 POST's conditions, §4.1, §9.9). */
@@ -130,7 +136,7 @@ export class BulkUploadService {
    * `upload_batches`, so a retried (or concurrently re-run) job skips the batches that committed: their licenses,
    * validation errors and progress counters are written once.
    */
-  async processUpload(payload: CompactConnectJobs['license.upload']): Promise<void> {
+  async processUpload(payload: CompactConnectJobs['license.upload'], signal?: AbortSignal): Promise<void> {
     const { repository, database } = this
     async function* chunks() {
       for (let sequence = 0; ; sequence++) {
@@ -140,16 +146,17 @@ export class BulkUploadService {
       }
     }
     await this.repository.setStatus(this.database.db, payload.uploadId, 'processing')
-    await this.ingestCsv({ uploadId: payload.uploadId, compact: payload.compact, jurisdiction: payload.jurisdiction }, Readable.from(chunks()))
+    await this.ingestCsv({ uploadId: payload.uploadId, compact: payload.compact, jurisdiction: payload.jurisdiction }, Readable.from(chunks()), signal)
     await this.repository.deleteChunks(this.database.db, payload.uploadId)
   }
 
   /**
    * Parses one CSV file: header row required, BOM tolerated, empty cells absent, each row validated on its own,
    * later rows repeating an (SSN, license type) rejected naming the first row. Full batches are written while the
-   * next one is parsed (one batch in flight), so parsing and the database work overlap.
+   * next one is parsed (`BATCHES_IN_FLIGHT`), so parsing and the database work overlap. When the job's lock is lost
+   * (`signal`), no further batch starts: the worker that took the job over resumes after the committed ones.
    */
-  private async ingestCsv(upload: { uploadId: string; compact: string; jurisdiction: string }, file: Readable): Promise<void> {
+  private async ingestCsv(upload: { uploadId: string; compact: string; jurisdiction: string }, file: Readable, signal?: AbortSignal): Promise<void> {
     const { uploadId, jurisdiction } = upload
     if (!isCompact(upload.compact)) throw new Error(`unknown compact ${upload.compact}`)
     const compact = upload.compact
@@ -169,17 +176,20 @@ export class BulkUploadService {
     let failures: Failure[] = []
     let read = 0
     let batch = 0
-    let inFlight: Promise<void> | undefined
+    const writing: Promise<void>[] = []
     const flush = async () => {
       if (valid.length === 0 && failures.length === 0 && read === 0) return
       const work = { batch: batch++, rows: valid, invalid: failures, read }
       valid = []
       failures = []
       read = 0
-      await inFlight
-      inFlight = committed.has(work.batch) ? undefined : this.writeBatch(compact, jurisdiction, uploadId, work)
-      // A failed batch stops the file; the rejection is seen at the next flush or at the end.
-      inFlight?.catch(() => undefined)
+      // A failed batch stops the file: its rejection is thrown here (or at the end) before another batch starts.
+      if (writing.length >= BATCHES_IN_FLIGHT) await writing.shift()
+      signal?.throwIfAborted()
+      if (committed.has(work.batch)) return
+      const written = this.writeBatch(compact, jurisdiction, uploadId, work)
+      written.catch(() => undefined)
+      writing.push(written)
     }
 
     const parser = file.pipe(parse({ bom: true, columns: (header: string[]) => header.map((name) => name.trim()), skip_empty_lines: true, relax_column_count: false }))
@@ -210,10 +220,10 @@ export class BulkUploadService {
         if (valid.length + failures.length >= batchSize) await flush()
       }
       await flush()
-      await inFlight
+      while (writing.length > 0) await writing.shift()
       await this.repository.finishUpload(this.database.db, uploadId, 'processed', null)
     } catch (error) {
-      await inFlight?.catch(() => undefined)
+      await Promise.allSettled(writing)
       if (!isCsvError(error)) throw error // a database failure: the job is retried and resumes after the last committed batch
       // An unparseable file is one ingest failure (§4.1); rows committed before the fault stay.
       await this.fail(compact, jurisdiction, uploadId, `CSV could not be parsed at record ${recordNumber + 1}: ${csvProblem(error)}`)

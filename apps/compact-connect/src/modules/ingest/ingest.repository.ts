@@ -1,12 +1,9 @@
 import { and, asc, defineStatement, eq, runStatement, sql, type Db } from '@hearth/kernel'
 import { dataEvents, licenseUploads, uploadBatches, uploadChunks } from '../../db/schema.ts'
-import { jsonRows } from '../licenses/licenses.repository.ts'
+import { jsonRows, recordsetOf } from '../licenses/licenses.repository.ts'
 
-const INSERT_DATA_EVENTS = defineStatement(
-  'cc_ingest_insert_data_events',
-  `INSERT INTO data_events (compact, jurisdiction, event_type, event_time, upload_id, detail, expires_at)
-   SELECT compact, jurisdiction, event_type, event_time, upload_id, detail, expires_at FROM json_populate_recordset(null::data_events, $1::json)`,
-)
+const newEvents = recordsetOf(dataEvents, ['compact', 'jurisdiction', 'eventType', 'eventTime', 'uploadId', 'detail', 'expiresAt'])
+const INSERT_DATA_EVENTS = defineStatement('cc_ingest_insert_data_events', `INSERT INTO data_events (${newEvents.columns}) SELECT ${newEvents.values} FROM ${newEvents.from}`)
 
 export type DataEventInsert = typeof dataEvents.$inferInsert
 export type DataEventRow = typeof dataEvents.$inferSelect

@@ -107,6 +107,9 @@ export function projectionOf(
   }
 }
 
+/** Code-unit order: a total order for lock ordering, without the locale machinery of `localeCompare`. */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
 const privilegeJurisdictionsOf = (privileges: readonly PrivilegeRow[]) => [...new Set(privileges.map((privilege) => privilege.jurisdiction))].sort()
 
 /** Whether a provider row already holds this projection (every projected field equal). */
@@ -229,7 +232,8 @@ export class IngestService {
   async ingestRecords(tx: Db, compact: string, jurisdiction: string, uploadId: string | null, records: readonly LicenseRecordInput[], now: Date = new Date()): Promise<Published[]> {
     const published: Published[] = []
     if (records.length === 0) return published
-    const ordered = [...records].sort((a, b) => (a.providerId === b.providerId ? a.licenseType.localeCompare(b.licenseType) : a.providerId < b.providerId ? -1 : 1))
+    const eventTime = isoDateTime(now)
+    const ordered = [...records].sort((a, b) => (a.providerId === b.providerId ? compareText(a.licenseType, b.licenseType) : compareText(a.providerId, b.providerId)))
     const initial = new Map<string, ProviderInsert>()
     for (const license of ordered) {
       if (initial.has(license.providerId)) continue
@@ -296,7 +300,7 @@ export class IngestService {
         if (deactivationCascades(updateType, license.dateOfExpiration, now)) {
           const payload = { compact, providerId: license.providerId, jurisdiction, licenseType: license.licenseType }
           await this.jobs.enqueue(tx, 'license.deactivation', payload, { idempotencyKey: `${license.providerId}:${jurisdiction}:${license.licenseType}:${now.toISOString()}` })
-          published.push({ name: 'license.deactivation', payload: { ...payload, eventTime: isoDateTime(now) } })
+          published.push({ name: 'license.deactivation', payload: { ...payload, eventTime } })
           // §5: recorded in data_events in the same transaction.
           dataEvents.push({
             compact,
@@ -325,7 +329,7 @@ export class IngestService {
         detail: { providerId: license.providerId, licenseType: license.licenseType },
         expiresAt: expiryOf('license.ingest', now),
       })
-      published.push({ name: 'license.ingest', payload: { compact, jurisdiction, providerId: license.providerId, licenseType: license.licenseType, eventTime: isoDateTime(now) } })
+      published.push({ name: 'license.ingest', payload: { compact, jurisdiction, providerId: license.providerId, licenseType: license.licenseType, eventTime } })
     }
 
     // §4.3 step 4, once per provider: if its best license is one written here, the provider is projected from it.

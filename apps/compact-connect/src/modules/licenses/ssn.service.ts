@@ -31,9 +31,9 @@ export class SsnService {
       .digest('hex')
   }
 
-  encrypt(compact: string, providerId: string, ssn: string): { keyId: string; ssnCiphertext: string } {
+  /** `iv`: 12 fresh random bytes (a batch draws all of its IVs in one call; one call per SSN cost more than the cipher). */
+  encrypt(compact: string, providerId: string, ssn: string, iv: Buffer = randomBytes(IV_BYTES)): { keyId: string; ssnCiphertext: string } {
     const { id, key } = this.encryptionKeys[0]!
-    const iv = randomBytes(IV_BYTES)
     const cipher = createCipheriv('aes-256-gcm', key, iv)
     cipher.setAAD(Buffer.from(`${compact}#${providerId}`))
     const body = Buffer.concat([cipher.update(ssn, 'utf8'), cipher.final()])
@@ -59,11 +59,12 @@ export class SsnService {
     const hmacs = new Map(unique.map((ssn) => [ssn, this.hmac(compact, ssn)]))
     // One conditional insert for every SSN (new ones get a fresh id; the statement inserts in hash order, so
     // concurrent uploads with overlapping SSNs take the key locks in one order), then one read for those that existed.
+    const ivs = randomBytes(IV_BYTES * unique.length)
     const known = await this.repository.insertMissing(
       db,
-      unique.map((ssn) => {
+      unique.map((ssn, index) => {
         const providerId = mint()
-        return { compact, ssnHmac: hmacs.get(ssn)!, providerId, ...this.encrypt(compact, providerId, ssn) }
+        return { compact, ssnHmac: hmacs.get(ssn)!, providerId, ...this.encrypt(compact, providerId, ssn, ivs.subarray(index * IV_BYTES, (index + 1) * IV_BYTES)) }
       }),
     )
     const existing = unique.map((ssn) => hmacs.get(ssn)!).filter((hmac) => !known.has(hmac))
