@@ -60,7 +60,7 @@ import { EncumbrancesService } from './modules/encumbrances/encumbrances.service
 import { PrivilegesService } from './modules/privileges/privileges.service.ts'
 import { HomeJurisdictionService } from './modules/home-jurisdiction/home-jurisdiction.service.ts'
 import { MilitaryService } from './modules/military/military.service.ts'
-import { DiskDocumentStore } from './modules/military/document-store.ts'
+import { DiskObjectStore, S3ObjectStore, type ObjectStore } from '@hearth/kernel/storage'
 import { DocumentLinks } from './modules/military/document-links.ts'
 import { SearchRepository } from './modules/search/search.repository.ts' // cc-search
 import { SearchService } from './modules/search/search.service.ts' // cc-search
@@ -100,6 +100,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     // cc-search repositories
     search: new SearchRepository(),
   }
+
+  const stores = openObjectStores(config)
 
   // Jobs are handled by services built below; the runner only needs them when a job runs.
   let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService; notifications?: NotificationsService; settlement?: SettlementService; reports?: ReportsService } = {}
@@ -170,7 +172,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     jobs,
     log,
   )
-  const reports = new ReportsService(database, repositories.reports, jobs, config.reportsDir, log)
+  const reports = new ReportsService(database, repositories.reports, jobs, stores.reports, log)
   handlers = { ...handlers, notifications, settlement, reports }
 
   const stateApi = new StateApiService(database, repositories.stateApi, signatures, config.uiUrl)
@@ -235,7 +237,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     homeJurisdiction: new HomeJurisdictionService(database, repositories.licenses, repositories.configuration, repositories.enforcement, jobs, events, log),
     military: new MilitaryService(
       ...enforcementArgs,
-      new DiskDocumentStore(join(config.dataDir, 'documents')),
+      stores.documents,
       jobs,
       events,
       log,
@@ -246,7 +248,28 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
       documentLinks,
     ),
   }
-  return { config, database, repositories, services: { ...services, ...enforcement }, jobs, events, tokens, mailer }
+  return { config, database, repositories, services: { ...services, ...enforcement }, jobs, events, tokens, mailer, stores }
 }
 
 export type Container = ReturnType<typeof buildContainer>
+
+/**
+ * cc-s3-rollback: where files go (the original's buckets) — the S3-compatible store when `S3_BUCKET` is set, else
+ * disk: military documents under `DATA_DIR/documents` (file named by the key's hash), report zips under
+ * `REPORTS_DIR` and rollback results under `DATA_DIR/rollback-results` (laid out by key).
+ */
+export function openObjectStores(config: CompactConnectConfig): { documents: ObjectStore; reports: ObjectStore; rollbackResults: ObjectStore } {
+  const { s3, buckets } = config.objectStorage
+  if (s3 && buckets) {
+    return {
+      documents: new S3ObjectStore({ ...s3, bucket: buckets.documents }),
+      reports: new S3ObjectStore({ ...s3, bucket: buckets.reports }),
+      rollbackResults: new S3ObjectStore({ ...s3, bucket: buckets.rollbackResults }),
+    }
+  }
+  return {
+    documents: new DiskObjectStore(join(config.dataDir, 'documents')),
+    reports: new DiskObjectStore(config.reportsDir, { layout: 'keys' }),
+    rollbackResults: new DiskObjectStore(join(config.dataDir, 'rollback-results'), { layout: 'keys' }),
+  }
+}
