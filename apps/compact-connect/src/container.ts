@@ -62,6 +62,8 @@ import { HomeJurisdictionService } from './modules/home-jurisdiction/home-jurisd
 import { MilitaryService } from './modules/military/military.service.ts'
 import { DiskObjectStore, S3ObjectStore, type ObjectStore } from '@hearth/kernel/storage'
 import { DocumentLinks } from './modules/military/document-links.ts'
+import { RollbackRepository } from './modules/rollback/rollback.repository.ts' // cc-s3-rollback
+import { RollbackService } from './modules/rollback/rollback.service.ts' // cc-s3-rollback
 import { SearchRepository } from './modules/search/search.repository.ts' // cc-search
 import { SearchService } from './modules/search/search.service.ts' // cc-search
 import { PublicLookupService } from './modules/public/public.service.ts' // cc-search
@@ -99,12 +101,13 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     enforcement: new EnforcementRepository(),
     // cc-search repositories
     search: new SearchRepository(),
+    rollback: new RollbackRepository(), // cc-s3-rollback
   }
 
   const stores = openObjectStores(config)
 
   // Jobs are handled by services built below; the runner only needs them when a job runs.
-  let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService; notifications?: NotificationsService; settlement?: SettlementService; reports?: ReportsService } = {}
+  let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService; notifications?: NotificationsService; settlement?: SettlementService; reports?: ReportsService; rollback?: RollbackService } = {}
   // Mail (kernel SMTP; logged when no SMTP_URL), sent by the job worker after the causing transaction commits.
   // cc-identity: never the body of a logged (unsent) message — invitations carry temporary passwords, resets codes.
   const mailer = createMailer(config.mail, { info: (object, message) => log.info({ ...(object as Record<string, unknown>), text: undefined }, message) })
@@ -127,6 +130,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
         const purged = await repositories.dataEvents.purgeExpired(database.db, new Date(slot))
         log.info({ purged }, 'expired data events purged')
       },
+      'license.rollback': async ({ executionName }, job) => handlers.rollback!.runJob(executionName, job.attempt), // cc-s3-rollback
     },
     // cc-mail-jobs: the §5 schedules, in processes that take part in them (SCHEDULES_ENABLED).
     schedules: config.schedulesEnabled ? COMPACT_CONNECT_SCHEDULES : [],
@@ -173,7 +177,9 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     log,
   )
   const reports = new ReportsService(database, repositories.reports, jobs, stores.reports, log)
-  handlers = { ...handlers, notifications, settlement, reports }
+  // cc-s3-rollback: the license upload rollback (§5), results in the rollback results store
+  const rollback = new RollbackService(database, repositories.rollback, repositories.dataEvents, jobs, events, stores.rollbackResults, log)
+  handlers = { ...handlers, notifications, settlement, reports, rollback }
 
   const stateApi = new StateApiService(database, repositories.stateApi, signatures, config.uiUrl)
   const services = {
@@ -224,6 +230,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     notifications,
     settlement,
     reports,
+    rollback,
     purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, jobs, log, config.env !== 'production'),
     // cc-search services: the search API and export (§2.8), the public lookup (§2.1)
     search: new SearchService(database, repositories.search, config.publicUrl),
