@@ -107,7 +107,8 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
   const stores = openObjectStores(config)
 
   // Jobs are handled by services built below; the runner only needs them when a job runs.
-  let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService; notifications?: NotificationsService; settlement?: SettlementService; reports?: ReportsService; rollback?: RollbackService } = {}
+  let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService; notifications?: NotificationsService; settlement?: SettlementService; reports?: ReportsService; rollback?: RollbackService } =
+    {}
   // Mail (kernel SMTP; logged when no SMTP_URL), sent by the job worker after the causing transaction commits.
   // cc-identity: never the body of a logged (unsent) message — invitations carry temporary passwords, resets codes.
   const mailer = createMailer(config.mail, { info: (object, message) => log.info({ ...(object as Record<string, unknown>), text: undefined }, message) })

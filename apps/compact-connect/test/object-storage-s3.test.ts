@@ -1,5 +1,6 @@
 // cc-s3-rollback: with `S3_*` configured, military documents and transaction report zips go to the S3-compatible
-// store (a real local S3-protocol server here) under the original's keys, and come back out through the app.
+// store (a real local S3-protocol server here) under the original's keys, and come back out through the app; so do the
+// upload rollback's results files.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
@@ -48,7 +49,12 @@ describe('S3-compatible object store', () => {
   test('a military document is stored in the bucket under its key and downloaded through downloadLinks', async () => {
     const providerId = seededProviderId(1)
     const token = await providerToken(t.app, { compact: 'aslp', providerId })
-    const created = await t.app.inject({ method: 'POST', url: '/v1/provider-users/me/military-affiliation', headers: bearer(token), payload: { affiliationType: 'militaryMember', fileNames: ['orders.pdf'] } })
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/provider-users/me/military-affiliation',
+      headers: bearer(token),
+      payload: { affiliationType: 'militaryMember', fileNames: ['orders.pdf'] },
+    })
     assert.equal(created.statusCode, 200, created.body)
     const [form] = (created.json() as Body).documentUploadFields as Form[]
 
@@ -81,5 +87,20 @@ describe('S3-compatible object store', () => {
     const zip = unzipSync(new Uint8Array((await readObject(bucket, compactKey))!))
     assert.deepEqual(Object.keys(zip).sort(), ['financial-summary-report-2026-05-30--2026-06-05.csv', 'transaction-detail-report-2026-05-30--2026-06-05.csv'])
     assert.match(strFromU8(zip['financial-summary-report-2026-05-30--2026-06-05.csv']!), /Total Processed Amount,\$0\.00/)
+  })
+
+  test('a license upload rollback writes its results file to the bucket', async () => {
+    await t.app.compactConnect.services.rollback.start({
+      compact: 'aslp',
+      jurisdiction: 'oh',
+      // A window without uploads (the QA seed's licenses are uploaded in 2026): an empty results file.
+      startDateTime: '2020-01-15T08:00:00Z',
+      endDateTime: '2020-01-15T17:59:59Z',
+      rollbackReason: 'Invalid data uploaded',
+      executionName: 'rollback-aslp-oh-s3',
+    })
+    while ((await t.app.compactConnect.jobs.drain()) > 0);
+    assert.ok((await keysInBucket()).includes('rollback-aslp-oh-s3/results.json'))
+    assert.deepEqual(JSON.parse((await readObject(bucket, 'rollback-aslp-oh-s3/results.json'))!.toString()), { skippedProviderDetails: [], failedProviderDetails: [], revertedProviderSummaries: [] })
   })
 })

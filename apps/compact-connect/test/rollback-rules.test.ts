@@ -30,7 +30,8 @@ const update = (id: number, recordType: string, updateType: string, createDate: 
   previous: { givenName: `before-${id}` },
   ...overrides,
 })
-const decide = (licenses: RollbackLicense[], updates: RollbackUpdate[] = [], privileges: RollbackPrivilege[] = []) => decideProviderRollback({ jurisdiction: 'oh', start, end, licenses, privileges, updates })
+const decide = (licenses: RollbackLicense[], updates: RollbackUpdate[] = [], privileges: RollbackPrivilege[] = []) =>
+  decideProviderRollback({ jurisdiction: 'oh', start, end, licenses, privileges, updates })
 
 describe('rollback window', () => {
   test('start before end, at most 7 days, valid datetimes', () => {
@@ -101,7 +102,9 @@ describe('which providers are skipped for manual review', () => {
 
   test('a privilege renewed or changed otherwise since the start, or license-deactivated after the end', () => {
     assert.deepEqual(skipped(decide([license(1, before)], [update(1, 'license', 'renewal', during)], [privilege(3, { dateOfRenewal: after })])), [['privilegeUpdate', 'renewal']])
-    assert.deepEqual(skipped(decide([license(1, before)], [update(1, 'license', 'renewal', during), update(2, 'privilege', 'deactivation', during)], [privilege(3)])), [['privilegeUpdate', 'deactivation']])
+    assert.deepEqual(skipped(decide([license(1, before)], [update(1, 'license', 'renewal', during), update(2, 'privilege', 'deactivation', during)], [privilege(3)])), [
+      ['privilegeUpdate', 'deactivation'],
+    ])
     assert.deepEqual(skipped(decide([license(1, before)], [update(1, 'license', 'deactivation', during), update(2, 'privilege', 'licenseDeactivation', after)], [privilege(3)])), [
       ['privilegeUpdate', 'licenseDeactivation'],
     ])

@@ -117,7 +117,9 @@ describe('license upload rollback', () => {
     assert.equal(events[0]!.detail.rollbackReason, 'Invalid data uploaded')
     assert.equal(events[0]!.detail.rollbackExecutionName, 'rollback-aslp-oh-test')
     // History: an audit entry for every revert.
-    const history = await query<{ action: string; object: string; metadata: Record<string, unknown> }>(`SELECT action, object, metadata FROM audit_log WHERE subject = 'rollback:rollback-aslp-oh-test' ORDER BY action, object`)
+    const history = await query<{ action: string; object: string; metadata: Record<string, unknown> }>(
+      `SELECT action, object, metadata FROM audit_log WHERE subject = 'rollback:rollback-aslp-oh-test' ORDER BY action, object`,
+    )
     assert.equal(history.filter((entry) => entry.action === 'license.revert').length, 3)
     assert.deepEqual(
       history.filter((entry) => entry.action === 'privilege.revert').map((entry) => entry.object),
@@ -132,7 +134,10 @@ describe('license upload rollback', () => {
     const actions = Object.fromEntries(results.revertedProviderSummaries.map((summary) => [summary.providerId, summary.licensesReverted.map((entry) => entry.action)]))
     assert.deepEqual(actions[created], ['DELETE'])
     assert.deepEqual(actions[updated], ['REVERT'])
-    assert.deepEqual(results.revertedProviderSummaries.find((summary) => summary.providerId === deactivated)!.privilegesReverted.map((entry) => [entry.jurisdiction, entry.action]), [['ky', 'REACTIVATED']])
+    assert.deepEqual(
+      results.revertedProviderSummaries.find((summary) => summary.providerId === deactivated)!.privilegesReverted.map((entry) => [entry.jurisdiction, entry.action]),
+      [['ky', 'REACTIVATED']],
+    )
     assert.deepEqual(
       results.skippedProviderDetails.map((detail) => [detail.providerId, detail.ineligibleUpdates.map((entry) => [entry.recordType, entry.typeOfUpdate])]),
       [[changedAfter, [['licenseUpdate', 'other']]]],
@@ -164,7 +169,14 @@ describe('license upload rollback', () => {
     const windowEnd = await moment()
     const firstDone = (await providerOf('OH-1'))!
     const service = container().services.rollback
-    const { execution } = await service.start({ compact: 'aslp', jurisdiction: 'oh', startDateTime: windowStart.toISOString(), endDateTime: windowEnd.toISOString(), rollbackReason: 'resume', executionName: 'resume-test' })
+    const { execution } = await service.start({
+      compact: 'aslp',
+      jurisdiction: 'oh',
+      startDateTime: windowStart.toISOString(),
+      endDateTime: windowEnd.toISOString(),
+      rollbackReason: 'resume',
+      executionName: 'resume-test',
+    })
     // The first attempt: only the first provider is reverted before the process dies.
     await (service as unknown as { rollbackProvider(execution: unknown, providerId: string): Promise<void> }).rollbackProvider(execution, firstDone)
     assert.deepEqual(await query(`SELECT given_name FROM licenses WHERE provider_id = $1`, [firstDone]), [{ given_name: 'Given1' }])

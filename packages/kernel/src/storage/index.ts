@@ -168,8 +168,7 @@ export function readS3StoreSettings(source: EnvSource, prefix = 'S3'): S3StoreSe
   }
 }
 
-const isMissing = (error: unknown) =>
-  error instanceof NoSuchKey || (error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.$metadata?.httpStatusCode === 404))
+const isMissing = (error: unknown) => error instanceof NoSuchKey || (error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.$metadata?.httpStatusCode === 404))
 
 /**
  * Objects in one S3 (or S3-compatible) bucket, through the official AWS SDK. Uploads stream through `lib-storage`'s

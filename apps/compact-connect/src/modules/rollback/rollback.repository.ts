@@ -63,7 +63,13 @@ export class RollbackRepository {
   }
 
   async lockProvider(db: Db, compact: string, providerId: string) {
-    return (await db.select().from(providers).where(and(eq(providers.providerId, providerId), eq(providers.compact, compact))).for('update'))[0]
+    return (
+      await db
+        .select()
+        .from(providers)
+        .where(and(eq(providers.providerId, providerId), eq(providers.compact, compact)))
+        .for('update')
+    )[0]
   }
 
   async licensesOf(db: Db, providerId: string) {

@@ -208,7 +208,11 @@ export class RollbackService {
 
     for (const target of plan.deleteLicenses) {
       const record: RevertedRecord = { jurisdiction: target.jurisdiction, licenseType: target.licenseType, revisionId: randomUUID(), action: 'DELETE' }
-      await history('license', record, licenses.find((license) => license.id === target.id))
+      await history(
+        'license',
+        record,
+        licenses.find((license) => license.id === target.id),
+      )
       licensesReverted.push(record)
     }
     await this.repository.deleteLicenses(
@@ -217,13 +221,21 @@ export class RollbackService {
     )
     for (const target of plan.restoreLicenses) {
       const record: RevertedRecord = { jurisdiction: target.jurisdiction, licenseType: target.licenseType, revisionId: randomUUID(), action: 'REVERT' }
-      await history('license', record, licenses.find((license) => license.id === target.id))
+      await history(
+        'license',
+        record,
+        licenses.find((license) => license.id === target.id),
+      )
       await this.repository.updateLicense(tx, target.id, { ...restoredLicenseValues(target.previous, LICENSE_DIFF_FIELDS), dateOfUpdate: now } as never)
       licensesReverted.push(record)
     }
     for (const target of plan.reactivatePrivileges) {
       const record: RevertedRecord = { jurisdiction: target.jurisdiction, licenseType: target.licenseType, revisionId: randomUUID(), action: 'REACTIVATED' }
-      await history('privilege', record, privileges.find((privilege) => privilege.id === target.id))
+      await history(
+        'privilege',
+        record,
+        privileges.find((privilege) => privilege.id === target.id),
+      )
       await this.repository.reactivatePrivilege(tx, target.id, now)
       privilegesReverted.push(record)
     }
