@@ -56,6 +56,14 @@ export class RollbackRepository {
     return new Set(rows.map((row) => row.providerId))
   }
 
+  async hasResult(db: Db, executionName: string, providerId: string): Promise<boolean> {
+    const rows = await db
+      .select({ providerId: rollbackProviderResults.providerId })
+      .from(rollbackProviderResults)
+      .where(and(eq(rollbackProviderResults.executionName, executionName), eq(rollbackProviderResults.providerId, providerId)))
+    return rows.length > 0
+  }
+
   /** Records a provider's outcome; false when that provider was already done in this execution. */
   async recordResult(db: Db, executionName: string, providerId: string, outcome: 'reverted' | 'skipped' | 'failed', detail: Record<string, unknown>): Promise<boolean> {
     const inserted = await db.insert(rollbackProviderResults).values({ executionName, providerId, outcome, detail }).onConflictDoNothing().returning({ providerId: rollbackProviderResults.providerId })

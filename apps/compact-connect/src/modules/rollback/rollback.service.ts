@@ -167,6 +167,9 @@ export class RollbackService {
     const { executionName, compact, jurisdiction, startDateTime: start, endDateTime: end, rollbackReason } = execution
     const published: { name: 'license.revert' | 'privilege.revert'; payload: RevertEvent }[] = []
     const provider = await this.repository.lockProvider(tx, compact, providerId)
+    // A second worker of the same execution (a lock that expired under a long run) waited on the provider lock above:
+    // the first one's outcome row is visible now, and the provider is not reverted again.
+    if (await this.repository.hasResult(tx, executionName, providerId)) return published
     if (!provider) {
       await this.repository.recordResult(tx, executionName, providerId, 'reverted', { licensesReverted: [], privilegesReverted: [], updatesDeleted: [] })
       return published
