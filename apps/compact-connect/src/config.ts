@@ -4,6 +4,7 @@ import { ConfigError, EnvReader, loadBaseConfig, secret, type BaseConfig, type E
 import { readAuthorizeNetSettings, type AuthorizeNetSettings } from '@hearth/kernel/payments'
 import { readMailSettings, type MailSettings } from '@hearth/kernel/mail'
 import { readSealingKeys, type SealingKey } from '@hearth/kernel/jobs'
+import { readS3StoreSettings, type S3StoreSettings } from '@hearth/kernel/storage'
 import { loadAuthConfig, type AuthConfig } from './auth/auth.config.ts'
 
 export const APP_NAME = 'compact-connect'
@@ -63,10 +64,35 @@ export interface CompactConnectConfig extends BaseConfig {
   // ---- cc-mail-jobs ----
   /** `SCHEDULES_ENABLED`: this process takes part in the §5 schedules (each period still runs once across processes). Default: on, except in QA mode, where tests drive them. */
   readonly schedulesEnabled: boolean
-  /** `REPORTS_DIR`: where transaction report zips are stored (default `DATA_DIR/reports`). */
+  /** `REPORTS_DIR`: where transaction report zips are stored on disk when no S3 store is configured (default `DATA_DIR/reports`). */
   readonly reportsDir: string
+  /**
+   * cc-s3-rollback: the S3-compatible object store (`S3_*`); unset → military documents, report zips and rollback
+   * results stay on disk. One bucket holds all three unless `S3_DOCUMENTS_BUCKET` / `S3_REPORTS_BUCKET` /
+   * `S3_ROLLBACK_RESULTS_BUCKET` name their own (the original had three buckets).
+   */
+  readonly objectStorage: ObjectStorageSettings
   /** cc-search: `CC_PUBLIC_PROVIDER_MIN_MS`, the public GET provider's minimum response time (§4.14: 1 s). */
   readonly publicProviderMinimumMs: number
+}
+
+export interface ObjectStorageSettings {
+  readonly s3: S3StoreSettings | undefined
+  readonly buckets: { readonly documents: string; readonly reports: string; readonly rollbackResults: string } | undefined
+}
+
+function readObjectStorage(source: EnvSource): ObjectStorageSettings {
+  const s3 = readS3StoreSettings(source)
+  if (!s3) return { s3: undefined, buckets: undefined }
+  const env = new EnvReader(source)
+  return {
+    s3,
+    buckets: {
+      documents: env.string('S3_DOCUMENTS_BUCKET', s3.bucket)!,
+      reports: env.string('S3_REPORTS_BUCKET', s3.bucket)!,
+      rollbackResults: env.string('S3_ROLLBACK_RESULTS_BUCKET', s3.bucket)!,
+    },
+  }
 }
 
 function decodeKey(name: string, value: string, index: number): SsnKey {
@@ -112,6 +138,7 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     allowedOrigins: env.list('ALLOWED_ORIGINS') ?? ['http://localhost:3018', 'http://localhost:8080'],
     schedulesEnabled: env.bool('SCHEDULES_ENABLED', base.env !== 'qa'),
     reportsDir: resolve(env.string('REPORTS_DIR', join(base.dataDir, 'reports'))!),
+    objectStorage: readObjectStorage(source),
     publicProviderMinimumMs: env.int('CC_PUBLIC_PROVIDER_MIN_MS', 1000, { min: 0, max: 10_000 }), // cc-search
     publicUrl: (env.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://${base.host}:${base.port}`).replace(/\/$/, ''),
   })

@@ -61,8 +61,10 @@ import { EncumbrancesService } from './modules/encumbrances/encumbrances.service
 import { PrivilegesService } from './modules/privileges/privileges.service.ts'
 import { HomeJurisdictionService } from './modules/home-jurisdiction/home-jurisdiction.service.ts'
 import { MilitaryService } from './modules/military/military.service.ts'
-import { DiskDocumentStore } from './modules/military/document-store.ts'
+import { DiskObjectStore, S3ObjectStore, type ObjectStore } from '@hearth/kernel/storage'
 import { DocumentLinks } from './modules/military/document-links.ts'
+import { RollbackRepository } from './modules/rollback/rollback.repository.ts' // cc-s3-rollback
+import { RollbackService } from './modules/rollback/rollback.service.ts' // cc-s3-rollback
 import { SearchRepository } from './modules/search/search.repository.ts' // cc-search
 import { SearchService } from './modules/search/search.service.ts' // cc-search
 import { PublicLookupService } from './modules/public/public.service.ts' // cc-search
@@ -100,10 +102,14 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     enforcement: new EnforcementRepository(),
     // cc-search repositories
     search: new SearchRepository(),
+    rollback: new RollbackRepository(), // cc-s3-rollback
   }
 
+  const stores = openObjectStores(config)
+
   // Jobs are handled by services built below; the runner only needs them when a job runs.
-  let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService; notifications?: NotificationsService; settlement?: SettlementService; reports?: ReportsService } = {}
+  let handlers: { ingest?: IngestService; bulkUpload?: BulkUploadService; notifications?: NotificationsService; settlement?: SettlementService; reports?: ReportsService; rollback?: RollbackService } =
+    {}
   // Mail (kernel SMTP; logged when no SMTP_URL), sent by the job worker after the causing transaction commits.
   // cc-identity: never the body of a logged (unsent) message — invitations carry temporary passwords, resets codes.
   const mailer = createMailer(config.mail, { info: (object, message) => log.info({ ...(object as Record<string, unknown>), text: undefined }, message) })
@@ -127,6 +133,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
         const purged = await repositories.dataEvents.purgeExpired(database.db, new Date(slot))
         log.info({ purged }, 'expired data events purged')
       },
+      'license.rollback': async ({ executionName }, job) => handlers.rollback!.runJob(executionName, job.attempt), // cc-s3-rollback
     },
     // cc-mail-jobs: the §5 schedules, in processes that take part in them (SCHEDULES_ENABLED).
     schedules: config.schedulesEnabled ? COMPACT_CONNECT_SCHEDULES : [],
@@ -172,8 +179,10 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     jobs,
     log,
   )
-  const reports = new ReportsService(database, repositories.reports, jobs, config.reportsDir, log)
-  handlers = { ...handlers, notifications, settlement, reports }
+  const reports = new ReportsService(database, repositories.reports, jobs, stores.reports, log)
+  // cc-s3-rollback: the license upload rollback (§5), results in the rollback results store
+  const rollback = new RollbackService(database, repositories.rollback, repositories.dataEvents, jobs, events, stores.rollbackResults, log)
+  handlers = { ...handlers, notifications, settlement, reports, rollback }
 
   const stateApi = new StateApiService(database, repositories.stateApi, signatures, config.uiUrl)
   const services = {
@@ -226,6 +235,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     notifications,
     settlement,
     reports,
+    rollback,
     purchases: new PurchasesService(database, repositories.purchases, repositories.configuration, configuration, attestations, payments, events, jobs, log, config.env !== 'production'),
     // cc-search services: the search API and export (§2.8), the public lookup (§2.1)
     search: new SearchService(database, repositories.search, config.publicUrl),
@@ -239,7 +249,7 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
     homeJurisdiction: new HomeJurisdictionService(database, repositories.licenses, repositories.configuration, repositories.enforcement, jobs, events, log),
     military: new MilitaryService(
       ...enforcementArgs,
-      new DiskDocumentStore(join(config.dataDir, 'documents')),
+      stores.documents,
       jobs,
       events,
       log,
@@ -250,7 +260,28 @@ export function buildContainer(config: CompactConnectConfig, database: Database,
       documentLinks,
     ),
   }
-  return { config, database, repositories, services: { ...services, ...enforcement }, jobs, events, tokens, mailer }
+  return { config, database, repositories, services: { ...services, ...enforcement }, jobs, events, tokens, mailer, stores }
 }
 
 export type Container = ReturnType<typeof buildContainer>
+
+/**
+ * cc-s3-rollback: where files go (the original's buckets) — the S3-compatible store when `S3_BUCKET` is set, else
+ * disk: military documents under `DATA_DIR/documents` (file named by the key's hash), report zips under
+ * `REPORTS_DIR` and rollback results under `DATA_DIR/rollback-results` (laid out by key).
+ */
+export function openObjectStores(config: CompactConnectConfig): { documents: ObjectStore; reports: ObjectStore; rollbackResults: ObjectStore } {
+  const { s3, buckets } = config.objectStorage
+  if (s3 && buckets) {
+    return {
+      documents: new S3ObjectStore({ ...s3, bucket: buckets.documents }),
+      reports: new S3ObjectStore({ ...s3, bucket: buckets.reports }),
+      rollbackResults: new S3ObjectStore({ ...s3, bucket: buckets.rollbackResults }),
+    }
+  }
+  return {
+    documents: new DiskObjectStore(join(config.dataDir, 'documents')),
+    reports: new DiskObjectStore(config.reportsDir, { layout: 'keys' }),
+    rollbackResults: new DiskObjectStore(join(config.dataDir, 'rollback-results'), { layout: 'keys' }),
+  }
+}

@@ -1,3 +1,16 @@
+/** The original's revert event detail. */
+export interface RevertEvent {
+  compact: string
+  providerId: string
+  jurisdiction: string
+  licenseType: string
+  rollbackReason: string
+  startTime: string
+  endTime: string
+  rollbackExecutionName: string
+  eventTime: string
+}
+
 /** Events (spec §5 detail types), published after the transaction that caused them commits. */
 export type CompactConnectEvents = {
   'license.ingest': { compact: string; jurisdiction: string; providerId: string; licenseType: string; eventTime: string }
@@ -27,6 +40,10 @@ export type CompactConnectEvents = {
   'license.investigationClosed': InvestigationEvent
   'privilege.investigationClosed': InvestigationEvent
   'privilege.deactivation': { compact: string; providerId: string; jurisdiction: string; eventTime: string }
+  /** cc-s3-rollback: a license reverted or deleted by the upload rollback (§5). */
+  'license.revert': RevertEvent
+  /** cc-s3-rollback: a privilege reactivated by the upload rollback (§5); `jurisdiction` is the privilege's. */
+  'privilege.revert': RevertEvent
   'militaryAffiliation.audit': { compact: string; providerId: string; auditResult: 'approved' | 'declined'; auditNote?: string; eventTime: string }
   'provider.homeJurisdictionChange': { compact: string; providerId: string; previousHomeJurisdiction: string; newHomeJurisdiction: string; eventTime: string }
 }

@@ -27,4 +27,6 @@ export type CompactConnectJobs = {
   'privileges.expirationReminders': { slot: string }
   /** §5 daily purge of data events past their expiry (90/366 days). */
   'dataEvents.purge': { slot: string }
+  /** cc-s3-rollback: §5 license upload rollback of one execution (`rollback_executions`), resumable, once per name. */
+  'license.rollback': { executionName: string }
 }

@@ -677,3 +677,37 @@ export const privilegeExports = pgTable(
   },
   (table) => [index('privilege_exports_expires_idx').on(table.expiresAt)],
 )
+
+// ---- cc-s3-rollback: license upload rollback (§5 "other ops", #1188) ----
+/** One rollback run per execution name (the original's Step Function execution): its input and where it stands. */
+export const rollbackExecutions = pgTable('rollback_executions', {
+  executionName: text('execution_name').primaryKey(),
+  compact: text('compact').notNull(),
+  jurisdiction: text('jurisdiction').notNull(),
+  startDateTime: moment('start_date_time').notNull(),
+  endDateTime: moment('end_date_time').notNull(),
+  rollbackReason: text('rollback_reason').notNull(),
+  /** `queued` → `complete` (results written) or `failed`. */
+  status: text('status').notNull(),
+  resultsKey: text('results_key'),
+  createdAt: moment('created_at').notNull().defaultNow(),
+  finishedAt: moment('finished_at'),
+})
+
+/**
+ * Each provider's outcome in a rollback (`reverted` | `skipped` | `failed`), inserted in the transaction that reverts
+ * it: a run resumed after a crash skips providers already done, so no provider is reverted twice.
+ */
+export const rollbackProviderResults = pgTable(
+  'rollback_provider_results',
+  {
+    executionName: text('execution_name')
+      .notNull()
+      .references(() => rollbackExecutions.executionName, { onDelete: 'cascade' }),
+    providerId: uuid('provider_id').notNull(),
+    outcome: text('outcome').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+    processedAt: moment('processed_at').notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.executionName, table.providerId] })],
+)

@@ -75,9 +75,10 @@ export class DataEventsRecorder {
 }
 
 /**
- * §5 events whose producers publish them on the bus without recording them: the military audit (it names no
- * jurisdiction, filed under `-`) and the reverts of the upload rollback (not built; recorded if ever published).
- * Recorded by `recordFromBus`. Every other event is recorded in its producer's transaction: `license.ingest`,
+ * §5 events recorded from the bus by `recordFromBus`: the military audit (published without recording; it names no
+ * jurisdiction, filed under `-`) and the reverts — the upload rollback (`modules/rollback`) records its own in its
+ * transaction under the same event key, so their bus copies are not stored again; a revert published by anything
+ * else is still recorded. Every other event is recorded in its producer's transaction: `license.ingest`,
  * `license.validation-error`, `license.ingest-failure`, `license.deactivation` (ingest), `privilege.purchase`,
  * `privilege.issued`, `privilege.renewed` (purchases), and the encumbrance, investigation and deactivation events
  * (`modules/encumbrances/effects.ts`).

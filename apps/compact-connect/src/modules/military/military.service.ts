@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import type { Database, Db, EventBus } from '@hearth/kernel'
 import type { JobRunner } from '@hearth/kernel/jobs'
+import { ObjectTooLargeError, type ObjectStore } from '@hearth/kernel/storage'
 import { isCompact } from '../../domain/compacts.ts'
 import { isoDateTime } from '../../domain/dates.ts'
 import { MILITARY_DOCUMENT_MAX_BYTES, militaryContentTypes, militaryDocumentKey, militaryFileProblem } from '../../domain/enforcement.ts'
@@ -16,7 +17,6 @@ import { providerSnapshot } from '../home-jurisdiction/home-jurisdiction.service
 import type { LicensesRepository, ProviderRow } from '../licenses/licenses.repository.ts'
 import { SignedUploadForms, type SignedPolicy, type UploadForm } from '../../signed-upload-form.ts'
 import type { DocumentLinks } from './document-links.ts'
-import { DocumentTooLargeError, type DocumentStore } from './document-store.ts'
 import type { MilitaryAffiliationBody, MilitaryAffiliationCreated, MilitaryAuditBody } from './military.schemas.ts'
 
 type Logger = { error(object: unknown, message?: string): void }
@@ -75,7 +75,8 @@ export class MilitaryService {
     private readonly database: Database,
     private readonly records: LicensesRepository,
     private readonly repository: EnforcementRepository,
-    private readonly store: DocumentStore,
+    /** The documents' object store (the original's provider-user bucket): disk under `DATA_DIR`, or S3 when configured. */
+    private readonly store: ObjectStore,
     private readonly jobs: JobRunner<CompactConnectJobs>,
     private readonly events: EventBus<CompactConnectEvents>,
     private readonly log: Logger,
@@ -165,9 +166,10 @@ export class MilitaryService {
       throw forbidden('Invalid according to Policy: this upload form has already been used')
     }
     try {
-      const size = await this.store.put(policy.key, file, Math.min(policy.maxBytes, MILITARY_DOCUMENT_MAX_BYTES))
+      const maxBytes = Math.min(policy.maxBytes, MILITARY_DOCUMENT_MAX_BYTES)
+      const size = await this.store.put(policy.key, file, { maxBytes, contentType })
       // The multipart reader stops at the limit and marks the stream truncated rather than failing it.
-      if ((file as Readable & { truncated?: boolean }).truncated) throw new DocumentTooLargeError()
+      if ((file as Readable & { truncated?: boolean }).truncated) throw new ObjectTooLargeError(maxBytes)
       const stored = await this.store.get(policy.key)
       if (!stored || !contentMatches(contentType, await headOf(stored, 8))) throw badRequest('The file content does not match its type')
       let effects!: Effects
@@ -180,7 +182,7 @@ export class MilitaryService {
     } catch (error) {
       await this.store.delete(policy.key)
       await this.repository.deleteMilitaryDocument(this.database.db, policy.key)
-      if (error instanceof DocumentTooLargeError || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw badRequest('Your proposed upload exceeds the maximum allowed size')
+      if (error instanceof ObjectTooLargeError || (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw badRequest('Your proposed upload exceeds the maximum allowed size')
       throw error
     }
   }

@@ -1,8 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
 import { strToU8, zipSync } from 'fflate'
 import type { Database } from '@hearth/kernel'
 import type { JobRunner } from '@hearth/kernel/jobs'
+import type { ObjectStore } from '@hearth/kernel/storage'
 import type { CompactConnectJobs } from '../../jobs.ts'
 import { isJurisdiction, jurisdictionName } from '../../domain/compacts.ts'
 import type { NotificationRequest } from '../notifications/notification.types.ts'
@@ -33,8 +32,8 @@ export class ReportsService {
     private readonly database: Database,
     private readonly repository: ReportsRepository,
     private readonly jobs: JobRunner<CompactConnectJobs>,
-    /** Where report zips are kept (`REPORTS_DIR`, the original's reports bucket). */
-    private readonly reportsDir: string,
+    /** Where report zips are kept (the original's reports bucket): S3 when configured, else `REPORTS_DIR`. */
+    private readonly reportStore: ObjectStore,
     private readonly log: Logger,
   ) {}
 
@@ -45,7 +44,7 @@ export class ReportsService {
   /**
    * Weekly / monthly transaction reports: per live compact, a zip of the financial summary and the transaction
    * detail for the compact's summary-report list, and per live jurisdiction a zip of its detail and totals for the
-   * jurisdiction's list; each stored under `REPORTS_DIR` at the §5 key. Returns the keys written.
+   * jurisdiction's list; each stored in the report store at the §5 key. Returns the keys written.
    */
   async transactionReports(slot: Date, cycle: 'weekly' | 'monthly'): Promise<string[]> {
     const window = cycle === 'weekly' ? weeklyReportWindow(slot) : monthlyReportWindow(slot)
@@ -113,9 +112,7 @@ export class ReportsService {
   }
 
   private async store(key: string, bytes: Uint8Array): Promise<void> {
-    const path = join(this.reportsDir, ...key.split('/'))
-    await mkdir(dirname(path), { recursive: true })
-    await writeFile(path, bytes)
+    await this.reportStore.put(key, bytes, { contentType: 'application/zip' })
   }
 
   /**

@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { mkdir, rm, stat } from 'node:fs/promises'
+import { dirname, join, resolve, sep } from 'node:path'
+import { Readable, Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
+import { Upload } from '@aws-sdk/lib-storage'
+import { ConfigError, EnvReader, type EnvSource } from '../config/index.ts'
+
+/**
+ * Where an app keeps files (the original's S3 buckets): documents, generated reports, job results. Keys are the
+ * original's object keys (`a/b/c.zip`); a store maps them to its own layout.
+ */
+export interface ObjectStore {
+  /**
+   * Stores `content` under `key` and resolves to the stored size. With `maxBytes`, the stream is counted as it
+   * flows and refused with `ObjectTooLargeError` past the limit; nothing is kept under the key then.
+   */
+  put(key: string, content: Readable | Uint8Array | string, options?: PutOptions): Promise<number>
+  /** The object's bytes as a stream, or `undefined` when there is none. */
+  get(key: string): Promise<Readable | undefined>
+  delete(key: string): Promise<void>
+  /** A short description for logs and banners (`disk:/path`, `s3://bucket`). */
+  readonly location: string
+}
+
+export interface PutOptions {
+  maxBytes?: number
+  contentType?: string
+}
+
+export class ObjectTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`object exceeds the size limit of ${maxBytes} bytes`)
+    this.name = 'ObjectTooLargeError'
+  }
+}
+
+/** Reads a stored object whole (small objects: results files, reports in tests). */
+export async function readObject(store: ObjectStore, key: string): Promise<Buffer | undefined> {
+  const stream = await store.get(key)
+  if (!stream) return undefined
+  const chunks: Buffer[] = []
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array))
+  return Buffer.concat(chunks)
+}
+
+function toStream(content: Readable | Uint8Array | string): Readable {
+  if (content instanceof Readable) return content
+  return Readable.from([typeof content === 'string' ? Buffer.from(content) : Buffer.from(content)])
+}
+
+/** Counts bytes as they pass and fails the pipeline past `maxBytes`, so no stored copy ever exceeds it. */
+function byteLimit(maxBytes: number | undefined, counted: { size: number }): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      counted.size += chunk.length
+      if (maxBytes !== undefined && counted.size > maxBytes) callback(new ObjectTooLargeError(maxBytes))
+      else callback(null, chunk)
+    },
+  })
+}
+
+export interface DiskObjectStoreOptions {
+  /**
+   * `hashed` (default): each object is a file named by the SHA-256 of its key, so no key can name a path outside
+   * the root. `keys`: the key's segments are the path under the root (operators can browse it); keys with empty,
+   * `.` or `..` segments are refused.
+   */
+  layout?: 'hashed' | 'keys'
+}
+
+/** Objects as files under one root directory; processes sharing the directory share the objects. */
+export class DiskObjectStore implements ObjectStore {
+  private readonly root: string
+  private readonly layout: 'hashed' | 'keys'
+
+  constructor(root: string, options: DiskObjectStoreOptions = {}) {
+    this.root = resolve(root)
+    this.layout = options.layout ?? 'hashed'
+  }
+
+  get location(): string {
+    return `disk:${this.root}`
+  }
+
+  private fileOf(key: string): string {
+    if (this.layout === 'hashed') {
+      const digest = createHash('sha256').update(key).digest('hex')
+      return join(this.root, digest.slice(0, 2), digest)
+    }
+    const segments = key.split('/')
+    if (key === '' || segments.some((segment) => segment === '' || segment === '.' || segment === '..' || segment.includes('\\') || segment.includes('\0'))) {
+      throw new Error(`object key not storable on disk: ${JSON.stringify(key)}`)
+    }
+    const file = join(this.root, ...segments)
+    if (!file.startsWith(this.root + sep)) throw new Error(`object key not storable on disk: ${JSON.stringify(key)}`)
+    return file
+  }
+
+  async put(key: string, content: Readable | Uint8Array | string, options: PutOptions = {}): Promise<number> {
+    const file = this.fileOf(key)
+    await mkdir(dirname(file), { recursive: true })
+    const counted = { size: 0 }
+    try {
+      await pipeline(toStream(content), byteLimit(options.maxBytes, counted), createWriteStream(file))
+    } catch (error) {
+      await rm(file, { force: true })
+      throw error
+    }
+    return counted.size
+  }
+
+  async get(key: string): Promise<Readable | undefined> {
+    const file = this.fileOf(key)
+    try {
+      if (!(await stat(file)).isFile()) return undefined
+    } catch {
+      return undefined
+    }
+    return createReadStream(file)
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.fileOf(key), { force: true })
+  }
+}
+
+export interface S3StoreSettings {
+  /** S3-compatible endpoint (`http://127.0.0.1:9000` for MinIO); unset → AWS's regional endpoint. */
+  endpoint?: string
+  region: string
+  bucket: string
+  /** Path-style URLs (`endpoint/bucket/key`), which MinIO and most S3-compatibles need. */
+  forcePathStyle: boolean
+  /** Static credentials; unset → the AWS SDK's default chain (environment, instance role, …). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
+  /** Upload part size in bytes (≥ 5 MiB, S3's minimum part). */
+  partSize?: number
+}
+
+/**
+ * The S3 settings under `prefix` (default `S3`): `S3_BUCKET` (unset → no S3 store), `S3_ENDPOINT`, `S3_REGION`
+ * (default `us-east-1`), `S3_FORCE_PATH_STYLE` (default: on when an endpoint is given), `S3_ACCESS_KEY_ID` and
+ * `S3_SECRET_ACCESS_KEY` (each also as `_FILE`; give both or neither), `S3_SESSION_TOKEN`.
+ */
+export function readS3StoreSettings(source: EnvSource, prefix = 'S3'): S3StoreSettings | undefined {
+  const env = new EnvReader(source)
+  const bucket = env.string(`${prefix}_BUCKET`)
+  const endpoint = env.url(`${prefix}_ENDPOINT`, ['http:', 'https:'])
+  if (bucket === undefined) {
+    if (endpoint !== undefined) throw new ConfigError(`${prefix}_BUCKET`, `is required when ${prefix}_ENDPOINT is set`)
+    return undefined
+  }
+  const accessKeyId = env.string(`${prefix}_ACCESS_KEY_ID`)
+  const secretAccessKey = env.string(`${prefix}_SECRET_ACCESS_KEY`)
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError(accessKeyId === undefined ? `${prefix}_ACCESS_KEY_ID` : `${prefix}_SECRET_ACCESS_KEY`, `${prefix}_ACCESS_KEY_ID and ${prefix}_SECRET_ACCESS_KEY go together`)
+  }
+  const sessionToken = env.string(`${prefix}_SESSION_TOKEN`)
+  return {
+    endpoint,
+    region: env.string(`${prefix}_REGION`, 'us-east-1')!,
+    bucket,
+    forcePathStyle: env.bool(`${prefix}_FORCE_PATH_STYLE`, endpoint !== undefined),
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined,
+  }
+}
+
+const isMissing = (error: unknown) => error instanceof NoSuchKey || (error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.$metadata?.httpStatusCode === 404))
+
+/**
+ * Objects in one S3 (or S3-compatible) bucket, through the official AWS SDK. Uploads stream through `lib-storage`'s
+ * `Upload` (multipart past one part) behind a byte counter, so an oversized body fails mid-stream: the multipart
+ * upload is aborted and nothing is left under the key.
+ */
+export class S3ObjectStore implements ObjectStore {
+  readonly client: S3Client
+  private readonly bucket: string
+  private readonly partSize: number
+
+  constructor(settings: S3StoreSettings) {
+    this.bucket = settings.bucket
+    this.partSize = Math.max(settings.partSize ?? 8 * 1024 * 1024, 5 * 1024 * 1024)
+    this.client = new S3Client({
+      region: settings.region,
+      endpoint: settings.endpoint,
+      forcePathStyle: settings.forcePathStyle,
+      credentials: settings.credentials,
+      // Checksums only where S3 requires them: many S3-compatible servers refuse the SDK's default trailing CRC.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    })
+  }
+
+  get location(): string {
+    return `s3://${this.bucket}`
+  }
+
+  async put(key: string, content: Readable | Uint8Array | string, options: PutOptions = {}): Promise<number> {
+    const counted = { size: 0 }
+    const limited = byteLimit(options.maxBytes, counted)
+    const source = toStream(content)
+    source.on('error', (error) => limited.destroy(error))
+    source.pipe(limited)
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: limited, ContentType: options.contentType },
+      partSize: this.partSize,
+      queueSize: 2,
+      leavePartsOnError: false,
+    })
+    try {
+      await upload.done()
+    } catch (error) {
+      source.unpipe(limited)
+      source.destroy()
+      // A refused body never completes the upload, but an earlier object under the key is gone as on disk.
+      await this.delete(key).catch(() => undefined)
+      throw limited.errored instanceof ObjectTooLargeError ? limited.errored : error
+    }
+    return counted.size
+  }
+
+  async get(key: string): Promise<Readable | undefined> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
+      return response.Body as Readable | undefined
+    } catch (error) {
+      if (isMissing(error)) return undefined
+      throw error
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
+  }
+}
