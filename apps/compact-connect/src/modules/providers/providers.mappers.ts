@@ -1,6 +1,17 @@
 import { isoDateTime, isExpired } from '../../domain/dates.ts'
 import { activeSince, licenseCompactEligibility, licenseStatus, privilegeStatus, providerCompactEligibility, providerLicenseStatus, type ActiveStatus, type Eligibility } from '../../domain/status.ts'
-import type { AdverseActionRow, InvestigationRow, LicenseRow, MilitaryAffiliationRow, PrivilegeRow, ProviderBundle, ProviderRow, UpdateRecordRow } from './providers.repository.ts'
+import type {
+  AdverseActionRow,
+  InvestigationRow,
+  LicenseRow,
+  MilitaryAffiliationRow,
+  PrivilegeRow,
+  ProviderBundle,
+  ProviderRow,
+  StoredProviderDetail,
+  StoredProviderSummary,
+  UpdateRecordRow,
+} from './providers.repository.ts'
 import type { PrivilegeHistoryView, ProviderDetailView, ProviderSummaryView } from './providers.schemas.ts'
 
 /** Which fields a reader sees (§3.3): `private` adds DOB, SSN last four, military note and document keys. */
@@ -56,6 +67,33 @@ export function toProviderSummary(row: ProviderRow, shape: ProviderShape, now = 
     view.militaryStatusNote = present(row.militaryStatusNote)
   }
   return view
+}
+
+/** The staff query's record: the provider's stored fields as PostgreSQL built them plus the statuses at `now`. */
+export function withSummaryStatuses(stored: StoredProviderSummary, now: Date): ProviderSummaryView {
+  const statusInput = stored as StoredProviderSummary & { jurisdictionUploadedLicenseStatus: ActiveStatus; jurisdictionUploadedCompactEligibility: Eligibility }
+  return { ...stored, licenseStatus: providerLicenseStatus(statusInput, now), compactEligibility: providerCompactEligibility(statusInput, now) }
+}
+
+/**
+ * A search hit: the provider and its records as PostgreSQL built them (`providerDetailJson`, the same fields
+ * `toProviderDetail(bundle, 'general')` writes) plus what is calculated at `now`: license and provider statuses,
+ * privilege status and `activeSince` (from the privilege's update records, which the view itself leaves out).
+ */
+export function withDetailStatuses(stored: StoredProviderDetail, now: Date): ProviderDetailView {
+  return {
+    ...withSummaryStatuses(stored, now),
+    licenses: stored.licenses.map((license) => {
+      const statusInput = license as typeof license & { jurisdictionUploadedLicenseStatus: ActiveStatus; jurisdictionUploadedCompactEligibility: Eligibility }
+      return { ...license, licenseStatus: licenseStatus(statusInput, now), compactEligibility: licenseCompactEligibility(statusInput, now) }
+    }),
+    privileges: stored.privileges.map(({ privilegeUpdates, ...privilege }) => {
+      const statusInput = privilege as typeof privilege & { administratorSetStatus: ActiveStatus }
+      const since = activeSince(statusInput, privilegeUpdates, now)
+      return { ...privilege, status: privilegeStatus(statusInput, now), ...(since === undefined ? {} : { activeSince: since }) }
+    }),
+    militaryAffiliations: stored.militaryAffiliations,
+  }
 }
 
 function toAdverseAction(row: AdverseActionRow): AdverseAction {

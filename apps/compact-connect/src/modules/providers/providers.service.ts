@@ -7,7 +7,7 @@ import type { DocumentLinks } from '../military/document-links.ts'
 import type { ProviderCaller, StaffCaller } from '../../auth/tokens.ts'
 import type { IdentityRepository } from '../../auth/identity.repository.ts'
 import type { SsnService } from '../licenses/ssn.service.ts'
-import { toPrivilegeHistory, toProviderDetail, toProviderSummary } from './providers.mappers.ts'
+import { toPrivilegeHistory, toProviderDetail, withSummaryStatuses } from './providers.mappers.ts'
 import type { Direction, ProviderBundle, ProvidersRepository, SortKey } from './providers.repository.ts'
 import type { PrivilegeHistoryView, ProviderDetailView, ProviderQueryBody, ProviderQueryResult } from './providers.schemas.ts'
 import type { RateLimits } from './rate-limits.ts'
@@ -58,7 +58,7 @@ export class ProvidersService {
     const sortKey: SortKey = query.familyName !== undefined ? 'familyName' : key
     const pageSize = body.pagination?.pageSize ?? DEFAULT_PAGE_SIZE
     const after = decodeLastKey(body.pagination?.lastKey)
-    const rows = await this.providers.query(this.database.db, {
+    const rows = await this.providers.querySummaries(this.database.db, {
       compact,
       providerId: query.providerId,
       jurisdiction: query.jurisdiction?.toLowerCase(),
@@ -72,10 +72,11 @@ export class ProvidersService {
     const page = rows.slice(0, pageSize)
     const last = page[page.length - 1]
     const lastKey = rows.length > pageSize && last ? Buffer.from(JSON.stringify({ sortValue: this.providers.sortValueOf(last, sortKey), providerId: last.providerId })).toString('base64') : null
+    const now = new Date()
     return {
       query,
       sorting: { key: sortKey, direction },
-      providers: page.map((row) => toProviderSummary(row, 'general')),
+      providers: page.map((row) => withSummaryStatuses(row.summary, now)),
       pagination: { pageSize, prevLastKey: body.pagination?.lastKey ?? null, lastKey },
     }
   }
