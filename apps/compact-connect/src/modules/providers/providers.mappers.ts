@@ -71,8 +71,11 @@ export function toProviderSummary(row: ProviderRow, shape: ProviderShape, now = 
 
 /** The staff query's record: the provider's stored fields as PostgreSQL built them plus the statuses at `now`. */
 export function withSummaryStatuses(stored: StoredProviderSummary, now: Date): ProviderSummaryView {
-  const statusInput = stored as StoredProviderSummary & { jurisdictionUploadedLicenseStatus: ActiveStatus; jurisdictionUploadedCompactEligibility: Eligibility }
-  return { ...stored, licenseStatus: providerLicenseStatus(statusInput, now), compactEligibility: providerCompactEligibility(statusInput, now) }
+  // The record was parsed for this response alone: the statuses are written onto it rather than into a copy.
+  const view = stored as ProviderSummaryView
+  view.licenseStatus = providerLicenseStatus(view as ProviderSummaryView & { jurisdictionUploadedLicenseStatus: ActiveStatus; jurisdictionUploadedCompactEligibility: Eligibility }, now)
+  view.compactEligibility = providerCompactEligibility(view as ProviderSummaryView & { jurisdictionUploadedLicenseStatus: ActiveStatus; jurisdictionUploadedCompactEligibility: Eligibility }, now)
+  return view
 }
 
 /**
@@ -81,19 +84,21 @@ export function withSummaryStatuses(stored: StoredProviderSummary, now: Date): P
  * privilege status and `activeSince` (from the privilege's update records, which the view itself leaves out).
  */
 export function withDetailStatuses(stored: StoredProviderDetail, now: Date): ProviderDetailView {
-  return {
-    ...withSummaryStatuses(stored, now),
-    licenses: stored.licenses.map((license) => {
-      const statusInput = license as typeof license & { jurisdictionUploadedLicenseStatus: ActiveStatus; jurisdictionUploadedCompactEligibility: Eligibility }
-      return { ...license, licenseStatus: licenseStatus(statusInput, now), compactEligibility: licenseCompactEligibility(statusInput, now) }
-    }),
-    privileges: stored.privileges.map(({ privilegeUpdates, ...privilege }) => {
-      const statusInput = privilege as typeof privilege & { administratorSetStatus: ActiveStatus }
-      const since = activeSince(statusInput, privilegeUpdates, now)
-      return { ...privilege, status: privilegeStatus(statusInput, now), ...(since === undefined ? {} : { activeSince: since }) }
-    }),
-    militaryAffiliations: stored.militaryAffiliations,
+  withSummaryStatuses(stored, now)
+  for (const license of stored.licenses as License[]) {
+    const statusInput = license as License & { jurisdictionUploadedLicenseStatus: ActiveStatus; jurisdictionUploadedCompactEligibility: Eligibility }
+    license.licenseStatus = licenseStatus(statusInput, now)
+    license.compactEligibility = licenseCompactEligibility(statusInput, now)
   }
+  for (const record of stored.privileges) {
+    const { privilegeUpdates } = record
+    const privilege = record as Partial<typeof record> & Privilege & { administratorSetStatus: ActiveStatus }
+    delete privilege.privilegeUpdates
+    privilege.status = privilegeStatus(privilege, now)
+    const since = activeSince(privilege, privilegeUpdates, now)
+    if (since !== undefined) privilege.activeSince = since
+  }
+  return stored as unknown as ProviderDetailView
 }
 
 function toAdverseAction(row: AdverseActionRow): AdverseAction {
