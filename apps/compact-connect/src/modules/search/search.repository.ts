@@ -1,8 +1,14 @@
-import { and, asc, eq, inArray, lt, sql, type Db } from '@hearth/kernel'
+import { and, asc, defineStatement, eq, inArray, lt, runStatement, sql, type Db } from '@hearth/kernel'
 import type { SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import { licenses, privilegeExports, privileges, providers } from '../../db/schema.ts'
 import { providerDetailJson, type LicenseRow, type PrivilegeRow, type ProviderRow, type StoredProviderDetail } from '../providers/providers.repository.ts'
+
+/** The search hits' records, by provider id (`$1`: uuid[]). */
+const HIT_DOCUMENTS = defineStatement(
+  'cc_search_hit_documents',
+  `SELECT pr.provider_id::text AS provider_id, ${providerDetailJson('pr')} AS document FROM providers pr WHERE pr.provider_id = ANY($1::uuid[])`,
+)
 
 /** The providers table under the alias the query translator writes its conditions against. */
 const pr = alias(providers, 'pr')
@@ -24,31 +30,25 @@ export type PrivilegeExportRow = typeof privilegeExports.$inferSelect
 /** The search API's SQL (§2.8): a translated condition over one compact's providers, and batch loads of their records. */
 export class SearchRepository {
   /**
-   * One page of matching providers in the requested order, in one statement: the page is chosen first (a subquery,
-   * so records are built for its rows only, whatever the offset), then PostgreSQL builds each hit's record with its
-   * licenses, privileges and military affiliations (`providerDetailJson`); the sort fields come along for `lastSort`.
+   * One page of matching providers in the requested order, each with its record as PostgreSQL builds it
+   * (`providerDetailJson`: licenses, privileges and military affiliations). Two statements: the page (its text
+   * depends on the query, so it is planned each time, and it is small) and the records of the page's providers, one
+   * named prepared statement for every search, planned once per connection: planning the records' subqueries
+   * took longer than building 25 records (EXPLAIN: 6–11 ms against about 3 ms on the loaded machine).
    */
   async page(db: Db, page: SearchPage): Promise<SearchHit[]> {
     const conditions = [eq(pr.compact, page.compact), page.where, page.after].filter((condition): condition is SQL => condition !== undefined)
-    const hits = db
-      .select()
+    const rows = await db
+      .select({ familyName: pr.familyName, givenName: pr.givenName, providerId: pr.providerId, dateOfExpiration: pr.dateOfExpiration, dateOfUpdate: pr.dateOfUpdate })
       .from(pr)
       .where(and(...conditions))
       .orderBy(page.order)
       .limit(page.limit)
       .offset(page.offset)
-      .as('pr')
-    return db
-      .select({
-        document: sql<StoredProviderDetail>`${sql.raw(providerDetailJson('pr'))}`,
-        familyName: hits.familyName,
-        givenName: hits.givenName,
-        providerId: hits.providerId,
-        dateOfExpiration: hits.dateOfExpiration,
-        dateOfUpdate: hits.dateOfUpdate,
-      })
-      .from(hits)
-      .orderBy(page.order)
+    if (rows.length === 0) return []
+    const documents = await runStatement<{ provider_id: string; document: StoredProviderDetail }>(db, HIT_DOCUMENTS, [rows.map((row) => row.providerId)])
+    const documentOf = new Map(documents.map((row) => [row.provider_id, row.document]))
+    return rows.map((row) => ({ ...row, document: documentOf.get(row.providerId)! }))
   }
 
   /** How many providers match, counting no further than `cap` (OpenSearch's `track_total_hits`). */
