@@ -4,9 +4,18 @@
  */
 const OFFSET_MS = 4 * 60 * 60 * 1000
 
+let lastMoment = NaN
+let lastToday = ''
+
 /** `YYYY-MM-DD` of `now` in the fixed UTC−4 zone. */
 export function today(now: Date = new Date()): string {
-  return new Date(now.getTime() - OFFSET_MS).toISOString().slice(0, 10)
+  // A read asks this for every record it shows, all at one `now`: the last answer is kept.
+  const moment = now.getTime()
+  if (moment !== lastMoment) {
+    lastToday = new Date(moment - OFFSET_MS).toISOString().slice(0, 10)
+    lastMoment = moment
+  }
+  return lastToday
 }
 
 /** True when a `YYYY-MM-DD` expiration date has passed at `now`. */

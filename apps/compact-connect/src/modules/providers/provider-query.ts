@@ -1,6 +1,5 @@
-import type { Db } from '@hearth/kernel'
 import { badRequest } from '../../errors.ts'
-import type { Direction, ProviderRow, ProvidersRepository, SortKey } from './providers.repository.ts'
+import type { Direction, ProviderQuery, ProviderRow, ProvidersRepository, SortKey } from './providers.repository.ts'
 import type { ProviderQueryBody } from './providers.schemas.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -16,8 +15,13 @@ export interface ProviderQueryPage<View> {
   pagination: { pageSize: number; prevLastKey: string | null; lastKey: string | null }
 }
 
-export interface ProviderQueryOptions<View> {
-  toView: (row: ProviderRow) => View
+/** What a page key is made of; each endpoint reads the rest it shows. */
+type KeyedRow = Pick<ProviderRow, 'providerId' | 'providerFamGivMid' | 'providerDateOfUpdate'>
+
+export interface ProviderQueryOptions<Row extends KeyedRow, View> {
+  /** Reads the rows of one page (and one more, to know whether another follows). */
+  load: (query: ProviderQuery) => Promise<Row[]>
+  toView: (row: Row) => View
   /** The public lookup lists only providers holding a privilege, unless it asks for one `providerId` (§2.1). */
   withPrivileges?: boolean
   /** The public lookup answers an empty page for a jurisdiction that is not live (§2.1). */
@@ -40,7 +44,12 @@ function decodeLastKey(lastKey: string | undefined): { sortValue: string; provid
  * search sorts by family name (asking for `dateOfUpdate` with it is a 400), and pages are keyed by the last row's
  * sort value and id (base64 JSON, `Invalid lastKey` when unreadable).
  */
-export async function queryProviders<View>(db: Db, repository: ProvidersRepository, compact: string, body: ProviderQueryBody, options: ProviderQueryOptions<View>): Promise<ProviderQueryPage<View>> {
+export async function queryProviders<Row extends KeyedRow, View>(
+  repository: Pick<ProvidersRepository, 'sortValueOf'>,
+  compact: string,
+  body: ProviderQueryBody,
+  options: ProviderQueryOptions<Row, View>,
+): Promise<ProviderQueryPage<View>> {
   const { query } = body
   if (query.givenName !== undefined && query.familyName === undefined) throw badRequest('familyName is required if givenName is provided')
   const key: SortKey = body.sorting?.key ?? 'dateOfUpdate'
@@ -57,7 +66,7 @@ export async function queryProviders<View>(db: Db, repository: ProvidersReposito
   })
   const jurisdiction = query.jurisdiction?.toLowerCase()
   if (jurisdiction !== undefined && options.jurisdictionListed && !(await options.jurisdictionListed(jurisdiction))) return page([], null)
-  const rows = await repository.query(db, {
+  const rows = await options.load({
     compact,
     providerId: query.providerId,
     jurisdiction,

@@ -1,6 +1,17 @@
 import { isoDateTime, isExpired } from '../../domain/dates.ts'
 import { activeSince, licenseCompactEligibility, licenseStatus, privilegeStatus, providerCompactEligibility, providerLicenseStatus, type ActiveStatus, type Eligibility } from '../../domain/status.ts'
-import type { AdverseActionRow, InvestigationRow, LicenseRow, MilitaryAffiliationRow, PrivilegeRow, ProviderBundle, ProviderRow, UpdateRecordRow } from './providers.repository.ts'
+import type {
+  AdverseActionRow,
+  InvestigationRow,
+  LicenseRow,
+  MilitaryAffiliationRow,
+  PrivilegeRow,
+  ProviderBundle,
+  ProviderRow,
+  StoredProviderDetail,
+  StoredProviderSummary,
+  UpdateRecordRow,
+} from './providers.repository.ts'
 import type { PrivilegeHistoryView, ProviderDetailView, ProviderSummaryView } from './providers.schemas.ts'
 
 /** Which fields a reader sees (§3.3): `private` adds DOB, SSN last four, military note and document keys. */
@@ -56,6 +67,38 @@ export function toProviderSummary(row: ProviderRow, shape: ProviderShape, now = 
     view.militaryStatusNote = present(row.militaryStatusNote)
   }
   return view
+}
+
+/** The staff query's record: the provider's stored fields as PostgreSQL built them plus the statuses at `now`. */
+export function withSummaryStatuses(stored: StoredProviderSummary, now: Date): ProviderSummaryView {
+  // The record was parsed for this response alone: the statuses are written onto it rather than into a copy.
+  const view = stored as ProviderSummaryView
+  view.licenseStatus = providerLicenseStatus(view as ProviderSummaryView & { jurisdictionUploadedLicenseStatus: ActiveStatus; jurisdictionUploadedCompactEligibility: Eligibility }, now)
+  view.compactEligibility = providerCompactEligibility(view as ProviderSummaryView & { jurisdictionUploadedLicenseStatus: ActiveStatus; jurisdictionUploadedCompactEligibility: Eligibility }, now)
+  return view
+}
+
+/**
+ * A search hit: the provider and its records as PostgreSQL built them (`providerDetailJson`, the same fields
+ * `toProviderDetail(bundle, 'general')` writes) plus what is calculated at `now`: license and provider statuses,
+ * privilege status and `activeSince` (from the privilege's update records, which the view itself leaves out).
+ */
+export function withDetailStatuses(stored: StoredProviderDetail, now: Date): ProviderDetailView {
+  withSummaryStatuses(stored, now)
+  for (const license of stored.licenses as License[]) {
+    const statusInput = license as License & { jurisdictionUploadedLicenseStatus: ActiveStatus; jurisdictionUploadedCompactEligibility: Eligibility }
+    license.licenseStatus = licenseStatus(statusInput, now)
+    license.compactEligibility = licenseCompactEligibility(statusInput, now)
+  }
+  for (const record of stored.privileges) {
+    const { privilegeUpdates } = record
+    const privilege = record as Partial<typeof record> & Privilege & { administratorSetStatus: ActiveStatus }
+    delete privilege.privilegeUpdates
+    privilege.status = privilegeStatus(privilege, now)
+    const since = activeSince(privilege, privilegeUpdates, now)
+    if (since !== undefined) privilege.activeSince = since
+  }
+  return stored as unknown as ProviderDetailView
 }
 
 function toAdverseAction(row: AdverseActionRow): AdverseAction {

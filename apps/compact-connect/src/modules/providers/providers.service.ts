@@ -7,7 +7,7 @@ import type { DocumentLinks } from '../military/document-links.ts'
 import type { ProviderCaller, StaffCaller } from '../../auth/tokens.ts'
 import type { IdentityRepository } from '../../auth/identity.repository.ts'
 import type { SsnService } from '../licenses/ssn.service.ts'
-import { toPrivilegeHistory, toProviderDetail, toProviderSummary } from './providers.mappers.ts'
+import { toPrivilegeHistory, toProviderDetail, withSummaryStatuses } from './providers.mappers.ts'
 import { isProviderId, queryProviders } from './provider-query.ts'
 import type { ProviderBundle, ProvidersRepository } from './providers.repository.ts'
 import type { PrivilegeHistoryView, ProviderDetailView, ProviderQueryBody, ProviderQueryResult } from './providers.schemas.ts'
@@ -37,7 +37,12 @@ export class ProvidersService {
   /** POST /v1/compacts/{c}/providers/query: always the general shape, whoever asks (§2.6). */
   async query(caller: StaffCaller, compact: string, body: ProviderQueryBody): Promise<ProviderQueryResult> {
     if (!mayReadGeneral(caller.scopes, compact) || !isCompact(compact)) throw accessDenied()
-    return queryProviders(this.database.db, this.providers, compact, body, { toView: (row) => toProviderSummary(row, 'general') })
+    const now = new Date()
+    return queryProviders(this.providers, compact, body, {
+      // PostgreSQL builds each summary; only the statuses that depend on the moment of the read are added here.
+      load: (query) => this.providers.querySummaries(this.database.db, query),
+      toView: (row) => withSummaryStatuses(row.summary, now),
+    })
   }
 
   /** GET /v1/compacts/{c}/providers/{id}: private shape for readPrivate for the provider, or compact admin (§3.3). */

@@ -26,7 +26,8 @@ export class PublicLookupService {
 
   async query(compact: string, body: ProviderQueryBody): Promise<PublicProviderQueryResult> {
     if (!isCompact(compact)) throw badRequest('Invalid compact')
-    return queryProviders(this.database.db, this.providers, compact, body, {
+    return queryProviders(this.providers, compact, body, {
+      load: (query) => this.providers.query(this.database.db, query),
       toView: (row) => toPublicProvider(row),
       withPrivileges: body.query.providerId === undefined,
       jurisdictionListed: async (jurisdiction) => ((await this.configuration.liveJurisdictions(compact))[compact] ?? []).includes(jurisdiction),

@@ -1,8 +1,14 @@
-import { and, asc, eq, inArray, lt, sql, type Db } from '@hearth/kernel'
+import { and, asc, defineStatement, eq, inArray, lt, runStatement, sql, type Db } from '@hearth/kernel'
 import type { SQL } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import { adverseActions, investigations, licenses, militaryAffiliations, privilegeExports, privileges, providers, updateRecords } from '../../db/schema.ts'
-import type { LicenseRow, PrivilegeRow, ProviderBundle, ProviderRow } from '../providers/providers.repository.ts'
+import { licenses, privilegeExports, privileges, providers } from '../../db/schema.ts'
+import { providerDetailJson, type LicenseRow, type PrivilegeRow, type ProviderRow, type StoredProviderDetail } from '../providers/providers.repository.ts'
+
+/** The search hits' records, by provider id (`$1`: uuid[]). */
+const HIT_DOCUMENTS = defineStatement(
+  'cc_search_hit_documents',
+  `SELECT pr.provider_id::text AS provider_id, ${providerDetailJson('pr')} AS document FROM providers pr WHERE pr.provider_id = ANY($1::uuid[])`,
+)
 
 /** The providers table under the alias the query translator writes its conditions against. */
 const pr = alias(providers, 'pr')
@@ -16,20 +22,33 @@ export interface SearchPage {
   limit: number
 }
 
+/** A search hit: its record as PostgreSQL built it and the provider's sort fields. */
+export type SearchHit = { document: StoredProviderDetail } & Pick<ProviderRow, 'familyName' | 'givenName' | 'providerId' | 'dateOfExpiration' | 'dateOfUpdate'>
+
 export type PrivilegeExportRow = typeof privilegeExports.$inferSelect
 
 /** The search API's SQL (§2.8): a translated condition over one compact's providers, and batch loads of their records. */
 export class SearchRepository {
-  /** One page of matching providers in the requested order. */
-  async page(db: Db, page: SearchPage): Promise<ProviderRow[]> {
+  /**
+   * One page of matching providers in the requested order, each with its record as PostgreSQL builds it
+   * (`providerDetailJson`: licenses, privileges and military affiliations). Two statements: the page (its text
+   * depends on the query, so it is planned each time, and it is small) and the records of the page's providers, one
+   * named prepared statement for every search, planned once per connection: planning the records' subqueries
+   * took longer than building 25 records (EXPLAIN: 6–11 ms against about 3 ms on the loaded machine).
+   */
+  async page(db: Db, page: SearchPage): Promise<SearchHit[]> {
     const conditions = [eq(pr.compact, page.compact), page.where, page.after].filter((condition): condition is SQL => condition !== undefined)
-    return (await db
-      .select()
+    const rows = await db
+      .select({ familyName: pr.familyName, givenName: pr.givenName, providerId: pr.providerId, dateOfExpiration: pr.dateOfExpiration, dateOfUpdate: pr.dateOfUpdate })
       .from(pr)
       .where(and(...conditions))
       .orderBy(page.order)
       .limit(page.limit)
-      .offset(page.offset)) as ProviderRow[]
+      .offset(page.offset)
+    if (rows.length === 0) return []
+    const documents = await runStatement<{ provider_id: string; document: StoredProviderDetail }>(db, HIT_DOCUMENTS, [rows.map((row) => row.providerId)])
+    const documentOf = new Map(documents.map((row) => [row.provider_id, row.document]))
+    return rows.map((row) => ({ ...row, document: documentOf.get(row.providerId)! }))
   }
 
   /** How many providers match, counting no further than `cap` (OpenSearch's `track_total_hits`). */
@@ -52,34 +71,6 @@ export class SearchRepository {
       .orderBy(pr.providerId)
       .limit(limit)
     return rows.map((row) => row.providerId)
-  }
-
-  /** The records of many providers in six statements, keyed by provider id, in the page's order. */
-  async bundles(db: Db, rows: readonly ProviderRow[]): Promise<ProviderBundle[]> {
-    if (rows.length === 0) return []
-    const ids = rows.map((row) => row.providerId)
-    const [licenseRows, privilegeRows, actionRows, investigationRows, militaryRows, updateRows] = await Promise.all([
-      db.select().from(licenses).where(inArray(licenses.providerId, ids)).orderBy(asc(licenses.jurisdiction), asc(licenses.licenseType)),
-      db.select().from(privileges).where(inArray(privileges.providerId, ids)).orderBy(asc(privileges.jurisdiction), asc(privileges.licenseType)),
-      db.select().from(adverseActions).where(inArray(adverseActions.providerId, ids)).orderBy(asc(adverseActions.creationDate)),
-      db.select().from(investigations).where(inArray(investigations.providerId, ids)).orderBy(asc(investigations.creationDate)),
-      db.select().from(militaryAffiliations).where(inArray(militaryAffiliations.providerId, ids)).orderBy(asc(militaryAffiliations.dateOfUpload)),
-      db
-        .select()
-        .from(updateRecords)
-        .where(and(inArray(updateRecords.providerId, ids), eq(updateRecords.recordType, 'privilege')))
-        .orderBy(asc(updateRecords.effectiveDate), asc(updateRecords.id)),
-    ])
-    const of = <T extends { providerId: string }>(list: T[], id: string) => list.filter((item) => item.providerId === id)
-    return rows.map((provider) => ({
-      provider,
-      licenses: of(licenseRows, provider.providerId),
-      privileges: of(privilegeRows, provider.providerId),
-      adverseActions: of(actionRows, provider.providerId),
-      investigations: of(investigationRows, provider.providerId),
-      militaryAffiliations: of(militaryRows, provider.providerId),
-      privilegeUpdates: of(updateRows, provider.providerId),
-    }))
   }
 
   // ---- export (§2.8) ----

@@ -6,7 +6,7 @@ import { isCompact } from '../../domain/compacts.ts'
 import { today } from '../../domain/dates.ts'
 import { accessDenied, badRequest, notFound } from '../../errors.ts'
 import { maySearch } from '../../policies.ts'
-import { toProviderDetail } from '../providers/providers.mappers.ts'
+import { withDetailStatuses } from '../providers/providers.mappers.ts'
 import { toStatePrivilege } from '../state-api/state-api.service.ts'
 import { csvHeader, csvRow } from './privilege-export.ts'
 import { orderBy, parseSort, searchAfter, SearchQueryError, sortValues, translateQuery, type Translation } from './query-translator.ts'
@@ -68,10 +68,9 @@ export class SearchService {
       this.repository.page(db, { compact, where, after, order: orderBy(sort, { nameSearch }), offset: body.from ?? 0, limit: body.size ?? DEFAULT_SIZE }),
       this.repository.count(db, compact, where, TOTAL_HITS_TRACKED + 1),
     ])
-    const bundles = await this.repository.bundles(db, rows)
     const last = rows[rows.length - 1]
     const result: SearchProvidersResult = {
-      providers: bundles.map((bundle) => toProviderDetail(bundle, 'general', now)),
+      providers: rows.map((row) => withDetailStatuses(row.document, now)),
       total: matches > TOTAL_HITS_TRACKED ? { value: TOTAL_HITS_TRACKED, relation: 'gte' } : { value: matches, relation: 'eq' },
     }
     if (sort && last) result.lastSort = sortValues(sort, last)
