@@ -3,7 +3,8 @@
 import { join } from 'node:path'
 import { EnvReader, readEnvironment } from '@hearth/kernel'
 import { ensureBenchDatabase, repositoryRoot } from './lib/environment.ts'
-import { makeWorkDir, runScenario, type Scenario } from './lib/scenario.ts'
+import { execFileSync } from 'node:child_process'
+import { makeWorkDir, runScenario, useProductionBuild, type Scenario } from './lib/scenario.ts'
 import { missedTargets } from './lib/results.ts'
 
 const scenarios: Record<string, () => Promise<Scenario>> = {
@@ -34,6 +35,13 @@ const work = makeWorkDir()
 try {
   const databaseUrl = await ensureBenchDatabase(adminUrl, env.string('BENCH_DATABASE_NAME', 'hearth_bench')!)
   const scenario = await scenarios[name]!()
+  // Hearth's apps are measured as production runs them: compiled to JavaScript by `npm run build`
+  // (into the repository's dist/, where their packages resolve), not through tsx.
+  if (env.bool('BENCH_PRODUCTION_BUILD', true)) {
+    console.log('[bench] npm run build (Hearth runs compiled, as in production)')
+    execFileSync(process.execPath, ['--import', 'tsx', join(repositoryRoot, 'scripts/build.ts')], { cwd: repositoryRoot, stdio: 'inherit' })
+    useProductionBuild(join(repositoryRoot, 'dist'))
+  }
   const settings = {
     databaseUrl,
     resultsPath: join(repositoryRoot, 'bench/RESULTS.md'),

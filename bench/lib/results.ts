@@ -46,6 +46,8 @@ export interface ScenarioReport {
   durationSeconds: number
   warmupSeconds: number
   rounds: number
+  /** Hearth's servers ran the compiled build (`npm run build`), not TypeScript through tsx. */
+  productionBuild?: boolean
   servers: ServerSummary[]
   measurements: Measurement[]
   /** Targets the issue sets, checked against the measurements (ratio ≥ minimum). */
@@ -164,7 +166,10 @@ export function renderSection(report: ScenarioReport): string {
       `per server, then ${report.rounds} interleaved rounds (Hearth, ceiling, peer, Hearth, …) of ${report.durationSeconds} s each; ` +
       `the table shows each server's median round, so a change in the machine's load hits every server alike. Every response ` +
       `was checked: status 2xx and the body identical to the one verified before the run (any non-2xx, error, timeout or body ` +
-      `mismatch fails the run).`,
+      `mismatch fails the run).` +
+      (report.productionBuild
+        ? " Hearth's servers run the production build (`npm run build`: the TypeScript compiled to JavaScript, started with plain `node`, no tsx loaded), as `npm run start:production` does; the ceiling and any Node peer run through tsx."
+        : ''),
     '',
   )
   for (const line of report.setup) lines.push(line)

@@ -2,7 +2,7 @@
 // bare-Fastify ceiling serving those same answers, then the peer, which must answer the same JSON.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { assertSameJson, BenchmarkError, fetchChecked, measure, type Answer, type LoadOptions, type Operation } from './load.ts'
 import { currentLoad, describeMachine, repositoryRoot } from './environment.ts'
 import { missedTargets, renderSection, replaceSection, type Measurement, type ScenarioReport, type Target, type ServerSummary } from './results.ts'
@@ -65,12 +65,27 @@ export function sectionOf(scenario: Scenario, size: number | undefined): { name:
   return { name: `${scenario.name}-${size}`, title: `${scenario.title} — ${size.toLocaleString('en-US')} ${scenario.sizes.unit}` }
 }
 
+/** The compiled repository (`npm run build`), once run.ts has built it: Hearth's apps then run from it, as in production. */
+let productionBuild: string | undefined
+
+export function useProductionBuild(distDir: string): void {
+  productionBuild = distDir
+}
+
+/** Hearth's own server scripts (`apps/…`) run compiled when a production build is in use; anything else through tsx. */
+function nodeArgs(script: string): string[] {
+  if (productionBuild !== undefined && script.startsWith(join(repositoryRoot, 'apps') + sep)) {
+    return [join(productionBuild, relative(repositoryRoot, script)).replace(/\.ts$/, '.js')]
+  }
+  return ['--import', 'tsx', script]
+}
+
 export function nodeServer(target: string, label: string, script: string, port: number, env: Record<string, string>, readyPath: string, scriptArgs: string[] = []): ServerSpec {
   return {
     target,
     label,
     command: process.execPath,
-    args: ['--import', 'tsx', script, ...scriptArgs],
+    args: [...nodeArgs(script), ...scriptArgs],
     cwd: repositoryRoot,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', ...env },
     port,
@@ -193,6 +208,7 @@ async function runPrepared(scenario: { name: string; title: string }, prepared: 
     durationSeconds: settings.durationSeconds,
     warmupSeconds: settings.warmupSeconds,
     rounds: settings.rounds,
+    productionBuild: productionBuild !== undefined,
     servers,
     measurements,
     targets: prepared.targets,

@@ -181,7 +181,7 @@ const scenario: Scenario = {
       operations: [search],
       hearth: nodeServer(
         'hearth',
-        `CompactConnect (\`apps/compact-connect/src/server.ts\`: Fastify ${packageVersion('fastify')} on the Hearth kernel, pg pool of 10, HEARTH_ENV=qa, LOG_LEVEL=warn, JOBS_ENABLED=false)`,
+        `CompactConnect (\`apps/compact-connect/src/server.ts\`: Fastify ${packageVersion('fastify')} on the Hearth kernel, pg pool of 10, HEARTH_ENV=qa, LOG_LEVEL=warn, RESPONSE_VALIDATION=false as in production, JOBS_ENABLED=false)`,
         join(repositoryRoot, 'apps/compact-connect/src/server.ts'),
         hearthPort,
         {
@@ -189,6 +189,7 @@ const scenario: Scenario = {
           HEARTH_ENV: 'qa',
           SEED: 'none',
           LOG_LEVEL: 'warn',
+          RESPONSE_VALIDATION: 'false',
           JOBS_ENABLED: 'false',
           DATA_DIR: join(settings.workDir, 'compact-connect-data'),
           PORT: String(hearthPort),

@@ -186,6 +186,7 @@ const scenario: Scenario = {
       HEARTH_ENV: 'qa',
       SEED: 'none',
       LOG_LEVEL: 'warn',
+      RESPONSE_VALIDATION: 'false', // as in production
       // One deployment: every process keeps the same secrets (SSN keys, signing keys) here.
       DATA_DIR: join(settings.workDir, 'compact-connect-data'),
     }
@@ -223,7 +224,7 @@ const scenario: Scenario = {
       operations: [query],
       hearth: nodeServer(
         'hearth',
-        `CompactConnect (\`apps/compact-connect/src/server.ts\`: Fastify ${packageVersion('fastify')} on the Hearth kernel, HEARTH_ENV=qa, LOG_LEVEL=warn, JOBS_ENABLED=false)`,
+        `CompactConnect (\`apps/compact-connect/src/server.ts\`: Fastify ${packageVersion('fastify')} on the Hearth kernel, HEARTH_ENV=qa, LOG_LEVEL=warn, RESPONSE_VALIDATION=false as in production, JOBS_ENABLED=false)`,
         join(repositoryRoot, 'apps/compact-connect/src/server.ts'),
         hearthPort,
         { ...env, JOBS_ENABLED: 'false', PORT: String(hearthPort) },

@@ -118,9 +118,7 @@ const scenario: Scenario = {
         target,
         `Devmarkt (\`apps/devmarkt/src/server.ts\`: Fastify ${packageVersion('fastify')} + mercurius ${packageVersion('mercurius')} on the Hearth kernel, pg pool of 10, ` +
           `HEARTH_ENV=qa, LOG_LEVEL=warn, RESPONSE_VALIDATION=false as in production, ` +
-          (env.DEVMARKT_CACHE_TTL_MS === '0'
-            ? 'caller and template caches **off** (`DEVMARKT_CACHE_TTL_MS=0`): every request reads PostgreSQL)'
-            : 'caller and template caches on, 5 s TTL, cleared on every change)'),
+          (env.DEVMARKT_CACHE_TTL_MS === '0' ? 'caches **off** (`DEVMARKT_CACHE_TTL_MS=0`): every request reads PostgreSQL)' : 'caller, template and row caches on, 5 s TTL, cleared on every change)'),
         join(repositoryRoot, 'apps/devmarkt/src/server.ts'),
         port,
         {
@@ -181,8 +179,10 @@ const scenario: Scenario = {
           'role or a template changes, with a 5 s time-to-live as a safety net (`DEVMARKT_CACHE_TTL_MS`); so in the steady state ' +
           'its `templates` touches PostgreSQL only when the TTL expires. The peer does what most Apollo code does: it verifies ' +
           'the HS256 signature (jose) and reads the user row on every request, and reads the templates and then their questions ' +
-          '(two queries). Devmarkt runs graphql-jit (mercurius `jit: 1`), Apollo graphql-js. `application(id:)` is not cached ' +
-          'beyond the caller: it reads the application, its owner, template and answers on every request in both.',
+          "(two queries). Devmarkt runs graphql-jit (mercurius `jit: 1`), Apollo graphql-js. For `application(id:)` Devmarkt's " +
+          'request loaders look in its row caches first (applications, their answers, users and templates by id, evicted in every ' +
+          'process when one changes), so a repeated read touches no database either; the peer reads the application, its owner, ' +
+          'template and answers on every request. The `hearth-cache-off` row is Devmarkt with all of its caches off.',
       ],
     }
   },
