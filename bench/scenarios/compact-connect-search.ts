@@ -190,6 +190,8 @@ const scenario: Scenario = {
           SEED: 'none',
           LOG_LEVEL: 'warn',
           RESPONSE_VALIDATION: 'false',
+          // The production build has no local fakes: the processor gets (unused) real settings, as in production.
+          AUTHORIZE_NET_API_URL: 'https://apitest.authorize.net/xml/v1/request.api',
           JOBS_ENABLED: 'false',
           DATA_DIR: join(settings.workDir, 'compact-connect-data'),
           PORT: String(hearthPort),

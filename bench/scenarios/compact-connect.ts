@@ -187,6 +187,8 @@ const scenario: Scenario = {
       SEED: 'none',
       LOG_LEVEL: 'warn',
       RESPONSE_VALIDATION: 'false', // as in production
+      // The production build has no local fakes: the processor gets (unused) real settings, as in production.
+      AUTHORIZE_NET_API_URL: 'https://apitest.authorize.net/xml/v1/request.api',
       // One deployment: every process keeps the same secrets (SSN keys, signing keys) here.
       DATA_DIR: join(settings.workDir, 'compact-connect-data'),
     }
