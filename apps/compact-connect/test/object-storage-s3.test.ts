@@ -34,7 +34,7 @@ after(async () => {
   await s3.close()
 })
 
-const keysInBucket = async () => ((await bucket.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((object) => object.Key!)
+const keysInBucket = async () => ((await (await bucket.client()).send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((object) => object.Key!)
 
 async function upload(form: Form, file: Buffer, contentType: string) {
   const boundary = `----hearth${randomUUID()}`

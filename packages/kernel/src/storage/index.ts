@@ -4,8 +4,7 @@ import { mkdir, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
+import type { S3Client } from '@aws-sdk/client-s3'
 import { ConfigError, EnvReader, type EnvSource } from '../config/index.ts'
 
 /**
@@ -46,13 +45,15 @@ export async function readObject(store: ObjectStore, key: string): Promise<Buffe
   return Buffer.concat(chunks)
 }
 
-function toStream(content: Readable | Uint8Array | string): Readable {
+/** @internal for s3.ts */
+export function toStream(content: Readable | Uint8Array | string): Readable {
   if (content instanceof Readable) return content
   return Readable.from([typeof content === 'string' ? Buffer.from(content) : Buffer.from(content)])
 }
 
 /** Counts bytes as they pass and fails the pipeline past `maxBytes`, so no stored copy ever exceeds it. */
-function byteLimit(maxBytes: number | undefined, counted: { size: number }): Transform {
+/** @internal for s3.ts */
+export function byteLimit(maxBytes: number | undefined, counted: { size: number }): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       counted.size += chunk.length
@@ -168,72 +169,37 @@ export function readS3StoreSettings(source: EnvSource, prefix = 'S3'): S3StoreSe
   }
 }
 
-const isMissing = (error: unknown) => error instanceof NoSuchKey || (error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.$metadata?.httpStatusCode === 404))
-
 /**
- * Objects in one S3 (or S3-compatible) bucket, through the official AWS SDK. Uploads stream through `lib-storage`'s
- * `Upload` (multipart past one part) behind a byte counter, so an oversized body fails mid-stream: the multipart
- * upload is aborted and nothing is left under the key.
+ * Objects in one S3 (or S3-compatible) bucket, through the official AWS SDK (`s3.ts`). The SDK is loaded on first use,
+ * so an app that keeps its objects on disk, or has not touched the bucket yet, does not carry it in memory.
  */
 export class S3ObjectStore implements ObjectStore {
-  readonly client: S3Client
-  private readonly bucket: string
-  private readonly partSize: number
+  private store: Promise<import('./s3.ts').SdkS3ObjectStore> | undefined
 
-  constructor(settings: S3StoreSettings) {
-    this.bucket = settings.bucket
-    this.partSize = Math.max(settings.partSize ?? 8 * 1024 * 1024, 5 * 1024 * 1024)
-    this.client = new S3Client({
-      region: settings.region,
-      endpoint: settings.endpoint,
-      forcePathStyle: settings.forcePathStyle,
-      credentials: settings.credentials,
-      // Checksums only where S3 requires them: many S3-compatible servers refuse the SDK's default trailing CRC.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    })
+  constructor(private readonly settings: S3StoreSettings) {}
+
+  private loaded(): Promise<import('./s3.ts').SdkS3ObjectStore> {
+    return (this.store ??= import('./s3.ts').then(({ SdkS3ObjectStore }) => new SdkS3ObjectStore(this.settings)))
   }
 
   get location(): string {
-    return `s3://${this.bucket}`
+    return `s3://${this.settings.bucket}`
+  }
+
+  /** The SDK client (tests list a bucket with it). */
+  async client(): Promise<S3Client> {
+    return (await this.loaded()).client
   }
 
   async put(key: string, content: Readable | Uint8Array | string, options: PutOptions = {}): Promise<number> {
-    const counted = { size: 0 }
-    const limited = byteLimit(options.maxBytes, counted)
-    const source = toStream(content)
-    source.on('error', (error) => limited.destroy(error))
-    source.pipe(limited)
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: limited, ContentType: options.contentType },
-      partSize: this.partSize,
-      queueSize: 2,
-      leavePartsOnError: false,
-    })
-    try {
-      await upload.done()
-    } catch (error) {
-      source.unpipe(limited)
-      source.destroy()
-      // A refused body never completes the upload, but an earlier object under the key is gone as on disk.
-      await this.delete(key).catch(() => undefined)
-      throw limited.errored instanceof ObjectTooLargeError ? limited.errored : error
-    }
-    return counted.size
+    return (await this.loaded()).put(key, content, options)
   }
 
   async get(key: string): Promise<Readable | undefined> {
-    try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }))
-      return response.Body as Readable | undefined
-    } catch (error) {
-      if (isMissing(error)) return undefined
-      throw error
-    }
+    return (await this.loaded()).get(key)
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }))
+    return (await this.loaded()).delete(key)
   }
 }

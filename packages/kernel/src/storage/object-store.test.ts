@@ -102,7 +102,7 @@ let s3: LocalS3Server
 objectStoreContract('S3 (local s3rver)', async () => {
   s3 ??= await startS3Server({ bucket: 'contract' })
   const store = new S3ObjectStore({ ...s3.settings, partSize: 5 * 1024 * 1024 })
-  const listKeys = async () => ((await store.client.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((object) => object.Key!).sort()
+  const listKeys = async () => ((await (await store.client()).send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((object) => object.Key!).sort()
   return { store, listKeys, close: () => s3.close() }
 })
 
