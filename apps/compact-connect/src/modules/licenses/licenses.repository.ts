@@ -1,6 +1,7 @@
 import { getTableColumns } from 'drizzle-orm'
 import { and, asc, defineStatement, eq, inArray, runStatement, sql, type Db } from '@hearth/kernel'
 import { adverseActions, investigations, licenses, militaryAffiliations, privilegeCounters, privileges, providers, updateRecords } from '../../db/schema.ts'
+import { LICENSE_DIFF_FIELDS } from './licenses.types.ts'
 
 // ---- cc-ingest: set-based ingest statements. One statement per batch; the rows travel as one JSON parameter,
 // `JSON.stringify` of the rows as they are (TypeScript field names, Dates as ISO strings, undefined fields left out),
@@ -55,30 +56,8 @@ const UPDATE_PROJECTIONS = defineStatement(
   `UPDATE providers p SET ${projectionFields.map((field) => `${getTableColumns(providers)[field as keyof typeof providers.$inferSelect]!.name} = r."${field}"`).join(', ')}
      FROM ${projections.from} WHERE p.provider_id = r."providerId"`,
 )
-const LICENSE_UPLOAD_FIELDS = [
-  'licenseNumber',
-  'npi',
-  'ssnLastFour',
-  'givenName',
-  'middleName',
-  'familyName',
-  'suffix',
-  'dateOfIssuance',
-  'dateOfRenewal',
-  'dateOfExpiration',
-  'dateOfBirth',
-  'homeAddressStreet1',
-  'homeAddressStreet2',
-  'homeAddressCity',
-  'homeAddressState',
-  'homeAddressPostalCode',
-  'emailAddress',
-  'phoneNumber',
-  'licenseStatusName',
-  'jurisdictionUploadedLicenseStatus',
-  'jurisdictionUploadedCompactEligibility',
-  'dateOfUpdate',
-]
+/** What an upload writes on a license: the fields the ingest diff compares, and when. */
+const LICENSE_UPLOAD_FIELDS = [...LICENSE_DIFF_FIELDS, 'dateOfUpdate'] as const
 const newLicenses = recordsetOf(licenses, ['providerId', 'compact', 'jurisdiction', 'licenseType', 'firstUploadDate', ...LICENSE_UPLOAD_FIELDS])
 const INSERT_LICENSES = defineStatement('cc_ingest_insert_licenses', `INSERT INTO licenses (${newLicenses.columns}) SELECT ${newLicenses.values} FROM ${newLicenses.from}`)
 const changedLicenses = recordsetOf(licenses, ['id', ...LICENSE_UPLOAD_FIELDS])
