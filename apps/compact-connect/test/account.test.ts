@@ -321,7 +321,7 @@ describe('account recovery and e-mail change (§4.5)', () => {
       const [registered] = await testApp.database.query<{ email: string }>('SELECT compact_connect_registered_email_address AS email FROM providers WHERE provider_id = $1', [seededProviderId(2)])
       const token = await providerToken(testApp.app, { compact: 'aslp', providerId: seededProviderId(2), sub: providerSub(2), email: registered!.email })
       await change({ newEmailAddress: 'p2.new@example.org' }, token)
-      const code = (await notifications('providerEmailVerificationCode')).at(-1)!.templateVariables.verificationCode!
+      const code = codeOf(await nthMail(isCodeMail('p2.new@example.org'), 1))
       const accounts = testApp.app.compactConnect.repositories.accounts
       const original = accounts.insertProviderUpdate.bind(accounts)
       accounts.insertProviderUpdate = async () => {
