@@ -2,7 +2,8 @@ import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import type { DonationRow } from '../src/db/schema.ts'
 import { factories } from './factories.ts'
-import { startRaise, type RaiseTestContext } from './helpers.ts'
+import type { RaiseEventBus } from '../src/events.ts'
+import { eventually, startRaise, type RaiseTestContext } from './helpers.ts'
 
 // Spec §2.4: only donations that are overallPublic and counted, newest first (ids are ULIDs), each
 // with id, createdAt and comment; donorName only when namePublic; the amounts only when
@@ -68,8 +69,14 @@ describe('public fundraiser view', () => {
 
 describe('the public view cache', () => {
   test('serves the written JSON from memory; every successful state-changing request and the collection job drop it', async () => {
+    // With Redis the writing process also hears its own `publicViewsChanged`, a little after it cleared locally
+    // (harmless: one more reload). Waiting for it after each write keeps what this test proves cached exact.
+    const heard = { count: 0 }
+    await (ctx.app.hearth.events as RaiseEventBus).subscribe('publicViewsChanged', () => void heard.count++)
+    const writesHeard = (count: number) => eventually(() => heard.count >= count)
     const now = Math.floor(Date.now() / 1000)
     const fundraiserId = (await ctx.request('POST', '/admin/fundraisers', { body: { activeFrom: now - 60, publicName: 'Cached View' } })).body as string
+    await writesHeard(1)
     await donation('01HC0000000000000000000001', fundraiserId, { comment: 'first' })
     const view = async () => {
       const response = await ctx.app.inject({ method: 'GET', url: `/public/fundraisers/${fundraiserId}` })
@@ -92,6 +99,7 @@ describe('the public view cache', () => {
     // An admin edit through the API is seen by the very next read, with everything else that changed.
     const edited = await ctx.request('PATCH', `/admin/fundraisers/${fundraiserId}`, { body: { publicName: 'Edited' } })
     assert.equal(edited.status, 204, JSON.stringify(edited.body))
+    await writesHeard(2)
     assert.deepEqual(await view().then((body) => [body.publicName, body.donations.map((row) => row.id)]), ['Edited', ['01HC0000000000000000000002', '01HC0000000000000000000001']])
 
     // The daily collection is a job, not a request: it drops the views itself.
