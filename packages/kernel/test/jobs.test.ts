@@ -111,6 +111,38 @@ describe('jobs', () => {
     }
   })
 
+  test('drain() also waits for a job the background poller claimed, so due work is finished when it returns', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      let release!: () => void
+      const gate = new Promise<void>((resolve) => (release = resolve))
+      let started = false
+      let finished = false
+      const runner = createJobRunner<Jobs>({
+        database,
+        pollIntervalMs: 10,
+        handlers: {
+          'note.write': async () => {
+            started = true
+            await gate
+            finished = true
+          },
+          'always.fails': async () => {},
+        },
+      })
+      await runner.enqueue(database.db, 'note.write', { text: 'claimed by the poller' })
+      runner.start()
+      while (!started) await new Promise((resolve) => setTimeout(resolve, 5))
+      const drained = runner.drain()
+      setTimeout(release, 50)
+      assert.equal(await drained, 0) // the poller ran it, not drain()
+      assert.equal(finished, true)
+      await runner.stop()
+    } finally {
+      await database.close()
+    }
+  })
+
   test('a job running longer than its lock keeps it: the heartbeat extends the lease, so a second worker never claims it', async () => {
     const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
     try {

@@ -81,7 +81,7 @@ export interface JobRunner<Jobs extends JobMap> {
   start(): void
   /** Stops claiming new work and waits for the jobs in flight to finish. */
   stop(): Promise<void>
-  /** Runs due jobs until none is left (tests, scripts). Returns how many ran. */
+  /** Runs due jobs until none is left, waiting for those the poller already claimed (tests, scripts). Returns how many it ran itself. */
   drain(): Promise<number>
   /** Claims the current period of every schedule that is due at `now`; returns the schedules claimed here. */
   tickSchedules(now?: Date): Promise<string[]>
@@ -284,6 +284,13 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
     async drain() {
       let ran = 0
       for (;;) {
+        // A job the background poller claimed is not claimable here, yet it is due work: wait for it too,
+        // so that when drain() returns every job that was due has finished, whoever ran it.
+        await polling
+        if (inFlight.size > 0) {
+          await Promise.allSettled([...inFlight])
+          continue
+        }
         const row = await claim()
         if (!row) break
         await runOne(row)
