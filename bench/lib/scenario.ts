@@ -74,10 +74,12 @@ export function useProductionBuild(distDir: string): void {
 
 /** Hearth's own server scripts (`apps/…`) run compiled when a production build is in use; anything else through tsx. */
 function nodeArgs(script: string): string[] {
-  if (productionBuild !== undefined && script.startsWith(join(repositoryRoot, 'apps') + sep)) {
-    return [join(productionBuild, relative(repositoryRoot, script)).replace(/\.ts$/, '.js')]
-  }
-  return ['--import', 'tsx', script]
+  if (!script.startsWith(join(repositoryRoot, 'apps') + sep)) return ['--import', 'tsx', script]
+  // BENCH_CPU_PROF=<dir>: each Hearth server writes a V8 CPU profile there when it exits (for finding where
+  // the time goes; profiling slows the server, so such a run's numbers are not the ones to commit).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  if (productionBuild !== undefined) return [...profile, join(productionBuild, relative(repositoryRoot, script)).replace(/\.ts$/, '.js')]
+  return [...profile, '--import', 'tsx', script]
 }
 
 export function nodeServer(target: string, label: string, script: string, port: number, env: Record<string, string>, readyPath: string, scriptArgs: string[] = []): ServerSpec {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { createTestDatabase } from '../src/testing/index.ts'
 import type { MigrationSource } from '../src/db/index.ts'
-import { audit, auditByObject, auditBySubject, ulid, ULID_PATTERN } from '../src/audit/index.ts'
+import { audit, auditAll, auditByObject, auditBySubject, ulid, ULID_PATTERN } from '../src/audit/index.ts'
 
 const fixture: MigrationSource = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
 const context = { subject: 'admin@example.org', sourceIp: '127.0.0.1', userAgent: 'test', route: 'POST /things' }
@@ -33,6 +33,38 @@ test('an audit entry commits with its transaction and not without it', async () 
     assert.equal(entry!.route, 'POST /things')
     assert.deepEqual(entry!.metadata, { data: { a: 2 } })
     assert.equal((await auditBySubject(database.db, 'public')).length, 1)
+  } finally {
+    await database.close()
+  }
+})
+
+test('auditAll writes several entries by one actor together, with its transaction, and nothing for none', async () => {
+  const database = await createTestDatabase({ schema: 'kernel_audit', migrations: fixture })
+  try {
+    await assert.rejects(
+      database.transaction(async (tx) => {
+        await auditAll(tx, context, [{ object: 'thing-2', action: 'edit' }])
+        throw new Error('the change failed')
+      }),
+    )
+    assert.deepEqual(await auditByObject(database.db, 'thing-2'), [])
+    assert.deepEqual(await auditAll(database.db, context, []), [])
+    const written = await database.transaction((tx) =>
+      auditAll(tx, context, [
+        { object: 'thing-2', action: 'edit', metadata: { data: { a: 1 } } },
+        { object: 'thing-3', action: 'plus', metadata: { data: { total: 5 } }, at: new Date('2026-01-02T03:04:05Z') },
+      ]),
+    )
+    assert.deepEqual(
+      written.map((record) => [record.object, record.action, record.subject, record.route]),
+      [
+        ['thing-2', 'edit', 'admin@example.org', 'POST /things'],
+        ['thing-3', 'plus', 'admin@example.org', 'POST /things'],
+      ],
+    )
+    const [stored] = await auditByObject(database.db, 'thing-3')
+    assert.deepEqual([stored!.id, stored!.at.toISOString(), stored!.metadata], [written[1]!.id, '2026-01-02T03:04:05.000Z', { data: { total: 5 } }])
+    assert.equal((await auditByObject(database.db, 'thing-2')).length, 1)
   } finally {
     await database.close()
   }

@@ -1,5 +1,5 @@
 import { HearthError, errors, decodeDatabaseError, type Database, type Db } from '@hearth/kernel'
-import { audit, type AuditContext } from '@hearth/kernel/audit'
+import { audit, auditAll, type AuditContext, type AuditEntry } from '@hearth/kernel/audit'
 import { conflictMessage } from '../http/errors.ts'
 
 /** Runs one use case's transaction; a duplicate key, serialisation failure or deadlock becomes the original's 409. */
@@ -20,4 +20,23 @@ export const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 /** An audit entry in the original's vocabulary (`create`/`edit`/`plus`/…, `{tableName, data}`). */
 export function auditWrite(db: Db, context: AuditContext, action: string, object: string | undefined, metadata: Record<string, unknown>) {
   return audit(db, context, { action, object, metadata, at: new Date(nowSeconds() * 1000) })
+}
+
+/**
+ * Audit entries gathered while a transaction runs and written together by `write`, in one statement
+ * instead of one per entry: used where the transaction holds a row lock that others queue on.
+ */
+export class AuditBatch {
+  private readonly entries: AuditEntry[] = []
+
+  constructor(readonly context: AuditContext) {}
+
+  /** As `auditWrite` would write it, timestamped now. */
+  add(action: string, object: string | undefined, metadata: Record<string, unknown>): void {
+    this.entries.push({ action, object, metadata, at: new Date(nowSeconds() * 1000) })
+  }
+
+  async write(db: Db): Promise<void> {
+    await auditAll(db, this.context, this.entries.splice(0))
+  }
 }

@@ -41,8 +41,23 @@ export interface AuditRecord {
  * the change commit together (or neither does). For refused attempts, pass the database itself.
  */
 export async function audit(db: Db, context: AuditContext, entry: AuditEntry): Promise<AuditRecord> {
+  const [record] = await auditAll(db, context, [entry])
+  return record!
+}
+
+/**
+ * Writes several entries by one actor in one statement (one round trip, which matters where the
+ * transaction holds a row lock that others queue on). Same transaction rule as `audit`.
+ */
+export async function auditAll(db: Db, context: AuditContext, entries: readonly AuditEntry[]): Promise<AuditRecord[]> {
+  const records = entries.map((entry) => recordOf(context, entry))
+  if (records.length > 0) await db.insert(auditLog).values(records)
+  return records
+}
+
+function recordOf(context: AuditContext, entry: AuditEntry): AuditRecord {
   const id = entry.id ?? ulid()
-  const record: AuditRecord = {
+  return {
     id,
     object: entry.object ?? id,
     subject: context.subject,
@@ -53,8 +68,6 @@ export async function audit(db: Db, context: AuditContext, entry: AuditEntry): P
     route: context.route ?? null,
     metadata: entry.metadata ?? {},
   }
-  await db.insert(auditLog).values(record)
-  return record
 }
 
 /** Entries about one object, newest first. */

@@ -1,6 +1,6 @@
-import { and, defineStatement, desc, eq, isNull, or, runStatement, sql, type Db } from '@hearth/kernel'
+import { and, asc, defineStatement, desc, eq, isNull, or, runStatement, sql, type Db } from '@hearth/kernel'
 import type { SQL } from 'drizzle-orm'
-import { donations, type DonationRow } from '../../db/schema.ts'
+import { donations, payments, type DonationRow, type PaymentRow } from '../../db/schema.ts'
 import { expectUpdated, unchangedColumns } from '../../db/conditional.ts'
 import type { DonationEditsT } from '../../http/schemas.ts'
 
@@ -71,6 +71,18 @@ export class DonationRepository {
         .from(donations)
         .where(and(eq(donations.fundraiserId, fundraiserId), eq(donations.id, id)))
     )[0]
+  }
+
+  /** The donation with its payments oldest first (by `at`, then id), read in one statement. */
+  async getWithPayments(db: Db, fundraiserId: string, id: string): Promise<{ donation: DonationRow; payments: PaymentRow[] } | undefined> {
+    const rows = await db
+      .select({ donation: donations, payment: payments })
+      .from(donations)
+      .leftJoin(payments, eq(payments.donationId, donations.id))
+      .where(and(eq(donations.fundraiserId, fundraiserId), eq(donations.id, id)))
+      .orderBy(asc(payments.at), asc(payments.id))
+    if (rows.length === 0) return undefined
+    return { donation: rows[0]!.donation, payments: rows.flatMap((row) => (row.payment ? [row.payment] : [])) }
   }
 
   /** By id alone, whichever fundraiser it belongs to (the caller checks). */

@@ -1,7 +1,7 @@
 import type { Db } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
 import type { FundraiserRow } from '../../db/schema.ts'
-import { auditWrite } from '../../db/transaction.ts'
+import { AuditBatch, auditWrite } from '../../db/transaction.ts'
 import type { FundraiserRepository } from './fundraiser.repository.ts'
 
 export interface Credit {
@@ -31,7 +31,8 @@ export class FundraiserTotals {
     await this.fundraisers.getForUpdate(tx, fundraiserId)
   }
 
-  async credit(tx: Db, context: AuditContext, fundraiser: FundraiserRow, credit: Credit): Promise<void> {
+  /** `audit`: who acts (the entry is written at once), or the transaction's batch (the entry joins it). */
+  async credit(tx: Db, audit: AuditContext | AuditBatch, fundraiser: FundraiserRow, credit: Credit): Promise<void> {
     const limitedPot = fundraiser.matchFundingRemaining !== null
     const added = await this.fundraisers.addToTotals(
       tx,
@@ -46,6 +47,9 @@ export class FundraiserTotals {
         ...(credit.limitUnchanged ? { matchFundingPerDonationLimit: fundraiser.matchFundingPerDonationLimit } : {}),
       },
     )
-    if (Object.keys(added).length > 0) await auditWrite(tx, context, 'plus', fundraiser.id, { tableName: 'fundraiser', data: added })
+    if (Object.keys(added).length === 0) return
+    const entry = { tableName: 'fundraiser', data: added }
+    if (audit instanceof AuditBatch) audit.add('plus', fundraiser.id, entry)
+    else await auditWrite(tx, audit, 'plus', fundraiser.id, entry)
   }
 }

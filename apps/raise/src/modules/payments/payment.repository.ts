@@ -11,20 +11,6 @@ export class PaymentRepository {
     return db.select().from(payments).where(eq(payments.donationId, donationId)).orderBy(desc(payments.id))
   }
 
-  /** Oldest first (by `at`, then id): the order the webhook reserves match funding in. */
-  listByDonationChronological(db: Db, donationId: string): Promise<PaymentRow[]> {
-    return db.select().from(payments).where(eq(payments.donationId, donationId)).orderBy(asc(payments.at), asc(payments.id))
-  }
-
-  async get(db: Db, donationId: string, id: string): Promise<PaymentRow | undefined> {
-    return (
-      await db
-        .select()
-        .from(payments)
-        .where(and(eq(payments.donationId, donationId), eq(payments.id, id)))
-    )[0]
-  }
-
   /** By id alone, whichever donation it belongs to (the caller checks). */
   async getById(db: Db, id: string): Promise<PaymentRow | undefined> {
     return (await db.select().from(payments).where(eq(payments.id, id)))[0]
