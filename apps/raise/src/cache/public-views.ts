@@ -4,11 +4,12 @@ import type { RaiseEventBus } from '../events.ts'
 
 export const DEFAULT_PUBLIC_VIEW_TTL_MS = 5_000
 const MAX_VIEWS = 1_000
-/** The serialized views kept per process, in UTF-16 code units (a 5,000-donation view is about 0.75 M). */
-const MAX_CHARACTERS = 64 * 1024 * 1024
+/** The bytes of serialized views kept per process (a 5,000-donation view is about 0.75 MB). */
+const MAX_BYTES = 64 * 1024 * 1024
 
 /**
- * `GET /public/fundraisers/{id}`, cached in each process as the exact JSON the route writes (the
+ * `GET /public/fundraisers/{id}`, cached in each process as the exact JSON the route writes, UTF-8
+ * encoded once so that each answer is a copy of bytes rather than an encoding of a long string (the
  * fundraiser and its public, counted donations: the donation list is most of the cost, both to read
  * and to serialize). A fundraiser and its donations change only through a state-changing request
  * (admin edits, public donations, Stripe's webhooks, tasks, the QA reseed) or the payment collection
@@ -20,11 +21,11 @@ const MAX_CHARACTERS = 64 * 1024 * 1024
  * API's back. `PUBLIC_VIEW_CACHE_TTL_MS=0` turns the cache off.
  */
 export class PublicViewsCache {
-  private readonly views: ExpiringCache<string, string>
+  private readonly views: ExpiringCache<string, Buffer>
   private readonly changes: ClearedOnChange
 
   constructor(events: RaiseEventBus, ttlMs: number, log: { warn(object: unknown, message?: string): void }) {
-    this.views = new ExpiringCache({ ttlMs, maxEntries: MAX_VIEWS, maxWeight: MAX_CHARACTERS, weigh: (json) => json.length })
+    this.views = new ExpiringCache({ ttlMs, maxEntries: MAX_VIEWS, maxWeight: MAX_BYTES, weigh: (json) => json.byteLength })
     this.changes = new ClearedOnChange({
       clear: () => this.views.clear(),
       publish: () => events.publish('publicViewsChanged', {}),
@@ -39,8 +40,8 @@ export class PublicViewsCache {
    * unless a change was announced while it ran, so a view read before a change cannot outlive it. A
    * failure (404) is never stored.
    */
-  async json(id: string, render: () => Promise<string>): Promise<string> {
-    return (await this.views.getOrLoad(id, render))!
+  async json(id: string, render: () => Promise<string>): Promise<Buffer> {
+    return (await this.views.getOrLoad(id, async () => Buffer.from(await render(), 'utf8')))!
   }
 
   changed(): Promise<void> {

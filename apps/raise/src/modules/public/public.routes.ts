@@ -54,4 +54,4 @@ export function publicRoutes(app: FastifyInstance, { public: publicService }: Se
 }
 
 /** Sends JSON already written by the route's own serializer (Fastify sends a string as it is). */
-const sendSerialized = (reply: FastifyReply, json: string) => reply.type('application/json; charset=utf-8').send(json)
+const sendSerialized = (reply: FastifyReply, json: Buffer) => reply.type('application/json; charset=utf-8').send(json)
