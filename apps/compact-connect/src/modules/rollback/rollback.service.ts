@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Database, Db, EventBus } from '@hearth/kernel'
-import { audit } from '@hearth/kernel/audit'
+import { auditAll, type AuditEntry } from '@hearth/kernel/audit'
 import type { JobRunner } from '@hearth/kernel/jobs'
 import type { ObjectStore } from '@hearth/kernel/storage'
 import { isCompact, isJurisdiction } from '../../domain/compacts.ts'
@@ -186,32 +186,29 @@ export class RollbackService {
     const deletedUpdates = updates.filter((update) => plan.deleteUpdates.includes(update.id))
     const licensesReverted: RevertedRecord[] = []
     const privilegesReverted: RevertedRecord[] = []
-    const history = async (kind: 'license' | 'privilege', record: RevertedRecord, before: unknown) => {
-      // The window's update records are removed with the changes they describe (as the original did); the audit
-      // log keeps the history of the revert itself: what was there before and the removed update records.
-      await audit(
-        tx,
-        { subject: `rollback:${executionName}` },
-        {
-          object: `${compact}/provider/${providerId}/${kind}/${record.jurisdiction}/${record.licenseType}`,
-          action: `${kind}.revert`,
-          at: now,
-          metadata: {
-            action: record.action,
-            revisionId: record.revisionId,
-            rollbackReason,
-            startTime: isoDateTime(start),
-            endTime: isoDateTime(end),
-            before,
-            updatesDeleted: deletedUpdates.filter((update) => update.recordType === kind && update.jurisdiction === record.jurisdiction && update.licenseType === record.licenseType),
-          },
+    // The window's update records are removed with the changes they describe (as the original did); the audit
+    // log keeps the history of the revert itself: what was there before and the removed update records. The
+    // entries are written together at the end, in this transaction.
+    const history: AuditEntry[] = []
+    const recordHistory = (kind: 'license' | 'privilege', record: RevertedRecord, before: unknown) =>
+      history.push({
+        object: `${compact}/provider/${providerId}/${kind}/${record.jurisdiction}/${record.licenseType}`,
+        action: `${kind}.revert`,
+        at: now,
+        metadata: {
+          action: record.action,
+          revisionId: record.revisionId,
+          rollbackReason,
+          startTime: isoDateTime(start),
+          endTime: isoDateTime(end),
+          before,
+          updatesDeleted: deletedUpdates.filter((update) => update.recordType === kind && update.jurisdiction === record.jurisdiction && update.licenseType === record.licenseType),
         },
-      )
-    }
+      })
 
     for (const target of plan.deleteLicenses) {
       const record: RevertedRecord = { jurisdiction: target.jurisdiction, licenseType: target.licenseType, revisionId: randomUUID(), action: 'DELETE' }
-      await history(
+      recordHistory(
         'license',
         record,
         licenses.find((license) => license.id === target.id),
@@ -224,7 +221,7 @@ export class RollbackService {
     )
     for (const target of plan.restoreLicenses) {
       const record: RevertedRecord = { jurisdiction: target.jurisdiction, licenseType: target.licenseType, revisionId: randomUUID(), action: 'REVERT' }
-      await history(
+      recordHistory(
         'license',
         record,
         licenses.find((license) => license.id === target.id),
@@ -234,7 +231,7 @@ export class RollbackService {
     }
     for (const target of plan.reactivatePrivileges) {
       const record: RevertedRecord = { jurisdiction: target.jurisdiction, licenseType: target.licenseType, revisionId: randomUUID(), action: 'REACTIVATED' }
-      await history(
+      recordHistory(
         'privilege',
         record,
         privileges.find((privilege) => privilege.id === target.id),
@@ -278,6 +275,7 @@ export class RollbackService {
     for (const event of published) {
       await this.recorder.record(tx, event.name, { ...event.payload }, { now, eventKey: eventKeyOf(event.name, event.payload) })
     }
+    await auditAll(tx, { subject: `rollback:${executionName}` }, history)
     await this.repository.recordResult(tx, executionName, providerId, 'reverted', {
       licensesReverted,
       privilegesReverted,
