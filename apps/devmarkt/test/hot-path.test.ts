@@ -52,3 +52,26 @@ test('templates with and without questions, compiled too', async () => {
     )
   }
 })
+
+test('every field of an application answers the same text interpreted and compiled (plain fields have no resolver)', async () => {
+  const document = `query Application($id: ApplicationId!) {
+    application(id: $id) {
+      __typename
+      ... on Application {
+        id processTime status
+        user { id { type number } role }
+        template { name questions { question number multiline minAnswerLength } }
+        answers { number answer question { question number multiline minAnswerLength } }
+      }
+      ... on Failure { errors { code } }
+    }
+  }`
+  const texts: string[] = []
+  for (const _ of runs) texts.push((await gql(app, document, { auth: headers.admin, variables: { id: 1 } })).text)
+  const answer = JSON.parse(texts[0]!)
+  assert.equal(answer.errors, undefined)
+  assert.equal(answer.data.application.__typename, 'Application')
+  assert.ok(answer.data.application.answers.length > 0)
+  assert.ok(answer.data.application.answers.every((item: { question: { question: unknown } }) => typeof item.question.question === 'string'))
+  assert.deepEqual(texts.slice(1), [texts[0], texts[0]])
+})

@@ -1,7 +1,7 @@
 import { ROLES_IN_ORDER, type Role } from '../permissions.ts'
 import type { ApplicationStatus, DevmarktEventBus } from '../events.ts'
 import { Failure, failure } from '../modules/shared/failure.ts'
-import type { ApplicationRow, AnswerRecord } from '../modules/applications/application.repository.ts'
+import type { ApplicationRow } from '../modules/applications/application.repository.ts'
 import type { TemplateRecord } from '../modules/templates/template.repository.ts'
 import type { QuestionUpdate } from '../modules/templates/template.rules.ts'
 import type { PublicUserId, UserRow } from '../modules/users/user.repository.ts'
@@ -87,9 +87,6 @@ export function createResolvers(bus: DevmarktEventBus) {
       user: (application: ApplicationRow, _: Args, context: DevmarktContext) => context.loaders.user.load(application.userId),
       template: (application: ApplicationRow, _: Args, context: DevmarktContext) => context.loaders.template.load(application.templateId),
       answers: async (application: ApplicationRow, _: Args, context: DevmarktContext) => (await context.loaders.answers.load(application.id)) ?? [],
-    },
-    Answer: {
-      question: (answer: AnswerRecord) => answer.question,
     },
     User: {
       id: (user: UserRow) => ({ type: user.idType, number: user.userId }),
