@@ -1,6 +1,7 @@
 import pino, { type Logger, type LoggerOptions } from 'pino'
 
 export type { Logger } from 'pino'
+export { DeferredChildLogger, deferredChildLoggerFactory } from './request-logger.ts'
 
 /** Paths pino blanks out on every line (kept as a second net under `redactPersonalData`). */
 export const redactedPaths = [
