@@ -53,11 +53,19 @@ export class GraphqlRequestGuard {
       const problem = scanDocument(envelope.query, this.options)
       if (problem) throw new GraphqlRequestError(problem.reason, problem.message)
     })
-    if (!('operations' in summary)) return { ...envelope, operation: undefined, syntaxError: summary }
+    if (!('operations' in summary)) return checked(envelope, undefined, summary)
     const operation = selectOperation(summary, envelope.operationName)
     if (operation === 'subscription' && options.transport === 'http') {
       throw new GraphqlRequestError('SUBSCRIPTION_OVER_HTTP', 'Subscriptions are not served over plain HTTP; subscribe over a WebSocket.')
     }
-    return { ...envelope, operation, syntaxError: undefined }
+    return checked(envelope, operation, undefined)
   }
+}
+
+/**
+ * Written out rather than `{ ...envelope, operation, syntaxError }`: V8 built a new hidden class for
+ * every spread-then-extended object here (a profile showed it on each request).
+ */
+function checked(envelope: GraphqlEnvelope, operation: OperationType | undefined, syntaxError: GraphQLError | undefined): CheckedGraphqlRequest {
+  return { query: envelope.query, variables: envelope.variables, operationName: envelope.operationName, operation, syntaxError }
 }
