@@ -123,6 +123,12 @@ describe('request validation: strict bodies, converted text, storable values', (
     assert.equal(unstorableValue(deep), undefined)
     assert.deepEqual(unstorableValue({ a: [{ b: 'x\u0000' }] }), { instancePath: '/a/0/b', message: 'must not contain NUL characters' })
   })
+
+  test('unstorableValue names the place as a JSON Pointer (~ and / escaped); a bad property name names its object', () => {
+    assert.deepEqual(unstorableValue({ 'a/b': { 'c~d': [1, '\ud800'] } }), { instancePath: '/a~1b/c~0d/1', message: 'must be valid Unicode (no lone surrogates)' })
+    assert.deepEqual(unstorableValue({ list: [{ 'bad\u0000key': 1 }] }), { instancePath: '/list/0', message: 'must not have a property name with NUL characters or lone surrogates' })
+    assert.deepEqual(unstorableValue(2 ** 60), { instancePath: '', message: `must be between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` })
+  })
 })
 
 describe('responses: written as their schema says, or refused', () => {

@@ -34,25 +34,40 @@ export interface ValidationFailureDetail {
   message: string
 }
 
+/** A value met while walking, and where it sits (its path is only written out for a failure). */
+interface Visit {
+  value: unknown
+  parent: Visit | undefined
+  key: string | number
+}
+
+function pathOf(visit: Visit): string {
+  let path = ''
+  for (let at: Visit | undefined = visit; at?.parent !== undefined; at = at.parent) {
+    path = `/${typeof at.key === 'number' ? at.key : at.key.replaceAll('~', '~0').replaceAll('/', '~1')}${path}`
+  }
+  return path
+}
+
 /** Why a value cannot be stored, or undefined when it can. Walks without recursion (no stack limit). */
 export function unstorableValue(value: unknown): { instancePath: string; message: string } | undefined {
-  const stack: [unknown, string][] = [[value, '']]
+  const stack: Visit[] = [{ value, parent: undefined, key: '' }]
   while (stack.length > 0) {
-    const [current, path] = stack.pop()!
+    const visit = stack.pop()!
+    const current = visit.value
     if (typeof current === 'string') {
-      if (current.includes('\u0000')) return { instancePath: path, message: 'must not contain NUL characters' }
-      if (!current.isWellFormed()) return { instancePath: path, message: 'must be valid Unicode (no lone surrogates)' }
+      if (current.includes('\u0000')) return { instancePath: pathOf(visit), message: 'must not contain NUL characters' }
+      if (!current.isWellFormed()) return { instancePath: pathOf(visit), message: 'must be valid Unicode (no lone surrogates)' }
     } else if (typeof current === 'number') {
       if (!Number.isFinite(current) || Math.abs(current) > Number.MAX_SAFE_INTEGER) {
-        return { instancePath: path, message: `must be between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` }
+        return { instancePath: pathOf(visit), message: `must be between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}` }
       }
     } else if (Array.isArray(current)) {
-      for (let index = current.length - 1; index >= 0; index--) stack.push([current[index], `${path}/${index}`])
+      for (let index = current.length - 1; index >= 0; index--) stack.push({ value: current[index], parent: visit, key: index })
     } else if (current !== null && typeof current === 'object') {
-      for (const [key, inner] of Object.entries(current)) {
-        const escaped = key.replaceAll('~', '~0').replaceAll('/', '~1')
-        if (key.includes('\u0000') || !key.isWellFormed()) return { instancePath: path, message: 'must not have a property name with NUL characters or lone surrogates' }
-        stack.push([inner, `${path}/${escaped}`])
+      for (const key of Object.keys(current)) {
+        if (key.includes('\u0000') || !key.isWellFormed()) return { instancePath: pathOf(visit), message: 'must not have a property name with NUL characters or lone surrogates' }
+        stack.push({ value: (current as Record<string, unknown>)[key], parent: visit, key })
       }
     }
   }
