@@ -32,7 +32,7 @@ function spec(jobs: boolean, port: number) {
     target: 'hearth',
     label: 'probe',
     command: process.execPath,
-    args: [...(process.env.PROBE_NODE_OPTIONS?.split(' ') ?? []), ...args],
+    args: [...(process.env.PROBE_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), ...args],
     cwd: repositoryRoot,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', ...env, JOBS_ENABLED: String(jobs), JOB_POLL_INTERVAL_MS: '50', PORT: String(port) },
     port,
