@@ -14,7 +14,7 @@ const SCHEMA = 'compact_connect'
 const SIZES = (process.env.BENCH_CC_SIZES ?? '10000,100000').split(',').map(Number)
 /** walt.diaz@example.org of the QA seed (§9.6): `oh/aslp.write`. */
 const WRITER_SUB = 'e0000000-0000-4000-8000-000000000004'
-const HEADER = [
+export const HEADER = [
   'ssn',
   'licenseType',
   'licenseStatus',
@@ -39,7 +39,7 @@ function assert(condition: unknown, message: string): asserts condition {
 }
 
 /** One CSV line of a license; `n` makes the SSN (9 digits from 100-00-0000) and the names unique. */
-function csvLine(n: number): string {
+export function csvLine(n: number): string {
   const digits = String(100_000_000 + n)
   const ssn = `${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`
   const month = String(1 + (n % 12)).padStart(2, '0')
@@ -65,7 +65,7 @@ function csvLine(n: number): string {
 }
 
 /** The multipart body of the bulk-upload form (fields, Content-Type, then the file), generated as it is sent. */
-function multipartBody(fields: Record<string, string>, from: number, count: number, boundary: string): ReadableStream<Uint8Array> {
+export function multipartBody(fields: Record<string, string>, from: number, count: number, boundary: string): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder()
   let next = 0
   let stage: 'head' | 'rows' | 'tail' | 'done' = 'head'

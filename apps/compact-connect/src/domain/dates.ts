@@ -39,9 +39,20 @@ export function isoDateTime(moment: Date): string {
   return moment.toISOString().replace(/\.\d{3}Z$/, '+00:00')
 }
 
-/** A real calendar date in `YYYY-MM-DD`. */
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * A real calendar date in `YYYY-MM-DD` (proleptic Gregorian, years 0000–9999). Counted rather than parsed into a
+ * `Date`: the CSV ingest checks three dates on every row.
+ */
 export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false
-  const parsed = new Date(`${value}T00:00:00Z`)
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value
+  const parts = CALENDAR_DATE.exec(value)
+  if (!parts) return false
+  const year = Number(parts[1])
+  const month = Number(parts[2])
+  const day = Number(parts[3])
+  if (month < 1 || month > 12 || day < 1) return false
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)
 }

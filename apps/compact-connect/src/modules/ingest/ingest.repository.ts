@@ -1,6 +1,6 @@
 import { and, asc, defineStatement, eq, runStatement, sql, type Db } from '@hearth/kernel'
 import { dataEvents, licenseUploads, uploadBatches, uploadChunks } from '../../db/schema.ts'
-import { jsonRows, recordsetOf } from '../licenses/licenses.repository.ts'
+import { jsonRows, recordsetOf, type RecordsetRow } from '../licenses/licenses.repository.ts'
 
 const newEvents = recordsetOf(dataEvents, ['compact', 'jurisdiction', 'eventType', 'eventTime', 'uploadId', 'detail', 'expiresAt'])
 const INSERT_DATA_EVENTS = defineStatement('cc_ingest_insert_data_events', `INSERT INTO data_events (${newEvents.columns}) SELECT ${newEvents.values} FROM ${newEvents.from}`)
@@ -11,7 +11,7 @@ export type LicenseUploadRow = typeof licenseUploads.$inferSelect
 
 /** Ingest bookkeeping: CSV uploads with their progress, and the data-events record (§1.12, §5). */
 export class IngestRepository {
-  async insertDataEvents(db: Db, rows: readonly DataEventInsert[]): Promise<void> {
+  async insertDataEvents(db: Db, rows: readonly RecordsetRow<DataEventInsert>[]): Promise<void> {
     if (rows.length === 0) return
     await runStatement(db, INSERT_DATA_EVENTS, [jsonRows(rows)])
   }

@@ -49,6 +49,8 @@ export const LICENSE_FIELDS: Readonly<Record<string, FieldRule>> = {
   previousSSN: { required: false, check: pattern(/^[0-9]{3}-[0-9]{2}-[0-9]{4}$/) },
 }
 
+const REQUIRED_FIELDS = Object.keys(LICENSE_FIELDS).filter((field) => LICENSE_FIELDS[field]!.required)
+
 export type ValidationResult = { ok: true; license: UploadedLicense } | { ok: false; errors: FieldErrors }
 
 /**
@@ -57,9 +59,15 @@ export type ValidationResult = { ok: true; license: UploadedLicense } | { ok: fa
  */
 export function validateLicense(compact: Compact, input: Record<string, unknown>, options: { allowPathFields: boolean }): ValidationResult {
   const errors: FieldErrors = {}
-  const add = (field: string, message: string) => (errors[field] ??= []).push(message)
+  let invalid = false
+  const add = (field: string, message: string) => {
+    invalid = true
+    ;(errors[field] ??= []).push(message)
+  }
   const license: Record<string, string> = {}
-  for (const [field, value] of Object.entries(input)) {
+  for (const field in input) {
+    if (!Object.hasOwn(input, field)) continue
+    const value = input[field]
     if (field === 'compact' || field === 'jurisdiction') {
       if (!options.allowPathFields) add(field, 'Unknown field.')
       continue
@@ -81,13 +89,11 @@ export function validateLicense(compact: Compact, input: Record<string, unknown>
     if (problem) add(field, problem)
     else license[field] = value
   }
-  for (const [field, rule] of Object.entries(LICENSE_FIELDS)) {
-    if (rule.required && !(field in input)) add(field, 'Missing data for required field.')
-  }
+  for (const field of REQUIRED_FIELDS) if (!(field in input)) add(field, 'Missing data for required field.')
   if (license.licenseStatus === 'inactive' && license.compactEligibility === 'eligible') {
     add('compactEligibility', 'Cannot be eligible if licenseStatus is inactive.')
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors }
+  if (invalid) return { ok: false, errors }
   return { ok: true, license: license as unknown as UploadedLicense }
 }
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto'
 import type { Database, Db } from '@hearth/kernel'
 import type { SsnKey } from '../../config.ts'
 import { SsnRepository, type SsnRow } from './ssn.repository.ts'
@@ -13,27 +13,32 @@ const TAG_BYTES = 16
  * copied onto another provider does not decrypt. Nothing here logs.
  */
 export class SsnService {
-  private readonly keysById: Map<string, Buffer>
+  // Key objects made once: a raw key Buffer is imported again on every createHmac / createCipheriv call (per SSN).
+  private readonly keysById: Map<string, KeyObject>
+  private readonly currentKey: { id: string; key: KeyObject }
+  private readonly hmacKeyObject: KeyObject
 
   constructor(
     private readonly database: Database,
     private readonly repository: SsnRepository,
-    private readonly encryptionKeys: readonly SsnKey[],
-    private readonly hmacKey: Buffer,
+    encryptionKeys: readonly SsnKey[],
+    hmacKey: Buffer,
   ) {
-    this.keysById = new Map(encryptionKeys.map((key) => [key.id, key.key]))
+    this.keysById = new Map(encryptionKeys.map((key) => [key.id, createSecretKey(key.key)]))
+    this.currentKey = { id: encryptionKeys[0]!.id, key: createSecretKey(encryptionKeys[0]!.key) }
+    this.hmacKeyObject = createSecretKey(hmacKey)
   }
 
   /** Hex HMAC of the normalised SSN (digits only) within a compact. */
   hmac(compact: string, ssn: string): string {
-    return createHmac('sha256', this.hmacKey)
+    return createHmac('sha256', this.hmacKeyObject)
       .update(`${compact}#${ssn.replace(/\D/g, '')}`)
       .digest('hex')
   }
 
   /** `iv`: 12 fresh random bytes (a batch draws all of its IVs in one call; one call per SSN cost more than the cipher). */
   encrypt(compact: string, providerId: string, ssn: string, iv: Buffer = randomBytes(IV_BYTES)): { keyId: string; ssnCiphertext: string } {
-    const { id, key } = this.encryptionKeys[0]!
+    const { id, key } = this.currentKey
     const cipher = createCipheriv('aes-256-gcm', key, iv)
     cipher.setAAD(Buffer.from(`${compact}#${providerId}`))
     const body = Buffer.concat([cipher.update(ssn, 'utf8'), cipher.final()])

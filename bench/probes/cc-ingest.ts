@@ -1,0 +1,113 @@
+// A focused probe of CompactConnect's CSV ingest (not a scenario: nothing is written to RESULTS.md). One fresh
+// ingesting process per size uploads the bench scenario's CSV through the real endpoints and reports its own CPU
+// µs per row, peak RSS, and the CPU of its PostgreSQL backends (read from /proc, so PostgreSQL must run on this
+// machine): `node --import tsx bench/probes/cc-ingest.ts 10000 100000`. Settings: bench/README.md.
+import { writeFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { dropSchema, ensureBenchDatabase, repositoryRoot, withClient } from '../lib/environment.ts'
+import { freePort, processCpuSeconds, startServer } from '../lib/servers.ts'
+import { multipartBody } from '../scenarios/compact-connect.ts'
+
+const SCHEMA = 'compact_connect'
+const APPLICATION = 'cc-probe-ingest'
+const WRITER_SUB = 'e0000000-0000-4000-8000-000000000004'
+const sizes = process.argv.slice(2).map(Number)
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const databaseUrl = await ensureBenchDatabase(adminUrl, process.env.PROBE_DATABASE_NAME ?? 'hearth_probe_cc')
+const serverScript = process.env.PROBE_SERVER ?? 'apps/compact-connect/src/server.ts'
+const env = {
+  DATABASE_URL: `${databaseUrl}?application_name=${APPLICATION}`,
+  HEARTH_ENV: 'qa',
+  SEED: 'none',
+  LOG_LEVEL: 'warn',
+  RESPONSE_VALIDATION: 'false',
+  AUTHORIZE_NET_API_URL: 'https://apitest.authorize.net/xml/v1/request.api',
+  DATA_DIR: '/tmp/cc-probe-data',
+  ...(process.env.INGEST_BATCH_SIZE ? { INGEST_BATCH_SIZE: process.env.INGEST_BATCH_SIZE } : {}),
+}
+
+function spec(jobs: boolean, port: number) {
+  const args = serverScript.endsWith('.ts') ? ['--import', 'tsx', serverScript] : [serverScript]
+  return {
+    target: 'hearth',
+    label: 'probe',
+    command: process.execPath,
+    args: [...(process.env.PROBE_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), ...args],
+    cwd: repositoryRoot,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', ...env, JOBS_ENABLED: String(jobs), JOB_POLL_INTERVAL_MS: '50', PORT: String(port) },
+    port,
+    readyPath: '/health',
+  }
+}
+
+/** CPU seconds of every backend of the probe's application name seen so far (pid → latest reading). */
+const backendCpu = new Map<number, number>()
+async function sampleBackends(): Promise<void> {
+  const pids = await withClient(databaseUrl, async (client) => (await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [APPLICATION])).rows)
+  for (const { pid } of pids) {
+    const cpu = processCpuSeconds(pid)
+    if (cpu !== undefined) backendCpu.set(pid, cpu)
+  }
+}
+const totalBackendCpu = () => [...backendCpu.values()].reduce((a, b) => a + b, 0)
+
+await dropSchema(databaseUrl, SCHEMA)
+{
+  const seeder = await startServer(spec(false, await freePort()))
+  const seeded = await fetch(`${seeder.url}/qa/seedDatabase`, { method: 'POST' })
+  if (!seeded.ok) throw new Error(`seed: ${seeded.status} ${await seeded.text()}`)
+  await seeder.stop()
+}
+let from = 0
+for (const rows of sizes) {
+  const server = await startServer(spec(true, await freePort()))
+  const { token } = (await (
+    await fetch(`${server.url}/qa/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pool: 'staff', sub: WRITER_SUB }) })
+  ).json()) as { token: string }
+  await sleep(500)
+  backendCpu.clear()
+  await sampleBackends()
+  const backendBefore = totalBackendCpu()
+  const cpuBefore = server.cpuSeconds()!
+  const started = process.hrtime.bigint()
+  const form = await fetch(`${server.url}/v1/compacts/aslp/jurisdictions/oh/licenses/bulk-upload`, { headers: { authorization: `Bearer ${token}` } })
+  const { upload } = (await form.json()) as { upload: { url: string; fields: Record<string, string> } }
+  const boundary = `----probe-${Date.now()}`
+  const posted = await fetch(new URL(new URL(upload.url).pathname, server.url), {
+    method: 'POST',
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: multipartBody(upload.fields, from, rows, boundary),
+    duplex: 'half',
+  } as RequestInit)
+  if (posted.status !== 204) throw new Error(`upload: ${posted.status} ${await posted.text()}`)
+  const received = Number(process.hrtime.bigint() - started) / 1e9
+  const uploadId = upload.fields.key!.split('/').pop()!
+  for (;;) {
+    await sampleBackends()
+    const status = await withClient(databaseUrl, async (client) => {
+      await client.query(`SET search_path TO ${SCHEMA}`)
+      return (
+        await client.query<{ status: string; failure: string | null; open: string }>(
+          `SELECT status, failure, (SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')) AS open FROM license_uploads WHERE upload_id = $1`,
+          [uploadId],
+        )
+      ).rows[0]
+    })
+    if (status?.status === 'failed') throw new Error(`failed: ${status.failure}`)
+    if (status?.status === 'processed' && Number(status.open) === 0) break
+    await sleep(200)
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  await sampleBackends()
+  const cpu = server.cpuSeconds()! - cpuBefore
+  const backend = totalBackendCpu() - backendBefore
+  const rss = server.peakRss()!
+  await server.stop()
+  // PROBE_OUTPUT=<file>: the process's output (e.g. with PROBE_NODE_OPTIONS=--trace-gc).
+  if (process.env.PROBE_OUTPUT) writeFileSync(`${process.env.PROBE_OUTPUT}.${rows}`, server.output())
+  console.log(
+    `${rows} rows: ${seconds.toFixed(1)} s (file received after ${received.toFixed(1)} s) = ${Math.round(rows / seconds)} rows/s; ` +
+      `Node ${((cpu / rows) * 1e6).toFixed(0)} µs/row; PostgreSQL backends ${((backend / rows) * 1e6).toFixed(0)} µs/row; peak RSS ${Math.round(rss / 2 ** 20)} MiB`,
+  )
+  from += rows
+}
