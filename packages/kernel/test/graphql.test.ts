@@ -143,16 +143,19 @@ describe('operation selection', () => {
     assert.equal(refusal(() => selectOperation(summary('fragment F on Q { a }'), undefined)).reason, 'NO_OPERATION')
   })
 
-  test('OperationIndex remembers documents (syntax errors as the error) and forgets the oldest beyond its bound', () => {
+  test('OperationIndex remembers documents (syntax errors as the error) and forgets the first remembered beyond its bound', () => {
     const index = new OperationIndex(2)
     const first = index.summaryOf('{ a }')
     const broken = index.summaryOf('{ a')
     assert.ok(broken instanceof GraphQLError)
     assert.match(broken.message, /^Syntax Error: Expected Name, found <EOF>\.$/)
     assert.deepEqual(broken.locations, [{ line: 1, column: 4 }])
-    assert.equal(index.summaryOf('{ a }'), first) // the same object: not parsed again, and now the newest
-    index.summaryOf('{ b }') // evicts the oldest, '{ a'
-    assert.equal(index.summaryOf('{ a }'), first)
+    assert.equal(index.summaryOf('{ a }'), first) // the same object: not parsed again (and not moved: first in, first out)
+    index.summaryOf('{ b }') // evicts the first remembered, '{ a }', although it was just used
+    const again = index.summaryOf('{ a }')
+    assert.notEqual(again, first, 'parsed once more after its eviction')
+    assert.deepEqual(again, first)
+    assert.equal(index.summaryOf('{ a }'), again)
     assert.notEqual(index.summaryOf('query { a }'), first)
     let checks = 0
     index.summaryOf('{ c }', () => checks++)

@@ -34,9 +34,13 @@ export function selectOperation(summary: OperationSummary, operationName: string
 }
 
 /**
- * Remembers the operations of recently seen documents (a bounded map in insertion order, refreshed
- * on use), so a request that repeats a document is not parsed twice. A document that does not
- * parse is remembered as its syntax error.
+ * Remembers the operations of recently seen documents, so a request that repeats a document is not
+ * parsed twice. A document that does not parse is remembered as its syntax error. Bounded, the
+ * first remembered going first. A hit does not move its entry to the back: this map lives in V8's
+ * old generation, and a delete and set on every request made V8 re-hash its table there about once
+ * per request (~150 bytes of old-generation garbage each), which under load grew the heap by
+ * 1 MB/s until a full collection (bench/RESULTS.md, Gom's memory). A document evicted while still
+ * in use is parsed once more.
  */
 export class OperationIndex {
   private readonly entries = new Map<string, OperationSummary | GraphQLError>()
@@ -53,11 +57,7 @@ export class OperationIndex {
    */
   summaryOf(source: string, beforeParse?: () => void): OperationSummary | GraphQLError {
     const known = this.entries.get(source)
-    if (known !== undefined) {
-      this.entries.delete(source)
-      this.entries.set(source, known)
-      return known
-    }
+    if (known !== undefined) return known
     beforeParse?.()
     let summary: OperationSummary | GraphQLError
     try {
