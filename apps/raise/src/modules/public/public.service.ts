@@ -3,7 +3,7 @@ import { ulid, type AuditContext } from '@hearth/kernel/audit'
 import { formatAmountShort, type Stripe } from '@hearth/kernel/payments'
 import type { PaymentRow } from '../../db/schema.ts'
 import { newDonationRow, newPaymentRow } from '../../db/defaults.ts'
-import { auditWrite, nowSeconds, transaction } from '../../db/transaction.ts'
+import { AuditBatch, nowSeconds, transaction } from '../../db/transaction.ts'
 import { calcPaymentSchedule, MINIMUM_CARD_CHARGE } from '../../domain/money.ts'
 import { toCurrency, toPublicFundraiserView } from '../../mappers.ts'
 import type { PublicDonationRequestT, PublicFundraiserT, PublicPaymentIntentResponseT } from '../../http/schemas.ts'
@@ -93,12 +93,15 @@ export class PublicService {
       newPaymentRow(donation, now, { id: paymentId, ...schedule.now, ...pending, reference: intent.id }),
       ...schedule.future.map((payment) => newPaymentRow(donation, payment.at, { ...payment, ...pending })),
     ]
-    // One transaction (the original wrote these separately and could leave a partial record).
+    // One transaction (the original wrote these separately and could leave a partial record), its
+    // audit entries in one insert.
     await transaction(this.database, async (tx) => {
+      const audit = new AuditBatch(context)
       await this.donations.insert(tx, donation)
-      await auditWrite(tx, context, 'create', donationId, { tableName: 'donation', data: donation })
+      audit.add('create', donationId, { tableName: 'donation', data: donation })
       await this.payments.insert(tx, rows)
-      for (const row of rows) await auditWrite(tx, context, 'create', row.id, { tableName: 'payment', data: row })
+      for (const row of rows) audit.add('create', row.id, { tableName: 'payment', data: row })
+      await audit.write(tx)
     })
     return {
       stripeClientSecret: intent.client_secret,

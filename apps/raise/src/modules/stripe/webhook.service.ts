@@ -68,11 +68,15 @@ export class WebhookService {
     this.verifySignature(rawBody, signature)
     const context = { ...requestContext, subject: 'stripe' }
     const intent = event.data.object
-    const checked = await this.findPaymentForIntent(this.database.db, context, intent)
-    if (checked.payment.status !== 'paid' && intent.setup_future_usage) await this.saveCardForRecurring(checked)
+    if (intent.setup_future_usage) {
+      // A recurring donation's card is saved through Stripe first, so with no transaction open: the
+      // rows are read and checked unlocked for it. A one-off donation is checked under the lock only.
+      const checked = await this.findPaymentForIntent(this.database.db, context, intent)
+      if (checked.payment.status !== 'paid') await this.saveCardForRecurring(checked)
+    }
     // Every delivery for this fundraiser waits here for the ones before it, then works on the rows as
     // they are now: a concurrent or retried delivery finds its payment already paid and credits nothing.
-    const all = await transaction(this.database, async (tx) => {
+    const { target, payments } = await transaction(this.database, async (tx) => {
       const target = await this.findPaymentForIntent(tx, context, intent, { lock: true })
       const audit = new AuditBatch(context)
       const amounts = this.matchFundingFor(target)
@@ -81,9 +85,9 @@ export class WebhookService {
       // instalments still without it, oldest first, from the pot as locked.
       await this.applyMatchFundingToInstalments(tx, target, payments, amounts.matchFundingAdded, audit)
       await audit.write(tx)
-      return payments
+      return { target, payments }
     })
-    await this.sendConfirmationOnce(checked, all)
+    await this.sendConfirmationOnce(target, payments)
   }
 
   private verifySignature(rawBody: string | undefined, signature: string | undefined): void {
