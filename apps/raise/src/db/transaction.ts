@@ -24,7 +24,8 @@ export function auditWrite(db: Db, context: AuditContext, action: string, object
 
 /**
  * Audit entries gathered while a transaction runs and written together by `write`, in one statement
- * instead of one per entry: used where the transaction holds a row lock that others queue on.
+ * instead of one per entry: one round trip fewer per entry on the write path (most of all where the
+ * transaction holds a row lock that others queue on).
  */
 export class AuditBatch {
   private readonly entries: AuditEntry[] = []
