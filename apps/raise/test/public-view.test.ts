@@ -1,5 +1,6 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import type { DonationRow } from '../src/db/schema.ts'
 import { factories } from './factories.ts'
 import type { RaiseEventBus } from '../src/events.ts'
@@ -64,6 +65,32 @@ describe('public fundraiser view', () => {
       empty.body.donations.map((row: { id: string }) => row.id),
       ['01HB0000000000000000000007'],
     )
+  })
+})
+
+describe('the public view in a compressed coding', () => {
+  test('a browser gets it brotli-compressed, a gzip-only client gzip, others as it is: the same JSON each time', async () => {
+    const now = Math.floor(Date.now() / 1000)
+    const fundraiserId = (await ctx.request('POST', '/admin/fundraisers', { body: { activeFrom: now - 60, publicName: 'Compressed View' } })).body as string
+    for (let index = 0; index < 40; index++) {
+      await donation(`01HE00000000000000000000${String(index).padStart(2, '0')}`, fundraiserId, { comment: `Good luck, number ${index}!` })
+    }
+    const get = (acceptEncoding?: string) =>
+      ctx.app.inject({ method: 'GET', url: `/public/fundraisers/${fundraiserId}`, headers: acceptEncoding === undefined ? {} : { 'accept-encoding': acceptEncoding } })
+    const plain = await get()
+    assert.equal(plain.statusCode, 200)
+    assert.equal(plain.headers['content-encoding'], undefined)
+    assert.equal(JSON.parse(plain.body).donations.length, 40)
+
+    const browser = await get('gzip, deflate, br, zstd')
+    assert.equal(browser.headers['content-encoding'], 'br')
+    assert.match(String(browser.headers.vary), /Accept-Encoding/)
+    assert.ok(browser.rawPayload.byteLength < plain.rawPayload.byteLength / 3, `${browser.rawPayload.byteLength} of ${plain.rawPayload.byteLength} bytes`)
+    assert.equal(brotliDecompressSync(browser.rawPayload).toString('utf8'), plain.body)
+
+    const gzipOnly = await get('gzip')
+    assert.equal(gzipOnly.headers['content-encoding'], 'gzip')
+    assert.equal(gunzipSync(gzipOnly.rawPayload).toString('utf8'), plain.body)
   })
 })
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { sendEncodedJson } from '@hearth/kernel/http'
 import { typed, errorResponses, params } from '../../http/route-kit.ts'
 import { PublicDonationRequest, PublicFundraiser, PublicPaymentIntentResponse, Status } from '../../http/schemas.ts'
 import type { Services } from '../../container.ts'
@@ -28,11 +29,12 @@ export function publicRoutes(app: FastifyInstance, { public: publicService }: Se
         response: { 200: PublicFundraiser, ...errorResponses(400, 401, 404, 500) },
       },
     },
-    // Answered from the per-process cache of the written JSON (src/cache/public-views.ts).
+    // Answered from the per-process cache of the written JSON (src/cache/public-views.ts), compressed
+    // when the client accepts it (a 5,000-donation view is about 0.75 MB as it is).
     async (request, reply) => {
       const { fundraiserId } = request.params
-      const json = await views.json(fundraiserId, async () => reply.serialize(await publicService.getFundraiser(fundraiserId)) as string)
-      return sendSerialized(reply as FastifyReply, json)
+      const view = await views.json(fundraiserId, async () => reply.serialize(await publicService.getFundraiser(fundraiserId)) as string)
+      return sendEncodedJson(request, reply as FastifyReply, view)
     },
   )
 
@@ -52,6 +54,3 @@ export function publicRoutes(app: FastifyInstance, { public: publicService }: Se
     (request) => publicService.createDonation(auditContextOf(request), request.params.fundraiserId, request.body),
   )
 }
-
-/** Sends JSON already written by the route's own serializer (Fastify sends a string as it is). */
-const sendSerialized = (reply: FastifyReply, json: Buffer) => reply.type('application/json; charset=utf-8').send(json)
