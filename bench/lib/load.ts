@@ -1,6 +1,8 @@
 // One operation measured against one running server: fetch it once and check the answer, then a
 // warm-up and a measured autocannon run in which every response must be 2xx with that same body.
 import { deepStrictEqual } from 'node:assert/strict'
+import { request as httpRequest } from 'node:http'
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
 import autocannon from 'autocannon'
 import type { Measurement } from './results.ts'
 import type { RunningServer } from './servers.ts'
@@ -70,18 +72,49 @@ export function assertSameJson(reference: Answer, other: Answer, what: string): 
   }
 }
 
+/** Whether the operation asks for a content coding (as browsers do), so its raw answers may be compressed. */
+const acceptsCoding = (operation: Operation) => Object.keys(operation.headers ?? {}).some((name) => name.toLowerCase() === 'accept-encoding')
+
+/**
+ * One raw request (no client-side decoding), decoded here from the coding the server chose and
+ * compared with `expectedBody`: for operations that send `Accept-Encoding`, whose bytes on the wire
+ * autocannon cannot compare. Returns the coding and the bytes sent.
+ */
+export async function checkEncodedAnswer(server: RunningServer, operation: Operation, expectedBody: string): Promise<{ coding: string; bytes: number }> {
+  const { coding, raw } = await new Promise<{ coding: string; raw: Buffer }>((resolve, reject) => {
+    const outgoing = httpRequest(server.url + operation.path, { method: operation.method, headers: operation.headers, timeout: 30_000 }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('end', () => resolve({ coding: String(response.headers['content-encoding'] ?? 'identity'), raw: Buffer.concat(chunks) }))
+      response.on('error', reject)
+    })
+    outgoing.on('error', reject)
+    outgoing.end(operation.body)
+  })
+  const decode: Record<string, (bytes: Buffer) => Buffer> = { identity: (bytes) => bytes, br: brotliDecompressSync, gzip: gunzipSync, deflate: inflateSync }
+  const decoded = decode[coding]?.(raw).toString('utf8')
+  if (decoded !== expectedBody) {
+    throw new BenchmarkError(`${server.spec.target} ${operation.name}: the ${coding} answer does not decode to the checked body`)
+  }
+  return { coding, bytes: raw.byteLength }
+}
+
 /**
  * Warm-up, then the measured run. Any non-2xx, socket error, timeout or body that differs from
- * `expectedBody` fails the benchmark: a benchmark of errors is worthless.
+ * `expectedBody` fails the benchmark: a benchmark of errors is worthless. An operation that sends
+ * `Accept-Encoding` has its answer decoded and compared once before the run (`checkEncodedAnswer`),
+ * as autocannon sees only the bytes on the wire.
  */
 export async function measure(server: RunningServer, operation: Operation, expectedBody: string, options: LoadOptions): Promise<Measurement> {
+  const encoded = acceptsCoding(operation)
+  if (encoded) await checkEncodedAnswer(server, operation, expectedBody)
   const base = {
     url: server.url + operation.path,
     method: operation.method,
     headers: { ...(operation.body !== undefined ? { 'content-type': 'application/json' } : {}), ...operation.headers },
     body: operation.body,
     connections: options.connections,
-    expectBody: expectedBody,
+    expectBody: encoded ? undefined : expectedBody,
     timeout: 30,
   }
   const where = `${server.spec.target} ${operation.name}`
