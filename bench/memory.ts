@@ -11,6 +11,7 @@ import { loadAppModules } from '../scripts/apps.ts'
 import { currentLoad, repositoryRoot } from './lib/environment.ts'
 import { replaceSection } from './lib/results.ts'
 import { freePort, startServer } from './lib/servers.ts'
+import { hearthNodeFlags } from './lib/scenario.ts'
 
 const LIMIT_BYTES = 1.5 * 1024 ** 3
 const LOAD_SECONDS = Number(process.env.BENCH_DURATION ?? 8) * 3
@@ -31,9 +32,10 @@ export async function runMemory(resultsPath: string): Promise<boolean> {
   const portalPort = await freePort()
   const server = await startServer({
     target: 'npm start',
-    label: '`npm start` (scripts/start.ts): every app and the portal in one process, embedded PGlite, demo seeds',
+    label: `\`npm start\` (scripts/start.ts, node flags: ${hearthNodeFlags().join(' ') || 'none'}): every app and the portal in one process, embedded PGlite, demo seeds`,
     command: process.execPath,
-    args: ['--import', import.meta.resolve('tsx'), join(repositoryRoot, 'scripts', 'start.ts')],
+    // `npm start` passes node the same flags as `start:production`.
+    args: [...hearthNodeFlags(), '--import', import.meta.resolve('tsx'), join(repositoryRoot, 'scripts', 'start.ts')],
     cwd: mkdtempSync(join(tmpdir(), 'hearth-memory-cwd-')),
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

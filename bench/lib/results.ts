@@ -48,6 +48,8 @@ export interface ScenarioReport {
   rounds: number
   /** Hearth's servers ran the compiled build (`npm run build`), not TypeScript through tsx. */
   productionBuild?: boolean
+  /** The node flags Hearth's servers ran with (`start:production`'s unless `BENCH_NODE_FLAGS` replaced them). */
+  nodeFlags?: string[]
   servers: ServerSummary[]
   measurements: Measurement[]
   /** Targets the issue sets, checked against the measurements (ratio ≥ minimum). */
@@ -169,7 +171,8 @@ export function renderSection(report: ScenarioReport): string {
       `mismatch fails the run).` +
       (report.productionBuild
         ? " Hearth's servers run the production build (`npm run build`: the TypeScript compiled to JavaScript, started with plain `node`, no tsx loaded), as `npm run start:production` does; the ceiling and any Node peer run through tsx."
-        : ''),
+        : '') +
+      (report.nodeFlags === undefined ? '' : ` Hearth's node flags: ${report.nodeFlags.length === 0 ? 'none' : report.nodeFlags.map((flag) => `\`${flag}\``).join(' ')}.`),
     '',
   )
   for (const line of report.setup) lines.push(line)

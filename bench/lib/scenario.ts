@@ -72,14 +72,27 @@ export function useProductionBuild(distDir: string): void {
   productionBuild = distDir
 }
 
+/**
+ * The node flags production runs Hearth with, read from the root package.json's `start:production`
+ * (`node <flags> dist/scripts/start.js`), so that the benchmark measures what production runs.
+ * `BENCH_NODE_FLAGS` replaces them (space-separated; empty for none), to measure a flag's effect.
+ */
+export function hearthNodeFlags(): string[] {
+  const override = process.env.BENCH_NODE_FLAGS
+  if (override !== undefined) return override.split(/\s+/).filter(Boolean)
+  const scripts = (JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+  return scripts['start:production']!.split(/\s+/).filter((word) => word.startsWith('--'))
+}
+
 /** Hearth's own server scripts (`apps/…`) run compiled when a production build is in use; anything else through tsx. */
 function nodeArgs(script: string): string[] {
   if (!script.startsWith(join(repositoryRoot, 'apps') + sep)) return ['--import', 'tsx', script]
   // BENCH_CPU_PROF=<dir>: each Hearth server writes a V8 CPU profile there when it exits (for finding where
   // the time goes; profiling slows the server, so such a run's numbers are not the ones to commit).
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-  if (productionBuild !== undefined) return [...profile, join(productionBuild, relative(repositoryRoot, script)).replace(/\.ts$/, '.js')]
-  return [...profile, '--import', 'tsx', script]
+  const flags = [...hearthNodeFlags(), ...profile]
+  if (productionBuild !== undefined) return [...flags, join(productionBuild, relative(repositoryRoot, script)).replace(/\.ts$/, '.js')]
+  return [...flags, '--import', 'tsx', script]
 }
 
 export function nodeServer(target: string, label: string, script: string, port: number, env: Record<string, string>, readyPath: string, scriptArgs: string[] = []): ServerSpec {
@@ -211,6 +224,7 @@ async function runPrepared(scenario: { name: string; title: string }, prepared: 
     warmupSeconds: settings.warmupSeconds,
     rounds: settings.rounds,
     productionBuild: productionBuild !== undefined,
+    nodeFlags: hearthNodeFlags(),
     servers,
     measurements,
     targets: prepared.targets,
