@@ -1,0 +1,30 @@
+// A probe of what this machine's loopback and load generator allow for a response of a given size,
+// with no application in the way (not a scenario: nothing is written to RESULTS.md). For each size, a
+// child process runs bare Fastify answering the same random bytes from memory, and autocannon, in this
+// process as in the scenarios, loads it with 50 connections for 8 s:
+// `node --import tsx bench/probes/fixed-bytes.ts 9749 89144 764872`.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import autocannon from 'autocannon'
+import { freePort } from '../lib/servers.ts'
+
+const SERVER = `
+const Fastify = require('fastify')
+const bytes = require('node:crypto').randomBytes(Number(process.argv[1]))
+const app = Fastify({ logger: false })
+app.get('/bytes', (request, reply) => reply.type('application/octet-stream').send(bytes))
+app.listen({ host: '127.0.0.1', port: Number(process.argv[2]) }).then(() => console.log('ready'))
+`
+
+for (const size of process.argv.slice(2).map(Number)) {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['-e', SERVER, String(size), String(port)], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await once(child.stdout!, 'data')
+  const result = await autocannon({ url: `http://127.0.0.1:${port}/bytes`, connections: 50, duration: 8 })
+  const rate = result['2xx'] / result.duration
+  console.log(
+    `${size.toLocaleString('en-US')} bytes: ${Math.round(rate).toLocaleString('en-US')} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round((rate * size) / 1e6)} MB/s`,
+  )
+  child.kill()
+  await once(child, 'exit')
+}
