@@ -72,6 +72,15 @@ export function assertSameJson(reference: Answer, other: Answer, what: string): 
   }
 }
 
+/**
+ * Tells an autocannon client not to keep response bodies. autocannon appends every chunk of a body to
+ * a string, decoding it as UTF-8; for a compressed (binary) body that decoding is slow enough to bound
+ * the load generator, not the server (`bench/probes/fixed-bytes.ts`). Used where no body is compared.
+ */
+export function dropBodies(client: autocannon.Client): void {
+  ;(client as unknown as { pipelinedRequests: { addBody(chunk: Buffer): void } }).pipelinedRequests.addBody = () => {}
+}
+
 /** Whether the operation asks for a content coding (as browsers do), so its raw answers may be compressed. */
 const acceptsCoding = (operation: Operation) => Object.keys(operation.headers ?? {}).some((name) => name.toLowerCase() === 'accept-encoding')
 
@@ -103,7 +112,7 @@ export async function checkEncodedAnswer(server: RunningServer, operation: Opera
  * Warm-up, then the measured run. Any non-2xx, socket error, timeout or body that differs from
  * `expectedBody` fails the benchmark: a benchmark of errors is worthless. An operation that sends
  * `Accept-Encoding` has its answer decoded and compared once before the run (`checkEncodedAnswer`),
- * as autocannon sees only the bytes on the wire.
+ * as autocannon sees only the bytes on the wire, and autocannon does not keep its bodies (`dropBodies`).
  */
 export async function measure(server: RunningServer, operation: Operation, expectedBody: string, options: LoadOptions): Promise<Measurement> {
   const encoded = acceptsCoding(operation)
@@ -115,6 +124,7 @@ export async function measure(server: RunningServer, operation: Operation, expec
     body: operation.body,
     connections: options.connections,
     expectBody: encoded ? undefined : expectedBody,
+    setupClient: encoded ? dropBodies : undefined,
     timeout: 30,
   }
   const where = `${server.spec.target} ${operation.name}`
