@@ -13,9 +13,9 @@ const MAX_BYTES = 64 * 1024 * 1024
  * encoded once so that each answer is a copy of bytes rather than an encoding of a long string (the
  * fundraiser and its public, counted donations: the donation list is most of the cost, both to read
  * and to serialize), and compressed once per content coding a client accepts (the kernel's
- * `EncodedJson`: a browser gets about a tenth of the bytes). A fundraiser and its donations change only through a state-changing request
- * (admin edits, public donations, Stripe's webhooks, tasks, the QA reseed) or the payment collection
- * job, so the kernel's `ClearedOnChange` drops every view after each successful POST, PATCH, PUT or
+ * `EncodedJson`: a browser gets about a tenth of the bytes). A fundraiser and its donations change
+ * only through a state-changing request (admin edits, public donations, Stripe's webhooks, tasks, the
+ * QA reseed) or the payment collection job, so the kernel's `ClearedOnChange` drops every view after each successful POST, PATCH, PUT or
  * DELETE, in the answering process before its response is sent and in every other process through
  * the kernel bus (`publicViewsChanged`); the collection job calls `changed()` itself. A reader in
  * another process is stale for as long as the bus takes to deliver; if a message is ever lost, the
