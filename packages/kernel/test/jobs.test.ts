@@ -78,6 +78,28 @@ describe('jobs', () => {
     }
   })
 
+  test('a backlog larger than the concurrency keeps draining: a finished job frees its slot for the next at once, not at the next interval', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      const seen: string[] = []
+      // The interval is an hour: only the first poll (at start) comes from the timer.
+      const runner = createJobRunner<Jobs>({
+        database,
+        concurrency: 2,
+        pollIntervalMs: 3_600_000,
+        handlers: { 'note.write': async ({ text }) => void seen.push(text), 'always.fails': async () => {} },
+      })
+      for (let n = 1; n <= 7; n++) await runner.enqueue(database.db, 'note.write', { text: `mail ${n}` })
+      runner.start()
+      while (seen.length < 7) await new Promise((resolve) => setTimeout(resolve, 5))
+      await runner.stop()
+      assert.deepEqual(seen.sort(), ['mail 1', 'mail 2', 'mail 3', 'mail 4', 'mail 5', 'mail 6', 'mail 7'])
+      assert.deepEqual(await database.query(`SELECT status, count(*)::int AS n FROM jobs GROUP BY status`), [{ status: 'done', n: 7 }])
+    } finally {
+      await database.close()
+    }
+  })
+
   test('stop() waits for the job in flight to finish', async () => {
     const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
     try {

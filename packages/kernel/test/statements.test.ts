@@ -3,7 +3,8 @@
 import { describe, test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { defineStatement, runStatement, sql, type Database, type MigrationSource } from '../src/index.ts'
+import { bigint, boolean, doublePrecision, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core'
+import { defineStatement, runStatement, selectColumns, sql, type Database, type MigrationSource } from '../src/index.ts'
 import { createTestDatabase } from '../src/testing/index.ts'
 
 const fixture: MigrationSource = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
@@ -39,6 +40,53 @@ describe('statements', () => {
       /roll back/,
     )
     assert.deepEqual(await runStatement(database.db, byName, ['four']), [])
+  })
+
+  test('in a transaction on a server, the statement is prepared on the transaction’s own connection', async (t) => {
+    if (database.kind !== 'server') return t.skip('a server only')
+    const prepared = defineStatement('kernel_test_prepared_in_transaction', 'SELECT count(*)::int AS n FROM widgets WHERE id > $1')
+    const names = await database.transaction(async (tx) => {
+      assert.deepEqual(await runStatement(tx, prepared, [0]), [{ n: 3 }])
+      const rows = await tx.execute(sql`SELECT name FROM pg_prepared_statements WHERE name = ${prepared.name}`)
+      return (rows as unknown as { rows: { name: string }[] }).rows.map((row) => row.name)
+    })
+    assert.deepEqual(names, [prepared.name])
+    // A nested transaction is a savepoint on the same connection: rolled back alone.
+    await database.transaction(async (tx) => {
+      await assert.rejects(
+        tx.transaction(async (inner) => {
+          await inner.execute(sql`INSERT INTO widgets VALUES (5, 'five')`)
+          throw new Error('inner only')
+        }),
+        /inner only/,
+      )
+      await tx.execute(sql`INSERT INTO widgets VALUES (6, 'six')`)
+    })
+    assert.deepEqual(await runStatement(database.db, byName, ['five']), [])
+    assert.deepEqual(await runStatement(database.db, byName, ['six']), [{ id: 6 }])
+    await database.query('DELETE FROM widgets WHERE id = 6')
+  })
+
+  test('selectColumns: the rows of a plain-SQL statement are what drizzle’s select gives', async () => {
+    await database.query(`CREATE TABLE gadgets (id serial PRIMARY KEY, label text NOT NULL, price bigint NOT NULL, ratio double precision, active boolean NOT NULL, tags text[] NOT NULL)`)
+    await database.query(`INSERT INTO gadgets (label, price, ratio, active, tags) VALUES ('g', 9007199254740991, 0.5, true, '{a,b}')`)
+    const gadgets = pgTable('gadgets', {
+      id: serial('id').primaryKey(),
+      label: text('label').notNull(),
+      price: bigint('price', { mode: 'number' }).notNull(),
+      ratio: doublePrecision('ratio'),
+      active: boolean('active').notNull(),
+      tags: text('tags').array().notNull(),
+    })
+    const all = defineStatement('kernel_test_gadgets', `SELECT ${selectColumns(gadgets, 'g')} FROM gadgets g`)
+    assert.match(all.text, /g\."price"::float8 AS "price"/)
+    const expected = await database.db.select().from(gadgets)
+    assert.deepEqual(await runStatement(database.db, all, []), expected)
+    assert.deepEqual(expected, [{ id: 1, label: 'g', price: 9007199254740991, ratio: 0.5, active: true, tags: ['a', 'b'] }])
+    await database.transaction(async (tx) => assert.deepEqual(await runStatement(tx, all, []), expected))
+    // A type that would come back otherwise is refused when the list is made, not when it runs.
+    const odd = pgTable('odd', { at: timestamp('at', { withTimezone: true }) })
+    assert.throws(() => selectColumns(odd), /odd\.at is a PgTimestamp/)
   })
 
   test('a name means one text: defining it again with another text is refused', () => {

@@ -6,11 +6,11 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import { EmbeddedHost, quoteIdentifier } from './embedded.ts'
 import { applyMigrations, readMigrations, type MigrationSource, type SqlRunner } from './migrate.ts'
-import { registerStatementRunner } from './statements.ts'
+import { registerStatementRunner, type Statement } from './statements.ts'
 
 export { EmbeddedHost, DataDirectoryLockedError, lockDataDirectory, loadContribExtensions, quoteIdentifier } from './embedded.ts'
 export { readMigrations, applyMigrations, type MigrationSource, type Migration } from './migrate.ts'
-export { defineStatement, runStatement, type Statement } from './statements.ts'
+export { defineStatement, runStatement, selectColumns, insertRows, insertRowsParams, type Statement } from './statements.ts'
 export { decodeDatabaseError, isDatabaseFailure, type DatabaseFailure, type DecodedDatabaseError } from './errors.ts'
 export { sql, eq, and, or, not, asc, desc, inArray, isNull, isNotNull, gt, gte, lt, lte, ne, like, count } from 'drizzle-orm'
 
@@ -115,7 +115,26 @@ async function openServer(url: string, schema: string, poolSize = 10): Promise<D
     setup.release()
   }
   const db = drizzlePg(pool) as unknown as Db
-  registerStatementRunner(db, async (statement, params) => (await pool.query({ name: statement.name, text: statement.text, values: params })).rows)
+  const runNamed = async (client: pg.Pool | pg.PoolClient, statement: Statement, params: unknown[]) => (await client.query({ name: statement.name, text: statement.text, values: params })).rows
+  registerStatementRunner(db, (statement, params) => runNamed(pool, statement, params))
+  // A transaction takes a connection of its own and runs drizzle over it (one drizzle handle per
+  // pooled connection, kept as long as the connection lives), so its named statements are prepared
+  // on that connection too: the hot write paths run under row locks, where parsing, planning and
+  // building each statement again is time every queued writer waits for.
+  const onConnection = new WeakMap<pg.PoolClient, Db>()
+  const transaction = async <T>(fn: (tx: Db) => Promise<T>): Promise<T> => {
+    const client = await pool.connect()
+    try {
+      let connectionDb = onConnection.get(client)
+      if (!connectionDb) onConnection.set(client, (connectionDb = drizzlePg(client) as unknown as Db))
+      return await connectionDb.transaction((tx) => {
+        registerStatementRunner(tx as unknown as Db, (statement, params) => runNamed(client, statement, params))
+        return fn(tx as unknown as Db)
+      })
+    } finally {
+      client.release()
+    }
+  }
   const inTransaction = async <T>(fn: (runner: SqlRunner) => Promise<T>): Promise<T> => {
     const client = await pool.connect()
     try {
@@ -135,6 +154,7 @@ async function openServer(url: string, schema: string, poolSize = 10): Promise<D
     schema,
     db,
     query: async (text, params) => (await pool.query(text, params)).rows,
+    transaction,
     inTransaction,
     close: () => pool.end(),
   })
@@ -145,6 +165,8 @@ function databaseFrom(parts: {
   schema: string
   db: Db
   query: Database['query']
+  /** The driver's own transaction, when it has a better one than drizzle's on `db`. */
+  transaction?: Database['transaction']
   inTransaction: <T>(fn: (runner: SqlRunner) => Promise<T>) => Promise<T>
   close: () => Promise<void>
   dumpEmbedded?: () => Promise<Blob>
@@ -157,7 +179,7 @@ function databaseFrom(parts: {
     schema,
     db: parts.db,
     query: parts.query,
-    transaction: (fn) => parts.db.transaction((tx) => fn(tx as unknown as Db)),
+    transaction: parts.transaction ?? ((fn) => parts.db.transaction((tx) => fn(tx as unknown as Db))),
     migrate,
     async reset(sources) {
       await inTransaction(async (runner) => {

@@ -43,7 +43,18 @@ export const jobs = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true, mode: 'date' }),
   },
-  (table) => [uniqueIndex('jobs_idempotency_key_idx').on(table.name, table.idempotencyKey), index('jobs_due_idx').on(table.status, table.runAt)],
+  (table) => [
+    uniqueIndex('jobs_idempotency_key_idx').on(table.name, table.idempotencyKey),
+    // Partial indexes, one per claim: a worker walks the queued ones in order and stops at the first it
+    // can lock, and the scan marks the index entries of finished versions dead as it passes them, so a
+    // busy queue does not make every claim step over all the jobs run since the last vacuum.
+    index('jobs_queued_idx')
+      .on(table.runAt, table.id)
+      .where(sql`${table.status} = 'queued'`),
+    index('jobs_running_idx')
+      .on(table.lockedUntil)
+      .where(sql`${table.status} = 'running'`),
+  ],
 )
 
 /** One row per (schedule, period): whoever inserts it first enqueues that period's run. */

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { Cron } from 'croner'
-import { sql, type Database, type Db } from '../db/index.ts'
-import { jobs as jobsTable, jobScheduleSlots } from '../db/schema.ts'
+import { defineStatement, runStatement, type Database, type Db } from '../db/index.ts'
+import { jobScheduleSlots } from '../db/schema.ts'
 import { ERASED_PAYLOAD, isSealedPayload, type PayloadSealer } from './sealing.ts'
 
 export { jobs as jobsTable, jobScheduleSlots } from '../db/schema.ts'
@@ -96,6 +96,24 @@ interface JobRow {
   idempotency_key: string | null
 }
 
+// Claims, one per partial index (jobs_queued_idx, jobs_running_idx): each walks its index in order
+// and stops at the first row it can lock.
+const claimed = (due: string, order: string) =>
+  `UPDATE jobs SET status = 'running', locked_by = $1, locked_until = now() + make_interval(secs => $2), attempts = attempts + 1
+   WHERE id = (SELECT id FROM jobs WHERE ${due} AND name = ANY($3::text[]) ORDER BY ${order} FOR UPDATE SKIP LOCKED LIMIT 1)
+   RETURNING id, name, payload, attempts, max_attempts, idempotency_key`
+const claimQueued = defineStatement('kernel_jobs_claim_queued', claimed("status = 'queued' AND run_at <= now()", 'run_at, id'))
+const claimExpired = defineStatement('kernel_jobs_claim_expired', claimed("status = 'running' AND locked_until < now()", 'locked_until, id'))
+
+/** A new job, unless its (name, idempotency key) exists: a prepared statement, as most enqueues are inside a busy write's transaction. */
+const insertJob = defineStatement(
+  'kernel_jobs_enqueue',
+  `INSERT INTO jobs (name, payload, idempotency_key, run_at, max_attempts)
+   VALUES ($1, $2::text::jsonb, $3, coalesce($4::text::timestamptz, now()), $5)
+   ON CONFLICT DO NOTHING
+   RETURNING id`,
+)
+
 /**
  * A small job mechanism on plain SQL (see docs/adr/0002-jobs.md): a `jobs` table claimed with
  * `FOR UPDATE SKIP LOCKED`, enqueued inside the caller's transaction, and schedule slots claimed
@@ -121,35 +139,22 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
     if (!(name in handlers)) throw new Error(`enqueue: no handler registered for job "${name}"`)
     if (enqueueOptions.sealed && !options.sealer) throw new Error(`enqueue: job "${name}" is sealed but the runner has no sealer`)
     const stored = enqueueOptions.sealed ? options.sealer!.seal(name, payload) : payload
-    const inserted = await db
-      .insert(jobsTable)
-      .values({
-        name,
-        payload: stored as never,
-        idempotencyKey: enqueueOptions.idempotencyKey ?? null,
-        runAt: enqueueOptions.runAt ?? (sql`now()` as never),
-        maxAttempts: enqueueOptions.maxAttempts ?? 5,
-      })
-      .onConflictDoNothing()
-      .returning({ id: jobsTable.id })
+    const inserted = await runStatement(db, insertJob, [
+      name,
+      JSON.stringify(stored),
+      enqueueOptions.idempotencyKey ?? null,
+      enqueueOptions.runAt?.toISOString() ?? null,
+      enqueueOptions.maxAttempts ?? 5,
+    ])
     return inserted.length > 0
   }
 
+  /** The oldest due job, else one whose worker's lease ran out (its worker died or hung): claimed for this worker. */
   async function claim(): Promise<JobRow | undefined> {
-    const rows = await database.query<JobRow>(
-      `UPDATE jobs SET status = 'running', locked_by = $1, locked_until = now() + make_interval(secs => $2), attempts = attempts + 1
-       WHERE id = (
-         SELECT id FROM jobs
-         WHERE name = ANY($3::text[]) AND (
-           (status = 'queued' AND run_at <= now()) OR (status = 'running' AND locked_until < now())
-         )
-         ORDER BY run_at, id
-         FOR UPDATE SKIP LOCKED
-         LIMIT 1)
-       RETURNING id, name, payload, attempts, max_attempts, idempotency_key`,
-      [workerId, lockSeconds, names],
-    )
-    return rows[0]
+    const params = [workerId, lockSeconds, names]
+    const [queued] = await runStatement<JobRow>(database.db, claimQueued, params)
+    if (queued) return queued
+    return (await runStatement<JobRow>(database.db, claimExpired, params))[0]
   }
 
   /**
@@ -220,7 +225,14 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
 
   function track(promise: Promise<void>) {
     inFlight.add(promise)
-    void promise.catch((error) => options.log?.error({ err: error }, 'job bookkeeping failed')).finally(() => inFlight.delete(promise))
+    void promise
+      .catch((error) => options.log?.error({ err: error }, 'job bookkeeping failed'))
+      .finally(() => {
+        inFlight.delete(promise)
+        // A slot is free: claim the next due job now. Waiting for the next interval instead would run at
+        // most `concurrency` jobs an interval, and a backlog (a burst of confirmation emails) would only grow.
+        if (!stopping && pollTimer) void poll()
+      })
   }
 
   let polling: Promise<void> | undefined
