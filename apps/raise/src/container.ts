@@ -12,6 +12,7 @@ import type { DevelopmentStripe } from './modules/stripe/development-stripe.ts'
 import { FundraiserRepository } from './modules/fundraisers/fundraiser.repository.ts'
 import { DonationRepository } from './modules/donations/donation.repository.ts'
 import { PaymentRepository } from './modules/payments/payment.repository.ts'
+import { SucceededPaymentRepository } from './modules/stripe/succeeded-payment.repository.ts'
 import { GroupRepository } from './modules/groups/group.repository.ts'
 import { UserRepository } from './modules/users/user.repository.ts'
 import { Lookup } from './modules/lookup.ts'
@@ -83,8 +84,8 @@ export async function buildContainer(config: RaiseConfig, app: FastifyInstance) 
     fundraisers: new FundraiserService(database, lookup, fundraisers),
     donations: new DonationService(database, lookup, fundraisers, donations),
     payments: new PaymentService(database, lookup, donations, payments, totals),
-    public: new PublicService(database, lookup, donations, payments, stripe),
-    webhook: new WebhookService(database, stripe, config.stripe.webhookSecret, jobs, lookup, donations, payments, totals, email),
+    public: new PublicService(database, lookup, donations, stripe),
+    webhook: new WebhookService(database, stripe, config.stripe.webhookSecret, jobs, lookup, donations, payments, totals, new SucceededPaymentRepository(), email),
     collection,
     groups: group,
     users: new UserService(database, users, jobs, email),

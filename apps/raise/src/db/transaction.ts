@@ -3,9 +3,14 @@ import { audit, auditAll, type AuditContext, type AuditEntry } from '@hearth/ker
 import { conflictMessage } from '../http/errors.ts'
 
 /** Runs one use case's transaction; a duplicate key, serialisation failure or deadlock becomes the original's 409. */
-export async function transaction<T>(database: Database, fn: (tx: Db) => Promise<T>): Promise<T> {
+export function transaction<T>(database: Database, fn: (tx: Db) => Promise<T>): Promise<T> {
+  return conflictOnRace(() => database.transaction(fn))
+}
+
+/** A write that is atomic alone (one statement, or a transaction): a duplicate key, serialisation failure or deadlock becomes the original's 409. */
+export async function conflictOnRace<T>(write: () => Promise<T>): Promise<T> {
   try {
-    return await database.transaction(fn)
+    return await write()
   } catch (error) {
     if (error instanceof HearthError) throw error
     const failure = decodeDatabaseError(error)?.failure
@@ -38,6 +43,11 @@ export class AuditBatch {
   }
 
   async write(db: Db): Promise<void> {
-    await auditAll(db, this.context, this.entries.splice(0))
+    await auditAll(db, this.context, this.take())
+  }
+
+  /** The entries gathered so far, for a statement that writes them itself (`auditInsert`); the batch is then empty. */
+  take(): AuditEntry[] {
+    return this.entries.splice(0)
   }
 }

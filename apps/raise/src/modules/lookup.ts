@@ -17,13 +17,6 @@ export class Lookup {
     return fundraiser
   }
 
-  /** The fundraiser locked for the rest of `tx` (see `FundraiserRepository.getForUpdate`). */
-  async lockedFundraiser(tx: Db, id: string): Promise<FundraiserRow> {
-    const fundraiser = await this.fundraisers.getForUpdate(tx, id)
-    if (!fundraiser) throw errors.notFound('fundraiser not found')
-    return fundraiser
-  }
-
   async donation(fundraiserId: string, id: string, db: Db = this.database.db): Promise<DonationRow> {
     const donation = await this.donations.get(db, fundraiserId, id)
     if (!donation) throw errors.notFound('donation not found')

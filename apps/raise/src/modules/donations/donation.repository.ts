@@ -1,7 +1,10 @@
-import { and, asc, defineStatement, desc, eq, isNull, or, runStatement, sql, type Db } from '@hearth/kernel'
+import { and, defineStatement, desc, eq, insertRows, insertRowsParams, isNull, or, runStatement, selectColumns, sql, type Db } from '@hearth/kernel'
+import { auditInsert, auditParams } from '@hearth/kernel/audit'
+import { getTableColumns } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import { donations, payments, type DonationRow, type PaymentRow } from '../../db/schema.ts'
 import { expectUpdated, unchangedColumns } from '../../db/conditional.ts'
+import type { AuditBatch } from '../../db/transaction.ts'
 import type { DonationEditsT } from '../../http/schemas.ts'
 
 /** The columns the public view may show, and the flags that decide which of them it shows (§2.4). */
@@ -53,6 +56,28 @@ const publicByFundraiser = defineStatement(
    ORDER BY id DESC`,
 )
 
+// Both as JSON objects in one row (a join would repeat the donation on every payment's row); their
+// columns are cast to the types drizzle gives, and JSON keeps them (float8 and booleans as JSON's own).
+const withPayments = defineStatement(
+  'raise.donations.withPayments',
+  `
+  SELECT (SELECT to_jsonb(d) FROM (SELECT ${selectColumns(donations)} FROM donations WHERE fundraiser_id = $1 AND id = $2) d) AS donation,
+         (SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.at, p.id), '[]'::jsonb)
+            FROM (SELECT ${selectColumns(payments)} FROM payments WHERE donation_id = $2) p) AS payments`,
+)
+
+const donationColumns = Object.keys(getTableColumns(donations)).length
+const paymentColumns = Object.keys(getTableColumns(payments)).length
+// Data-modifying WITH clauses all run, whether or not the final SELECT reads them.
+const newDonation = defineStatement(
+  'raise.donations.insertWithPayments',
+  `
+  WITH donation AS (${insertRows(donations, 1)}),
+       payment AS (${insertRows(payments, 1 + donationColumns)}),
+       audit AS (${auditInsert(1 + donationColumns + paymentColumns)})
+  SELECT 1`,
+)
+
 /** Donations: SQL only, no state. */
 export class DonationRepository {
   listByFundraiser(db: Db, fundraiserId: string): Promise<DonationRow[]> {
@@ -73,16 +98,13 @@ export class DonationRepository {
     )[0]
   }
 
-  /** The donation with its payments oldest first (by `at`, then id), read in one statement. */
+  /**
+   * The donation with its payments oldest first (by `at`, then id), read in one prepared statement:
+   * the webhook reads it under the fundraiser's row lock, where every delivery for the fundraiser waits.
+   */
   async getWithPayments(db: Db, fundraiserId: string, id: string): Promise<{ donation: DonationRow; payments: PaymentRow[] } | undefined> {
-    const rows = await db
-      .select({ donation: donations, payment: payments })
-      .from(donations)
-      .leftJoin(payments, eq(payments.donationId, donations.id))
-      .where(and(eq(donations.fundraiserId, fundraiserId), eq(donations.id, id)))
-      .orderBy(asc(payments.at), asc(payments.id))
-    if (rows.length === 0) return undefined
-    return { donation: rows[0]!.donation, payments: rows.flatMap((row) => (row.payment ? [row.payment] : [])) }
+    const [row] = await runStatement<{ donation: DonationRow | null; payments: PaymentRow[] }>(db, withPayments, [fundraiserId, id])
+    return row?.donation ? { donation: row.donation, payments: row.payments } : undefined
   }
 
   /** By id alone, whichever fundraiser it belongs to (the caller checks). */
@@ -92,6 +114,14 @@ export class DonationRepository {
 
   async insert(db: Db, row: DonationRow): Promise<void> {
     await db.insert(donations).values(row)
+  }
+
+  /**
+   * A new donation with its payments and the batch's audit entries, in one statement: atomic on its
+   * own, so with no transaction around it (three inserts and a BEGIN and COMMIT would be five round trips).
+   */
+  async insertWithPayments(db: Db, row: DonationRow, paymentRows: readonly PaymentRow[], audit: AuditBatch): Promise<void> {
+    await runStatement(db, newDonation, [...insertRowsParams(donations, [row]), ...insertRowsParams(payments, paymentRows), ...auditParams(audit.context, audit.take()).params])
   }
 
   /** An admin edit (or the webhook saving the donor's card), applied only while `expected` holds (409 otherwise). */

@@ -2,7 +2,7 @@ import type { Db } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
 import type { FundraiserRow } from '../../db/schema.ts'
 import { AuditBatch, auditWrite } from '../../db/transaction.ts'
-import type { FundraiserRepository } from './fundraiser.repository.ts'
+import type { FundraiserRepository, FundraiserTotalsChange, FundraiserTotalsExpectation } from './fundraiser.repository.ts'
 
 export interface Credit {
   totalRaised?: number
@@ -33,23 +33,30 @@ export class FundraiserTotals {
 
   /** `audit`: who acts (the entry is written at once), or the transaction's batch (the entry joins it). */
   async credit(tx: Db, audit: AuditContext | AuditBatch, fundraiser: FundraiserRow, credit: Credit): Promise<void> {
-    const limitedPot = fundraiser.matchFundingRemaining !== null
-    const added = await this.fundraisers.addToTotals(
-      tx,
-      fundraiser.id,
-      {
-        totalRaised: credit.totalRaised,
-        donationsCount: credit.donationsCount ? credit.donationsCount : undefined,
-        takeFromPot: limitedPot ? credit.takeFromPot : undefined,
-      },
-      {
-        potUnlimited: credit.takeFromPot !== undefined && !limitedPot,
-        ...(credit.limitUnchanged ? { matchFundingPerDonationLimit: fundraiser.matchFundingPerDonationLimit } : {}),
-      },
-    )
+    const { change, expected } = planCredit(fundraiser, credit)
+    const added = await this.fundraisers.addToTotals(tx, fundraiser.id, change, expected)
     if (Object.keys(added).length === 0) return
     const entry = { tableName: 'fundraiser', data: added }
     if (audit instanceof AuditBatch) audit.add('plus', fundraiser.id, entry)
     else await auditWrite(tx, audit, 'plus', fundraiser.id, entry)
+  }
+}
+
+/**
+ * A credit as the change to make and the conditions it needs, for the fundraiser as read: a limited
+ * pot gives what is taken (and must still hold it), an unlimited one must still be unlimited.
+ */
+export function planCredit(fundraiser: FundraiserRow, credit: Credit): { change: FundraiserTotalsChange; expected: FundraiserTotalsExpectation } {
+  const limitedPot = fundraiser.matchFundingRemaining !== null
+  return {
+    change: {
+      totalRaised: credit.totalRaised,
+      donationsCount: credit.donationsCount ? credit.donationsCount : undefined,
+      takeFromPot: limitedPot ? credit.takeFromPot : undefined,
+    },
+    expected: {
+      potUnlimited: credit.takeFromPot !== undefined && !limitedPot,
+      ...(credit.limitUnchanged ? { matchFundingPerDonationLimit: fundraiser.matchFundingPerDonationLimit } : {}),
+    },
   }
 }

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, isNull, sql, type Db } from '@hearth/kernel'
+import { and, count, defineStatement, eq, gte, isNull, runStatement, selectColumns, sql, type Db } from '@hearth/kernel'
 import type { SQL } from 'drizzle-orm'
 import { donations, fundraisers, type FundraiserRow } from '../../db/schema.ts'
 import { expectUpdated, unchanged, unchangedColumns } from '../../db/conditional.ts'
@@ -21,6 +21,12 @@ export interface FundraiserTotalsExpectation {
   matchFundingPerDonationLimit?: number | null
 }
 
+// Prepared statements: every donation and every webhook reads its fundraiser, the webhook under the row lock.
+const statements = {
+  byId: defineStatement('raise.fundraisers.byId', `SELECT ${selectColumns(fundraisers)} FROM fundraisers WHERE id = $1`),
+  byIdForUpdate: defineStatement('raise.fundraisers.byIdForUpdate', `SELECT ${selectColumns(fundraisers)} FROM fundraisers WHERE id = $1 FOR UPDATE`),
+}
+
 /** Fundraisers: SQL only, no state. */
 export class FundraiserRepository {
   list(db: Db): Promise<FundraiserRow[]> {
@@ -28,7 +34,7 @@ export class FundraiserRepository {
   }
 
   async get(db: Db, id: string): Promise<FundraiserRow | undefined> {
-    return (await db.select().from(fundraisers).where(eq(fundraisers.id, id)))[0]
+    return (await runStatement<FundraiserRow>(db, statements.byId, [id]))[0]
   }
 
   /**
@@ -37,7 +43,7 @@ export class FundraiserRepository {
    * totals instead of failing each other's conditions.
    */
   async getForUpdate(tx: Db, id: string): Promise<FundraiserRow | undefined> {
-    return (await tx.select().from(fundraisers).where(eq(fundraisers.id, id)).for('update'))[0]
+    return (await runStatement<FundraiserRow>(tx, statements.byIdForUpdate, [id]))[0]
   }
 
   async any(db: Db): Promise<boolean> {
@@ -70,19 +76,11 @@ export class FundraiserRepository {
    */
   async addToTotals(db: Db, id: string, change: FundraiserTotalsChange, expected: FundraiserTotalsExpectation = {}): Promise<Record<string, number>> {
     const set: Record<string, SQL> = {}
-    const added: Record<string, number> = {}
     const conditions: SQL[] = [eq(fundraisers.id, id)]
-    if (change.totalRaised !== undefined) {
-      set.totalRaised = sql`${fundraisers.totalRaised} + ${change.totalRaised}`
-      added.totalRaised = change.totalRaised
-    }
-    if (change.donationsCount !== undefined) {
-      set.donationsCount = sql`${fundraisers.donationsCount} + ${change.donationsCount}`
-      added.donationsCount = change.donationsCount
-    }
+    if (change.totalRaised !== undefined) set.totalRaised = sql`${fundraisers.totalRaised} + ${change.totalRaised}`
+    if (change.donationsCount !== undefined) set.donationsCount = sql`${fundraisers.donationsCount} + ${change.donationsCount}`
     if (change.takeFromPot !== undefined) {
       set.matchFundingRemaining = sql`${fundraisers.matchFundingRemaining} + ${-change.takeFromPot}`
-      added.matchFundingRemaining = -change.takeFromPot
       conditions.push(gte(fundraisers.matchFundingRemaining, change.takeFromPot))
     }
     if (expected.potUnlimited) conditions.push(isNull(fundraisers.matchFundingRemaining))
@@ -94,6 +92,15 @@ export class FundraiserRepository {
       .where(and(...conditions))
       .returning({ id: fundraisers.id })
     expectUpdated(rows, 'fundraiser')
-    return added
+    return totalsAdded(change)
   }
+}
+
+/** What a change adds to a fundraiser's totals, in the audit's words (the pot's remaining amount goes down by what is taken). */
+export function totalsAdded(change: FundraiserTotalsChange): Record<string, number> {
+  const added: Record<string, number> = {}
+  if (change.totalRaised !== undefined) added.totalRaised = change.totalRaised
+  if (change.donationsCount !== undefined) added.donationsCount = change.donationsCount
+  if (change.takeFromPot !== undefined) added.matchFundingRemaining = -change.takeFromPot
+  return added
 }

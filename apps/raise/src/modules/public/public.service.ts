@@ -3,12 +3,11 @@ import { ulid, type AuditContext } from '@hearth/kernel/audit'
 import { formatAmountShort, type Stripe } from '@hearth/kernel/payments'
 import type { PaymentRow } from '../../db/schema.ts'
 import { newDonationRow, newPaymentRow } from '../../db/defaults.ts'
-import { AuditBatch, nowSeconds, transaction } from '../../db/transaction.ts'
+import { AuditBatch, conflictOnRace, nowSeconds } from '../../db/transaction.ts'
 import { calcPaymentSchedule, MINIMUM_CARD_CHARGE } from '../../domain/money.ts'
 import { toCurrency, toPublicFundraiserView } from '../../mappers.ts'
 import type { PublicDonationRequestT, PublicFundraiserT, PublicPaymentIntentResponseT } from '../../http/schemas.ts'
 import type { DonationRepository } from '../donations/donation.repository.ts'
-import type { PaymentRepository } from '../payments/payment.repository.ts'
 import type { Lookup } from '../lookup.ts'
 import { assertGiftAidAddress } from '../donations/donation.service.ts'
 import { stripeCall } from '../stripe/stripe-call.ts'
@@ -20,7 +19,6 @@ export class PublicService {
     private readonly database: Database,
     private readonly lookup: Lookup,
     private readonly donations: DonationRepository,
-    private readonly payments: PaymentRepository,
     private readonly stripe: Stripe,
   ) {}
 
@@ -93,16 +91,11 @@ export class PublicService {
       newPaymentRow(donation, now, { id: paymentId, ...schedule.now, ...pending, reference: intent.id }),
       ...schedule.future.map((payment) => newPaymentRow(donation, payment.at, { ...payment, ...pending })),
     ]
-    // One transaction (the original wrote these separately and could leave a partial record), its
-    // audit entries in one insert.
-    await transaction(this.database, async (tx) => {
-      const audit = new AuditBatch(context)
-      await this.donations.insert(tx, donation)
-      audit.add('create', donationId, { tableName: 'donation', data: donation })
-      await this.payments.insert(tx, rows)
-      for (const row of rows) audit.add('create', row.id, { tableName: 'payment', data: row })
-      await audit.write(tx)
-    })
+    // All or nothing, in one statement (the original wrote these separately and could leave a partial record).
+    const audit = new AuditBatch(context)
+    audit.add('create', donationId, { tableName: 'donation', data: donation })
+    for (const row of rows) audit.add('create', row.id, { tableName: 'payment', data: row })
+    await conflictOnRace(() => this.donations.insertWithPayments(this.database.db, donation, rows, audit))
     return {
       stripeClientSecret: intent.client_secret,
       currency,

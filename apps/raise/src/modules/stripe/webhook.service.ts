@@ -10,7 +10,9 @@ import type { RaiseJobs } from '../../jobs.ts'
 import { confirmationEmail } from '../../emails/confirmation.ts'
 import { stripeCall } from './stripe-call.ts'
 import type { DonationRepository } from '../donations/donation.repository.ts'
-import type { FundraiserTotals } from '../fundraisers/fundraiser-totals.ts'
+import { planCredit, type FundraiserTotals } from '../fundraisers/fundraiser-totals.ts'
+import { totalsAdded } from '../fundraisers/fundraiser.repository.ts'
+import type { SucceededPaymentRepository } from './succeeded-payment.repository.ts'
 import type { Lookup } from '../lookup.ts'
 import type { PaymentRepository } from '../payments/payment.repository.ts'
 import { isCollectionClaim } from '../payments/collection-claim.ts'
@@ -48,8 +50,9 @@ export interface WebhookEmailSettings {
  * read, so a duplicate delivery (retried or concurrent) credits at most once.
  *
  * Deliveries for one fundraiser take turns on its row lock, so the locked transaction is what bounds
- * their throughput: it makes as few round trips as it can (the donation read with its payments, one
- * conditional update each of payment, donation and fundraiser, and every audit entry in one insert).
+ * their throughput: it makes as few round trips as it can. For a one-off donation that is three: the
+ * lock taken with the donation and its payments read, one statement with the conditional updates of
+ * payment, donation and fundraiser and their audit entries, and the commit.
  */
 export class WebhookService {
   constructor(
@@ -61,6 +64,7 @@ export class WebhookService {
     private readonly donations: DonationRepository,
     private readonly payments: PaymentRepository,
     private readonly totals: FundraiserTotals,
+    private readonly succeeded: SucceededPaymentRepository,
     private readonly email: WebhookEmailSettings,
   ) {}
 
@@ -107,10 +111,9 @@ export class WebhookService {
   private async findPaymentForIntent(db: Db, context: AuditContext, intent: PaymentIntent, { lock = false } = {}): Promise<IntentTarget> {
     if (intent.amount !== intent.amount_received) throw errors.badRequest('amount does not match amount_received')
     const { fundraiserId, donationId, paymentId } = intent.metadata
-    const fundraiser = lock ? await this.lookup.lockedFundraiser(db, fundraiserId) : await this.lookup.fundraiser(fundraiserId)
-    const found = await this.donations.getWithPayments(db, fundraiserId, donationId)
-    if (!found) throw errors.notFound('donation not found')
-    const { donation, payments } = found
+    const { fundraiser, donation, payments } = lock ? await this.succeeded.lockWithDonation(db, fundraiserId, donationId) : await this.readUnlocked(db, fundraiserId, donationId)
+    if (!fundraiser) throw errors.notFound('fundraiser not found')
+    if (!donation) throw errors.notFound('donation not found')
     const payment = payments.find((row) => row.id === paymentId)
     if (!payment) throw errors.notFound('payment not found')
     if (intent.amount !== payment.donationAmount + payment.contributionAmount) {
@@ -120,6 +123,12 @@ export class WebhookService {
     if (payment.reference && payment.reference !== intent.id && !isCollectionClaim(payment.reference)) throw errors.badRequest('payment intent id does not match reference on payment')
     if (!['pending', 'scheduled', 'paid'].includes(payment.status)) throw errors.badRequest(`payment in invalid state '${payment.status}' to be confirmed`)
     return { context, intent, fundraiser, donation, payment, payments }
+  }
+
+  private async readUnlocked(db: Db, fundraiserId: string, donationId: string): Promise<{ fundraiser?: FundraiserRow; donation?: DonationRow; payments: PaymentRow[] }> {
+    const fundraiser = await this.lookup.fundraiser(fundraiserId)
+    const found = await this.donations.getWithPayments(db, fundraiserId, donationId)
+    return { fundraiser, donation: found?.donation, payments: found?.payments ?? [] }
   }
 
   /** A payment without a reservation is matched now, from the pot as read; one with a reservation keeps it. */
@@ -154,9 +163,9 @@ export class WebhookService {
   }
 
   /**
-   * In the locked transaction: the payment paid, its amounts added to the donation (now counted), the fundraiser
-   * credited and its pot drawn. Returns the donation's payments as they now are (the update sets only the
-   * status and match funding of the one paid).
+   * In the locked transaction, in one statement: the payment paid, its amounts added to the donation (now
+   * counted), the fundraiser credited and its pot drawn, with their audit entries. Returns the donation's
+   * payments as they now are (the update sets only the status and match funding of the one paid).
    */
   private async recordSucceededPayment(
     tx: Db,
@@ -164,23 +173,34 @@ export class WebhookService {
     { matchFundingAdded, matchFundingOnPayment, giftAid }: Amounts,
     audit: AuditBatch,
   ): Promise<PaymentRow[]> {
-    await this.payments.markPaid(tx, payment.id, matchFundingOnPayment, {
-      paymentIntentId: intent.id,
-      expected: { donationAmount: payment.donationAmount, contributionAmount: payment.contributionAmount, matchFundingAmount: payment.matchFundingAmount, status: payment.status },
-    })
-    audit.add('edit', payment.id, { tableName: 'payment', data: { status: 'paid', matchFundingAmount: matchFundingOnPayment } })
     const added = { donationAmount: payment.donationAmount, contributionAmount: payment.contributionAmount, matchFundingAmount: matchFundingOnPayment }
-    await this.donations.addToTotals(tx, donation.id, added, {
-      counted: true,
-      expected: { matchFundingAmount: donation.matchFundingAmount, donationCounted: donation.donationCounted, donationAmount: donation.donationAmount, giftAid: donation.giftAid },
-    })
-    audit.add('plus', donation.id, { tableName: 'donation', data: { ...added, donationCounted: true } })
-    await this.totals.credit(tx, audit, fundraiser, {
+    const { change, expected } = planCredit(fundraiser, {
       totalRaised: payment.donationAmount + matchFundingOnPayment + giftAid,
       donationsCount: donation.donationCounted ? 0 : 1,
       takeFromPot: matchFundingAdded,
       limitUnchanged: true,
     })
+    audit.add('edit', payment.id, { tableName: 'payment', data: { status: 'paid', matchFundingAmount: matchFundingOnPayment } })
+    audit.add('plus', donation.id, { tableName: 'donation', data: { ...added, donationCounted: true } })
+    audit.add('plus', fundraiser.id, { tableName: 'fundraiser', data: totalsAdded(change) })
+    await this.succeeded.record(
+      tx,
+      {
+        payment: {
+          id: payment.id,
+          matchFundingAmount: matchFundingOnPayment,
+          paymentIntentId: intent.id,
+          expected: { donationAmount: payment.donationAmount, contributionAmount: payment.contributionAmount, matchFundingAmount: payment.matchFundingAmount, status: payment.status },
+        },
+        donation: {
+          id: donation.id,
+          added,
+          expected: { matchFundingAmount: donation.matchFundingAmount, donationCounted: donation.donationCounted, donationAmount: donation.donationAmount, giftAid: donation.giftAid },
+        },
+        fundraiser: { id: fundraiser.id, change: { ...change, totalRaised: change.totalRaised! }, expected: { ...expected, matchFundingPerDonationLimit: fundraiser.matchFundingPerDonationLimit } },
+      },
+      audit,
+    )
     const paid: PaymentRow = { ...payment, status: 'paid', matchFundingAmount: matchFundingOnPayment }
     return payments.map((row) => (row.id === payment.id ? paid : row))
   }
