@@ -24,6 +24,8 @@ const env = {
   AUTHORIZE_NET_API_URL: 'https://apitest.authorize.net/xml/v1/request.api',
   DATA_DIR: '/tmp/cc-probe-data',
   ...(process.env.INGEST_BATCH_SIZE ? { INGEST_BATCH_SIZE: process.env.INGEST_BATCH_SIZE } : {}),
+  // Files above 30 MB (≈ 200,000 rows) need a larger limit.
+  ...(process.env.BULK_UPLOAD_MAX_BYTES ? { BULK_UPLOAD_MAX_BYTES: process.env.BULK_UPLOAD_MAX_BYTES } : {}),
 }
 
 function spec(jobs: boolean, port: number) {

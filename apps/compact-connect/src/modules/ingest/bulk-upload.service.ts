@@ -9,6 +9,7 @@ import { isCompact } from '../../domain/compacts.ts'
 import { CompactConnectError, badRequest, notFound } from '../../errors.ts'
 import type { UploadedLicense } from '../licenses/licenses.types.ts'
 import { expiryOf, type IngestService } from './ingest.service.ts'
+import { FirstRowIndex } from './first-row-index.ts'
 import type { IngestRepository, LicenseUploadRow } from './ingest.repository.ts'
 import { duplicateSsnMessage, safeValidData, validateLicense, type FieldErrors } from './license.validation.ts'
 import type { FeatureFlags } from '../feature-flags/feature-flags.service.ts'
@@ -164,14 +165,7 @@ export class BulkUploadService {
     const committed = await this.repository.committedBatches(this.database.db, uploadId)
 
     const batchSize = this.config.ingestBatchSize
-    // (SSN digits, license type) → first record number, as numbers: a few dozen bytes per row, no SSN strings kept.
-    const seen = new Map<number, number>()
-    const typeIndex = new Map<string, number>()
-    const seenKey = (ssn: string, licenseType: string) => {
-      let index = typeIndex.get(licenseType)
-      if (index === undefined) typeIndex.set(licenseType, (index = typeIndex.size))
-      return Number(ssn.replace(/-/g, '')) * 64 + index
-    }
+    const firstRows = new FirstRowIndex()
     let valid: UploadedLicense[] = []
     let failures: Failure[] = []
     let read = 0
@@ -209,13 +203,9 @@ export class BulkUploadService {
         } else if (result.license.previousSSN !== undefined && !correction) {
           failures.push({ recordNumber, validData: safeValidData(row), errors: { previousSSN: ['The previousSSN feature is not currently enabled'] } })
         } else {
-          const key = seenKey(result.license.ssn, result.license.licenseType)
-          const first = seen.get(key)
+          const first = firstRows.firstOrAdd(result.license.ssn, result.license.licenseType, recordNumber)
           if (first !== undefined) failures.push({ recordNumber, validData: safeValidData(row), errors: { ssn: [duplicateSsnMessage(result.license.licenseType, first)] } })
-          else {
-            seen.set(key, recordNumber)
-            valid.push(result.license)
-          }
+          else valid.push(result.license)
         }
         if (valid.length + failures.length >= batchSize) await flush()
       }
