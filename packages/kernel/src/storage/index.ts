@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, rm, stat } from 'node:fs/promises'
+import { once } from 'node:events'
+import { mkdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -100,14 +101,24 @@ export class DiskObjectStore implements ObjectStore {
     return file
   }
 
+  /**
+   * Writes a temporary file beside the object's and renames it into place once every byte is on disk, so a reader
+   * never sees half an object. A failed put removes the object under the key, as the S3 store does.
+   */
   async put(key: string, content: Readable | Uint8Array | string, options: PutOptions = {}): Promise<number> {
     const file = this.fileOf(key)
     await mkdir(dirname(file), { recursive: true })
+    const partial = `${file}.${randomUUID()}.partial`
     const counted = { size: 0 }
+    const sink = createWriteStream(partial)
     try {
-      await pipeline(toStream(content), byteLimit(options.maxBytes, counted), createWriteStream(file))
+      await pipeline(toStream(content), byteLimit(options.maxBytes, counted), sink)
+      await rename(partial, file)
     } catch (error) {
-      await rm(file, { force: true })
+      // pipeline rejects as soon as the source fails, possibly before the sink has even opened its file: removing it
+      // before the sink has closed could run first and leave the file behind.
+      if (!sink.closed) await once(sink, 'close').catch(() => undefined)
+      await Promise.all([rm(partial, { force: true }), rm(file, { force: true })])
       throw error
     }
     return counted.size

@@ -80,6 +80,18 @@ function objectStoreContract(name: string, open: () => Promise<{ store: ObjectSt
       await assert.rejects(store.put('broken/upload.bin', failing, { maxBytes: 1000 }))
       assert.equal(await store.get('broken/upload.bin'), undefined)
     })
+
+    test('a failed put leaves nothing under the key, not even the object it would have replaced', async () => {
+      await store.put('replaced/object.bin', 'first version')
+      const failing = new Readable({
+        read() {
+          this.push(Buffer.from('half of a second version'))
+          this.destroy(new Error('client went away'))
+        },
+      })
+      await assert.rejects(store.put('replaced/object.bin', failing))
+      assert.equal(await store.get('replaced/object.bin'), undefined)
+    })
   })
 }
 
