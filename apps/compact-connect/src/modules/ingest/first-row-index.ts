@@ -1,7 +1,7 @@
 /**
- * The first record number of each (SSN, license type) in one CSV file, for the duplicate check of §4.1 (a later row
- * repeating both is refused, naming the first). It lives as long as the file's ingest, so it is the only state that
- * grows with the file: it keeps numbers in typed arrays, ≈ 12–23 bytes a row, where a `Map` keyed by a number above
+ * The first record number of each (SSN, license type) in one upload (a CSV file, or a JSON POST's array), for the
+ * duplicate check of §4.1 (a later record repeating both is refused, naming the first). In a CSV ingest it lives as
+ * long as the file's ingest, so it is the only state that grows with the file: it keeps numbers in typed arrays, ≈ 12–23 bytes a row, where a `Map` keyed by a number above
  * the small-integer range cost ≈ 60 (its entry and a boxed key each) and grew a 300,000-row ingest's live heap by
  * ≈ 18 MB. No SSN string is kept.
  */

@@ -12,6 +12,7 @@ import { LICENSE_DIFF_FIELDS, type LicenseRecordInput, type UploadedLicense } fr
 import type { SsnService } from '../licenses/ssn.service.ts'
 import type { DataEventInsert, IngestRepository } from './ingest.repository.ts'
 import { duplicateSsnMessage, validateLicense, type FieldErrors } from './license.validation.ts'
+import { FirstRowIndex } from './first-row-index.ts'
 import type { FeatureFlags } from '../feature-flags/feature-flags.service.ts'
 import type { SsnCorrectionService } from './ssn-correction.service.ts'
 import { dataEventExpiry } from '../data-events/data-events.ts'
@@ -208,13 +209,11 @@ export class IngestService {
       else errors[String(index)] = result.errors
     })
     if (Object.keys(errors).length > 0) throw badRequest(INVALID_RECORDS_MESSAGE, errors)
-    const seen = new Map<string, number>()
+    const firstRows = new FirstRowIndex()
     const duplicates: string[] = []
     valid.forEach((license, index) => {
-      const key = `${license.ssn}|${license.licenseType}`
-      const first = seen.get(key)
-      if (first === undefined) seen.set(key, index)
-      else duplicates.push(duplicateSsnMessage(license.licenseType, first))
+      const first = firstRows.firstOrAdd(license.ssn, license.licenseType, index)
+      if (first !== undefined) duplicates.push(duplicateSsnMessage(license.licenseType, first))
     })
     if (duplicates.length > 0) throw badRequest(INVALID_RECORDS_MESSAGE, { SSN: duplicates })
     if (valid.some((license) => license.previousSSN !== undefined) && !(await this.ssnCorrectionEnabled(compact))) throw badRequest('The previousSSN feature is not currently enabled')
