@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestDatabase, testDatabaseUrl } from '../src/testing/index.ts'
 import { openDatabase, type MigrationSource } from '../src/db/index.ts'
-import { createJobRunner, createPayloadSealer, ERASED_PAYLOAD, isSealedPayload, readSealingKeys } from '../src/jobs/index.ts'
+import { claimExpired, claimQueued, createJobRunner, createPayloadSealer, ERASED_PAYLOAD, isSealedPayload, readSealingKeys } from '../src/jobs/index.ts'
 
 const fixture: MigrationSource = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
 type Jobs = { 'note.write': { text: string }; 'always.fails': { n: number } }
@@ -95,6 +95,26 @@ describe('jobs', () => {
       await runner.stop()
       assert.deepEqual(seen.sort(), ['mail 1', 'mail 2', 'mail 3', 'mail 4', 'mail 5', 'mail 6', 'mail 7'])
       assert.deepEqual(await database.query(`SELECT status, count(*)::int AS n FROM jobs GROUP BY status`), [{ status: 'done', n: 7 }])
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('a claim walks the partial index of due jobs in order: the job names filter its rows and never pull in the idempotency index', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      const runner = createJobRunner<Jobs>({ database, handlers: { 'note.write': async () => {}, 'always.fails': async () => {} } })
+      // A young table full of finished jobs, as after a burst of confirmation emails: each was queued, claimed and
+      // finished (three row versions, each in every index), and the table has no statistics yet.
+      await database.query(`INSERT INTO jobs (name, payload, idempotency_key) SELECT 'note.write', '{}', 'key-' || n FROM generate_series(1, 2000) n`)
+      await database.query(`UPDATE jobs SET status = 'running', attempts = 1`)
+      await database.query(`UPDATE jobs SET status = 'done', finished_at = now()`)
+      await runner.enqueue(database.db, 'note.write', { text: 'due' })
+      for (const statement of [claimQueued, claimExpired]) {
+        const plan = (await database.query<Record<string, string>>(`EXPLAIN ${statement.text}`, ['planner', 300, ['note.write', 'always.fails']])).map((row) => Object.values(row)[0]).join('\n')
+        assert.match(plan, statement === claimQueued ? /Index Scan using jobs_queued_idx/ : /Index Scan using jobs_running_idx/, plan)
+        assert.doesNotMatch(plan, /jobs_idempotency_key_idx|Bitmap/, plan)
+      }
     } finally {
       await database.close()
     }

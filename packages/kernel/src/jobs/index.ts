@@ -97,13 +97,19 @@ interface JobRow {
 }
 
 // Claims, one per partial index (jobs_queued_idx, jobs_running_idx): each walks its index in order
-// and stops at the first row it can lock.
+// and stops at the first row it can lock. The runner's job names are a filter on the rows it passes
+// (`array_position`), never an index condition: `name = ANY(…)` let the planner, before it had
+// statistics for a young table, AND the partial index with the idempotency index on (name, key),
+// whose entries for every version of every job ever run under those names it then read on each claim
+// (≈ 4,600 entries and 1 ms a claim after 1,600 jobs, against 3 buffers and 0.03 ms).
 const claimed = (due: string, order: string) =>
   `UPDATE jobs SET status = 'running', locked_by = $1, locked_until = now() + make_interval(secs => $2), attempts = attempts + 1
-   WHERE id = (SELECT id FROM jobs WHERE ${due} AND name = ANY($3::text[]) ORDER BY ${order} FOR UPDATE SKIP LOCKED LIMIT 1)
+   WHERE id = (SELECT id FROM jobs WHERE ${due} AND array_position($3::text[], name) IS NOT NULL ORDER BY ${order} FOR UPDATE SKIP LOCKED LIMIT 1)
    RETURNING id, name, payload, attempts, max_attempts, idempotency_key`
-const claimQueued = defineStatement('kernel_jobs_claim_queued', claimed("status = 'queued' AND run_at <= now()", 'run_at, id'))
-const claimExpired = defineStatement('kernel_jobs_claim_expired', claimed("status = 'running' AND locked_until < now()", 'locked_until, id'))
+/** @internal exported for the plan test */
+export const claimQueued = defineStatement('kernel_jobs_claim_queued', claimed("status = 'queued' AND run_at <= now()", 'run_at, id'))
+/** @internal exported for the plan test */
+export const claimExpired = defineStatement('kernel_jobs_claim_expired', claimed("status = 'running' AND locked_until < now()", 'locked_until, id'))
 
 /** A new job, unless its (name, idempotency key) exists: a prepared statement, as most enqueues are inside a busy write's transaction. */
 const insertJob = defineStatement(
