@@ -81,6 +81,48 @@ export function dropBodies(client: autocannon.Client): void {
   ;(client as unknown as { pipelinedRequests: { addBody(chunk: Buffer): void } }).pipelinedRequests.addBody = () => {}
 }
 
+/** What a body compared by `compareBodiesByBytes` is reported as: equal to the checked one, or not. */
+const SAME_BODY = 'same'
+const OTHER_BODY = 'other'
+
+interface PendingResponse {
+  body: string
+  /** Bytes of the body received so far, and whether they all equal the checked body's. */
+  received?: number
+  differs?: boolean
+}
+interface ResponseQueue {
+  peek(): PendingResponse | undefined
+  addBody(chunk: Buffer): void
+  terminateRequest(): PendingResponse | undefined
+}
+
+/**
+ * Compares every response body with the checked one, byte for byte, as its chunks arrive, instead of letting
+ * autocannon append them to a string decoded as UTF-8 and compare strings. Each body is still checked whole (a
+ * body that differs in one byte, or is shorter or longer, counts as a mismatch); what goes is the decoding, which
+ * for a 765 KB body bounded the load generator, not the server (`bench/probes/fixed-bytes.ts`).
+ */
+export function compareBodiesByBytes(expected: Buffer): (client: autocannon.Client) => void {
+  return (client) => {
+    const queue = (client as unknown as { pipelinedRequests: ResponseQueue }).pipelinedRequests
+    queue.addBody = (chunk) => {
+      const pending = queue.peek()
+      if (!pending) return
+      const at = pending.received ?? 0
+      const end = at + chunk.length
+      if (end > expected.length || !chunk.equals(expected.subarray(at, end))) pending.differs = true
+      pending.received = end
+    }
+    const terminate = queue.terminateRequest.bind(queue)
+    queue.terminateRequest = () => {
+      const done = terminate()
+      if (done) done.body = !done.differs && (done.received ?? 0) === expected.length ? SAME_BODY : OTHER_BODY
+      return done
+    }
+  }
+}
+
 /** Whether the operation asks for a content coding (as browsers do), so its raw answers may be compressed. */
 const acceptsCoding = (operation: Operation) => Object.keys(operation.headers ?? {}).some((name) => name.toLowerCase() === 'accept-encoding')
 
@@ -110,9 +152,10 @@ export async function checkEncodedAnswer(server: RunningServer, operation: Opera
 
 /**
  * Warm-up, then the measured run. Any non-2xx, socket error, timeout or body that differs from
- * `expectedBody` fails the benchmark: a benchmark of errors is worthless. An operation that sends
- * `Accept-Encoding` has its answer decoded and compared once before the run (`checkEncodedAnswer`),
- * as autocannon sees only the bytes on the wire, and autocannon does not keep its bodies (`dropBodies`).
+ * `expectedBody` fails the benchmark: a benchmark of errors is worthless. Every body is compared byte
+ * for byte as it arrives (`compareBodiesByBytes`). An operation that sends `Accept-Encoding` has its
+ * answer decoded and compared once before the run instead (`checkEncodedAnswer`), as autocannon sees
+ * only the bytes on the wire, and autocannon does not keep its bodies (`dropBodies`).
  */
 export async function measure(server: RunningServer, operation: Operation, expectedBody: string, options: LoadOptions): Promise<Measurement> {
   const encoded = acceptsCoding(operation)
@@ -123,8 +166,8 @@ export async function measure(server: RunningServer, operation: Operation, expec
     headers: { ...(operation.body !== undefined ? { 'content-type': 'application/json' } : {}), ...operation.headers },
     body: operation.body,
     connections: options.connections,
-    expectBody: encoded ? undefined : expectedBody,
-    setupClient: encoded ? dropBodies : undefined,
+    expectBody: encoded ? undefined : SAME_BODY,
+    setupClient: encoded ? dropBodies : compareBodiesByBytes(Buffer.from(expectedBody, 'utf8')),
     timeout: 30,
   }
   const where = `${server.spec.target} ${operation.name}`

@@ -1,15 +1,16 @@
 // A probe of what this machine's loopback and load generator allow for a response of a given size,
 // with no application in the way (not a scenario: nothing is written to RESULTS.md). For each size, a
 // child process runs bare Fastify answering the same bytes from memory, and autocannon, in this process
-// as in the scenarios, loads it with 50 connections for 8 s, three ways: random bytes (what a
-// compressed body looks like), ASCII text (what JSON looks like), and random bytes with autocannon told
-// not to keep the body (as the harness does for compressed answers; autocannon otherwise appends every
-// chunk of a body to a string, decoding it as UTF-8):
+// as in the scenarios, loads it with 50 connections for 8 s, four ways: random bytes (what a
+// compressed body looks like), ASCII text (what JSON looks like), both kept by autocannon (which
+// appends every chunk of a body to a string, decoding it as UTF-8); random bytes with autocannon told
+// not to keep the body (as the harness does for compressed answers); and ASCII text compared byte for
+// byte as it arrives (`compareBodiesByBytes`, as the harness does for every other answer):
 // `node --import tsx bench/probes/fixed-bytes.ts 9749 89144 764872`.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import autocannon from 'autocannon'
-import { dropBodies } from '../lib/load.ts'
+import { compareBodiesByBytes, dropBodies } from '../lib/load.ts'
 import { freePort } from '../lib/servers.ts'
 
 const SERVER = `
@@ -22,16 +23,25 @@ app.listen({ host: '127.0.0.1', port: Number(process.argv[2]) }).then(() => cons
 `
 
 const ways = [
-  { name: 'random bytes', content: 'random', keepBody: true },
-  { name: 'ASCII text', content: 'ascii', keepBody: true },
-  { name: 'random bytes, body not kept', content: 'random', keepBody: false },
-]
+  { name: 'random bytes', content: 'random', bodies: 'kept' },
+  { name: 'ASCII text', content: 'ascii', bodies: 'kept' },
+  { name: 'random bytes, body not kept', content: 'random', bodies: 'dropped' },
+  { name: 'ASCII text, compared byte for byte', content: 'ascii', bodies: 'compared' },
+] as const
 for (const size of process.argv.slice(2).map(Number)) {
   for (const way of ways) {
     const port = await freePort()
     const child = spawn(process.execPath, ['-e', SERVER, String(size), String(port), way.content], { stdio: ['ignore', 'pipe', 'inherit'] })
     await once(child.stdout!, 'data')
-    const result = await autocannon({ url: `http://127.0.0.1:${port}/bytes`, connections: 50, duration: 8, setupClient: way.keepBody ? undefined : dropBodies })
+    const compared = way.bodies === 'compared'
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}/bytes`,
+      connections: 50,
+      duration: 8,
+      expectBody: compared ? 'same' : undefined,
+      setupClient: way.bodies === 'dropped' ? dropBodies : compared ? compareBodiesByBytes(Buffer.alloc(size, 'abcdefghij')) : undefined,
+    })
+    if (result.mismatches > 0) throw new Error(`${result.mismatches} bodies differed`)
     const rate = result['2xx'] / result.duration
     console.log(
       `${size.toLocaleString('en-US')} bytes, ${way.name}: ${Math.round(rate).toLocaleString('en-US')} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round((rate * size) / 1e6)} MB/s`,
