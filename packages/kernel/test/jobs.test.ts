@@ -120,6 +120,22 @@ describe('jobs', () => {
     }
   })
 
+  test('the runner analyses a young jobs table itself after its 100th claim, so the prepared claims are planned again', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      const runner = createJobRunner<Jobs>({ database, handlers: { 'note.write': async () => {}, 'always.fails': async () => {} } })
+      const manualAnalyses = async () => Number((await database.query<{ n: string }>(`SELECT analyze_count AS n FROM pg_stat_user_tables WHERE relid = 'jobs'::regclass`))[0]!.n)
+      for (let n = 0; n < 99; n++) await runner.enqueue(database.db, 'note.write', { text: `n${n}` })
+      assert.equal(await runner.drain(), 99)
+      assert.equal(await manualAnalyses(), 0)
+      await runner.enqueue(database.db, 'note.write', { text: 'the 100th' })
+      assert.equal(await runner.drain(), 1)
+      assert.equal(await manualAnalyses(), 1)
+    } finally {
+      await database.close()
+    }
+  })
+
   test('stop() waits for the job in flight to finish', async () => {
     const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
     try {
