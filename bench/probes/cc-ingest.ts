@@ -116,16 +116,16 @@ async function measureSqlFloor(rows: number): Promise<void> {
          FROM floor_stage WHERE n > $1 AND n <= $2`,
       ],
     ]
+    /** Runs one statement and adds the backend's CPU during it to `part`. */
+    const timed = async (part: string, run: () => Promise<unknown>) => {
+      const before = processCpuSeconds(pid)!
+      await run()
+      cpu.set(part, (cpu.get(part) ?? 0) + processCpuSeconds(pid)! - before)
+    }
     for (let from = 0; from < rows; from += batch) {
       await client.query('BEGIN')
-      for (const [table, text] of statements) {
-        const before = processCpuSeconds(pid)!
-        await client.query(text, [from, from + batch])
-        cpu.set(table, (cpu.get(table) ?? 0) + processCpuSeconds(pid)! - before)
-      }
-      const before = processCpuSeconds(pid)!
-      await client.query('COMMIT')
-      cpu.set('commit', (cpu.get('commit') ?? 0) + processCpuSeconds(pid)! - before)
+      for (const [table, text] of statements) await timed(table, () => client.query(text, [from, from + batch]))
+      await timed('commit', () => client.query('COMMIT'))
     }
     await client.query(`DROP TABLE floor_stage`)
   })

@@ -159,8 +159,10 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
   async function claim(): Promise<JobRow | undefined> {
     const params = [workerId, lockSeconds, names]
     const [queued] = await runStatement<JobRow>(database.db, claimQueued, params)
-    if (queued) await noteClaim()
-    if (queued) return queued
+    if (queued) {
+      await noteClaim()
+      return queued
+    }
     return (await runStatement<JobRow>(database.db, claimExpired, params))[0]
   }
 
