@@ -67,6 +67,25 @@ test('fail closed: a flag that cannot be read is off', async () => {
   assert.equal(await flags.isEnabled('test-flag'), true)
 })
 
+test('a cached flag is answered without reading the table', async () => {
+  const flags = t.app.compactConnect.services.featureFlags
+  flags.invalidate()
+  assert.equal(await flags.isEnabled('test-flag'), true)
+  // Were the table read again, the read would fail now, as a rejection nobody awaits.
+  const unhandled: unknown[] = []
+  const onUnhandled = (reason: unknown) => unhandled.push(reason)
+  process.on('unhandledRejection', onUnhandled)
+  await t.database.query(`ALTER TABLE feature_flags RENAME TO feature_flags_away`)
+  try {
+    for (let check = 0; check < 5; check++) assert.equal(await flags.isEnabled('test-flag'), true)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  } finally {
+    await t.database.query(`ALTER TABLE feature_flags_away RENAME TO feature_flags`)
+    process.off('unhandledRejection', onUnhandled)
+  }
+  assert.deepEqual(unhandled, [])
+})
+
 test('configuration: FEATURE_FLAGS is parsed strictly; conditions compare as strings', () => {
   assert.deepEqual(loadConfig({ FEATURE_FLAGS: 'test-flag=on,example-flag=false' }).featureFlagOverrides, { 'test-flag': true, 'example-flag': false })
   assert.throws(() => loadConfig({ FEATURE_FLAGS: 'test-flag' }), /FEATURE_FLAGS/)

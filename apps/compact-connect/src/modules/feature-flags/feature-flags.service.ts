@@ -44,13 +44,16 @@ export class FeatureFlags {
     this.cache = undefined
   }
 
+  /** The flags, read once and then served from the cache; a failed read is not cached, so the next check retries. */
   private rows(): Promise<Map<string, FlagRow>> {
+    if (this.cache) return this.cache
     const load = this.repository.all(this.database.db).then((rows) => new Map(rows.map((row) => [row.flagId, row])))
-    this.cache ??= load.catch((error: unknown) => {
-      this.cache = undefined
-      throw error
+    this.cache = load
+    load.catch(() => {
+      // Only this read's own entry: an invalidation may already have started a newer one.
+      if (this.cache === load) this.cache = undefined
     })
-    return this.cache
+    return load
   }
 
   /** Whether a flag is on for these attributes; false for an unknown flag or when the flags cannot be read. */
