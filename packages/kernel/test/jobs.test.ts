@@ -100,6 +100,52 @@ describe('jobs', () => {
     }
   })
 
+  test('once a claim finds the queue empty, finished jobs leave the next look to the interval, and only the interval looks for expired leases', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      // Every claim and every completion is one UPDATE on jobs; a statement-level trigger counts them all,
+      // claims that found nothing included.
+      await database.query(`CREATE TABLE job_updates (n int NOT NULL)`)
+      await database.query(`INSERT INTO job_updates VALUES (0)`)
+      await database.query(`CREATE FUNCTION count_job_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE job_updates SET n = n + 1; RETURN NULL; END $$`)
+      await database.query(`CREATE TRIGGER count_job_updates AFTER UPDATE ON jobs FOR EACH STATEMENT EXECUTE FUNCTION count_job_update()`)
+      const updates = async () => (await database.query<{ n: number }>(`SELECT n FROM job_updates`))[0]!.n
+      // The interval is an hour: only the first poll (at start) comes from the timer.
+      const startRunner = () =>
+        createJobRunner<Jobs>({
+          database,
+          concurrency: 2,
+          pollIntervalMs: 3_600_000,
+          // Each job takes a moment, so the poll that claimed it has ended before it finishes.
+          handlers: { 'note.write': () => new Promise((resolve) => setTimeout(resolve, 20)), 'always.fails': async () => {} },
+        })
+      const done = async () => (await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status = 'done'`))[0]!.n
+      const runUntilDone = async (count: number) => {
+        const runner = startRunner()
+        runner.start()
+        while ((await done()) < count) await new Promise((resolve) => setTimeout(resolve, 5))
+        await runner.stop()
+        return runner
+      }
+
+      // One job, as under a steady trickle: the poll claims it, finds no second one and no expired lease; the job
+      // finishes. Before, its completion looked again for both (six statements, not four).
+      await startRunner().enqueue(database.db, 'note.write', { text: 'mail 0' })
+      await runUntilDone(1)
+      assert.equal(await updates(), 4)
+
+      // A burst: 7 claims and 7 completions, and one claim that found the queue empty (the last job to finish
+      // does not look again, and no completion looks for an expired lease).
+      for (let n = 1; n <= 7; n++) await startRunner().enqueue(database.db, 'note.write', { text: `mail ${n}` })
+      const runner = await runUntilDone(8)
+      assert.equal(await updates(), 4 + 15)
+      assert.equal(await runner.drain(), 0)
+      assert.equal(await updates(), 4 + 15 + 2, 'drain() looks for a due job and an expired lease')
+    } finally {
+      await database.close()
+    }
+  })
+
   test('a claim walks the partial index of due jobs in order: the job names filter its rows and never pull in the idempotency index', async () => {
     const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
     try {

@@ -155,15 +155,18 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
     return inserted.length > 0
   }
 
-  /** The oldest due job, else one whose worker's lease ran out (its worker died or hung): claimed for this worker. */
-  async function claim(): Promise<JobRow | undefined> {
+  /**
+   * The oldest due job, else (with `expired`) one whose worker's lease ran out (its worker died or hung): claimed
+   * for this worker. Leases run out in minutes, so only the interval's polls and drain() look for them.
+   */
+  async function claim({ expired }: { expired: boolean }): Promise<JobRow | undefined> {
     const params = [workerId, lockSeconds, names]
     const [queued] = await runStatement<JobRow>(database.db, claimQueued, params)
     if (queued) {
       await noteClaim()
       return queued
     }
-    return (await runStatement<JobRow>(database.db, claimExpired, params))[0]
+    return expired ? (await runStatement<JobRow>(database.db, claimExpired, params))[0] : undefined
   }
 
   /**
@@ -259,25 +262,37 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
       .catch((error) => options.log?.error({ err: error }, 'job bookkeeping failed'))
       .finally(() => {
         inFlight.delete(promise)
-        // A slot is free: claim the next due job now. Waiting for the next interval instead would run at
-        // most `concurrency` jobs an interval, and a backlog (a burst of confirmation emails) would only grow.
-        if (!stopping && pollTimer) void poll()
+        // A slot is free while jobs may be waiting: claim the next one now. Waiting for the next interval
+        // instead would run at most `concurrency` jobs an interval, and a backlog (a burst of confirmation
+        // emails) would only grow. Once a claim found the queue empty, finished jobs leave the next look to
+        // the interval: under a steady trickle, looking after every job was two claims that found nothing.
+        if (!stopping && pollTimer && backlog) void poll({ expired: false })
       })
   }
 
+  /** Whether the last poll stopped with every slot taken rather than with the queue empty. */
+  let backlog = false
   let polling: Promise<void> | undefined
-  function poll(): Promise<void> {
+  function poll(which: { expired: boolean }): Promise<void> {
     // One poll at a time; stop() waits for it, so nothing is claimed after stop() returns.
-    polling ??= pollOnce().finally(() => (polling = undefined))
+    polling ??= pollOnce(which).finally(() => (polling = undefined))
     return polling
   }
 
-  async function pollOnce() {
+  async function pollOnce({ expired }: { expired: boolean }) {
     if (stopping) return
     try {
-      while (!stopping && inFlight.size < concurrency) {
-        const row = await claim()
-        if (!row) break
+      for (;;) {
+        if (stopping) return
+        if (inFlight.size >= concurrency) {
+          backlog = true
+          return
+        }
+        const row = await claim({ expired })
+        if (!row) {
+          backlog = false
+          return
+        }
         track(runOne(row))
       }
     } catch (error) {
@@ -308,13 +323,13 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
     start() {
       stopping = false
       const pollMs = options.pollIntervalMs ?? 1000
-      pollTimer = setInterval(() => void poll(), pollMs)
+      pollTimer = setInterval(() => void poll({ expired: true }), pollMs)
       if (crons.length > 0) {
         const tick = () => void tickSchedules().catch((error) => options.log?.error({ err: error }, 'schedule tick failed'))
         tick()
         tickTimer = setInterval(tick, options.scheduleTickMs ?? 15_000)
       }
-      void poll()
+      void poll({ expired: true })
     },
     async stop() {
       stopping = true
@@ -333,7 +348,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
           await Promise.allSettled([...inFlight])
           continue
         }
-        const row = await claim()
+        const row = await claim({ expired: true })
         if (!row) break
         await runOne(row)
         ran++
