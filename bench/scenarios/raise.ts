@@ -3,6 +3,7 @@
 // followed by its signed `payment_intent.succeeded` webhook — with the money invariants of the spec
 // (§4.1) checked in SQL after the write load.
 import { randomBytes } from 'node:crypto'
+import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { startFakeStripe, type FakeStripe } from '@hearth/kernel/testing/stripe-api'
 import { dropSchema, repositoryRoot, withClient } from '../lib/environment.ts'
@@ -22,6 +23,25 @@ const WRITE_POT = 20_000
 const WRITE_DONATION = 1_000
 /** What Chrome and Firefox send (Safari omits zstd). */
 const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br, zstd'
+
+/**
+ * The donors' and the fake Stripe's HTTP client on the write path: node:http on kept-alive sockets. It costs the
+ * harness less CPU per request than fetch (undici's WHATWG streams and objects), and on a two-core machine every
+ * core-second the load generator spends is one the app and PostgreSQL under test do not get.
+ */
+const writeAgent = new Agent({ keepAlive: true, maxSockets: 256 })
+function post(url: string, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method: 'POST', agent: writeAgent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+      response.on('error', reject)
+    })
+    outgoing.on('error', reject)
+    outgoing.end(body)
+  })
+}
 
 function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(message)
@@ -191,12 +211,8 @@ async function writeLoad(server: RunningServer, stripe: FakeStripe, waiting: Map
     while (performance.now() < end && failures.length === 0) {
       const n = counter++
       const t0 = performance.now()
-      const response = await fetch(`${server.url}/public/fundraisers/${fundraiserId}/donation`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: body(n),
-      })
-      const text = await response.text()
+      const response = await post(`${server.url}/public/fundraisers/${fundraiserId}/donation`, { 'content-type': 'application/json' }, body(n))
+      const text = response.text
       donationMs.push(performance.now() - t0)
       if (response.status !== 200) {
         failures.push(`donation answered ${response.status}: ${text.slice(0, 300)}`)
@@ -244,12 +260,7 @@ const scenario: Scenario = {
       secretKey: 'sk_test_hearth_bench',
       deliver: async (payload, signature) => {
         const t0 = performance.now()
-        const response = await fetch(`${hearthUrl}/stripe/webhook`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-          body: payload,
-        })
-        await response.arrayBuffer()
+        const response = await post(`${hearthUrl}/stripe/webhook`, { 'content-type': 'application/json', 'stripe-signature': signature }, payload)
         const ms = performance.now() - t0
         const intent = (JSON.parse(payload) as { data: { object: { id: string } } }).data.object.id
         const attempts = (webhooks.attemptsOf.get(intent) ?? 0) + 1
@@ -341,9 +352,23 @@ const scenario: Scenario = {
       async extra({ hearth }, options): Promise<ExtraResult> {
         const plain = await fetchChecked(hearth, read)
         const sent = await checkEncodedAnswer(hearth, browserRead, plain.text)
-        console.log(`[bench] hearth: write path — ${WRITE_WORKERS} donors, ${options.durationSeconds} s`)
-        const result = await writeLoad(hearth, stripe, waiting, fixture!.writeId, options.durationSeconds)
+        console.log(`[bench] hearth: write path — ${WRITE_WORKERS} donors, ${options.warmupSeconds} s warm-up, then ${options.rounds} rounds of ${options.durationSeconds} s`)
+        // As the reads have theirs: the first writes of a new process compile its code paths and prepare each pooled
+        // connection's statements. Its failures fail the run; its latencies and rate are not kept.
+        const warmUp = await writeLoad(hearth, stripe, waiting, fixture!.writeId, options.warmupSeconds)
         await stripe.settled()
+        // Rounds, like the reads': one window of a few seconds on a shared two-core machine is a noisy sample.
+        const rounds: (typeof warmUp & { webhookMs: number[] })[] = []
+        for (let round = 1; round <= options.rounds && [warmUp, ...rounds].every((done) => done.failures.length === 0); round++) {
+          webhooks.ms.length = 0
+          const measured = await writeLoad(hearth, stripe, waiting, fixture!.writeId, options.durationSeconds)
+          await stripe.settled()
+          rounds.push({ ...measured, webhookMs: [...webhooks.ms] })
+          console.log(`[bench] hearth: write round ${round}/${options.rounds} → ${Math.round(measured.completed / measured.elapsed)} donations + webhooks a second`)
+        }
+        const byRate = [...rounds].sort((a, b) => a.completed / a.elapsed - b.completed / b.elapsed)
+        const result = byRate[Math.floor((byRate.length - 1) / 2)] ?? { ...warmUp, webhookMs: [...webhooks.ms] }
+        const failures = [warmUp, ...rounds].flatMap((done) => done.failures)
         const invariants = await checkInvariants(settings.databaseUrl, fixture!.writeId, WRITE_POT)
         const readSide = await checkInvariants(settings.databaseUrl, fixture!.readId, null)
         const rate = result.completed / result.elapsed
@@ -358,24 +383,27 @@ const scenario: Scenario = {
           connections: WRITE_WORKERS,
         })
         console.log(`[bench] hearth: write path → ${Math.round(rate)} donations + webhooks a second`)
-        const problems = [...result.failures, ...invariants.violations, ...readSide.violations]
+        const problems = [...failures, ...invariants.violations, ...readSide.violations]
         const facts = invariants.facts
-        if (facts.donations !== result.completed || facts.paid !== result.completed || facts.unpaid !== 0) {
-          problems.push(`${result.completed} donations completed, but the fundraiser has ${facts.donations} donations, ${facts.paid} paid and ${facts.unpaid} unpaid payments`)
+        const written = [warmUp, ...rounds].reduce((sum, done) => sum + done.completed, 0)
+        if (facts.donations !== written || facts.paid !== written || facts.unpaid !== 0) {
+          problems.push(`${written} donations completed, but the fundraiser has ${facts.donations} donations, ${facts.paid} paid and ${facts.unpaid} unpaid payments`)
         }
         return {
-          measurements: [measurement('write: POST …/donation', result.donationMs), measurement('write: POST /stripe/webhook', webhooks.ms)],
+          measurements: [measurement('write: POST …/donation', result.donationMs), measurement('write: POST /stripe/webhook', result.webhookMs)],
           notes: [
             `The read as browsers ask for it (\`accept-encoding: ${BROWSER_ACCEPT_ENCODING}\`): Hearth answers ${sent.coding}, ` +
               `${sent.bytes.toLocaleString('en-US')} bytes for ${Buffer.byteLength(plain.text).toLocaleString('en-US')} bytes of JSON (compressed once per cached view; decoded and compared with the JSON before each measured round). ` +
               'The ceiling ignores the header and sends the JSON as it is, so on that row the ratio to the ceiling compares different amounts of bytes; the rows without the header compare like with like.',
-            `Write path: ${result.completed.toLocaleString('en-US')} donations, each followed by its webhook, in ${result.elapsed.toFixed(1)} s ` +
+            `Write path: after a warm-up of ${warmUp.completed.toLocaleString('en-US')} donations in ${warmUp.elapsed.toFixed(1)} s that no row counts, ` +
+              `${rounds.length} rounds ran ${rounds.map((done) => Math.round(done.completed / done.elapsed)).join(', ')} pairs a second; the rows show the median round: ` +
+              `${result.completed.toLocaleString('en-US')} donations, each followed by its webhook, in ${result.elapsed.toFixed(1)} s ` +
               `(${WRITE_WORKERS} concurrent donors; "req/s" on the two write rows is completed donation + webhook pairs a second). ` +
               `Afterwards, in SQL: ${facts.donations} donations, ${facts.counted} counted, ${facts.paid} paid payments, ${facts.unpaid} unpaid; ` +
               `totalRaised ${facts.totalRaised}; match funding taken ${facts.matchTaken} of the ${WRITE_POT} pot, ${facts.potLeft} left` +
               `${(facts.potLeft ?? 0) < WRITE_DONATION ? ' (the pot ran dry during the load, so the pot guard was exercised)' : ''}. ` +
               'CPU ms / request on the write rows is per donation + webhook pair.',
-            `Webhook deliveries answered: ${[...webhooks.statuses]
+            `Webhook deliveries answered, warm-up included: ${[...webhooks.statuses]
               .sort(([a], [b]) => a - b)
               .map(([status, count]) => `${count} × ${status}`)
               .join(', ')}. ` +
@@ -389,7 +417,10 @@ const scenario: Scenario = {
           problems,
         }
       },
-      cleanup: () => stripe.close(),
+      cleanup: () => {
+        writeAgent.destroy() // its idle kept-alive sockets; a next data size opens new ones
+        return stripe.close()
+      },
       targets: [
         { maxPeakRssMiB: 250 }, // issue 12: one app on a PostgreSQL server under the benchmark load
         { operation: 'GET /public/fundraisers/{id}', versus: 'ceiling', minimum: 0.4 },
