@@ -234,6 +234,23 @@ describe('Stripe webhook', () => {
     assert.equal(ctx.smtp.messages.filter((candidate) => candidate.to.includes('retried@example.com')).length, 1)
   })
 
+  test('the confirmation is queued by the time the delivery is answered; a redelivery that finds it missing queues it once', async () => {
+    const fundraiserId = await newFundraiser()
+    const result = await donate(fundraiserId, { donorEmail: 'outbox@example.com' })
+    const confirmations = async () =>
+      (await ctx.app.hearth.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE name = 'mail.send' AND payload::text LIKE $1`, [`%outbox@example.com%`]))[0]!.n
+    const event = signedEvent(result.intent)
+    assert.equal((await post(event.payload, event.signature)).statusCode, 204)
+    assert.equal(await confirmations(), 1, 'there when the delivery is answered')
+    // As if the process had died between its commit and an enqueue made after it: the job is gone, the payment paid.
+    await ctx.smtp.waitFor((candidate) => candidate.to.includes('outbox@example.com'))
+    await ctx.app.hearth.database.query(`DELETE FROM jobs WHERE name = 'mail.send' AND payload::text LIKE $1`, [`%outbox@example.com%`])
+    const before = await state(fundraiserId)
+    for (let i = 0; i < 2; i++) assert.equal((await post(event.payload, event.signature)).statusCode, 204)
+    assert.equal(await confirmations(), 1)
+    assert.deepEqual(await state(fundraiserId), before, 'nothing credited again')
+  })
+
   test('concurrent duplicate deliveries wait for each other: every one answers 204 and one credits', async () => {
     const fundraiserId = await newFundraiser({ matchFundingRemaining: 50000 })
     const result = await donate(fundraiserId, { donationAmount: 2000, recurrenceFrequency: 'WEEKLY' })

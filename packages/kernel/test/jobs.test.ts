@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestDatabase, testDatabaseUrl } from '../src/testing/index.ts'
 import { openDatabase, type MigrationSource } from '../src/db/index.ts'
-import { claimExpired, claimQueued, createJobRunner, createPayloadSealer, ERASED_PAYLOAD, isSealedPayload, readSealingKeys } from '../src/jobs/index.ts'
+import { claimExpired, claimQueued, createJobRunner, createPayloadSealer, enqueueInsert, ERASED_PAYLOAD, isSealedPayload, NO_ENQUEUE, readSealingKeys } from '../src/jobs/index.ts'
 
 const fixture: MigrationSource = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
 type Jobs = { 'note.write': { text: string }; 'always.fails': { n: number } }
@@ -30,6 +30,27 @@ describe('jobs', () => {
       assert.equal(await runner.drain(), 1)
       assert.equal(await runner.drain(), 0)
       assert.deepEqual(seen, ['committed'])
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('an enqueue embedded in the caller’s statement writes the job enqueue() would, keyed the same; NO_ENQUEUE writes none', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs', migrations: fixture })
+    try {
+      const seen: string[] = []
+      const runner = createJobRunner<Jobs>({ database, handlers: { 'note.write': async ({ text }) => void seen.push(text), 'always.fails': async () => {} } })
+      // One statement doing its own work (a count) with the enqueue as a CTE, as Raise's webhook does.
+      const withJob = (job: readonly unknown[]) => database.query<{ n: number }>(`WITH job AS (${enqueueInsert(2)} RETURNING id) SELECT $1::int + (SELECT count(*) FROM job)::int AS n`, [40, ...job])
+      assert.deepEqual(await withJob(runner.enqueueParams('note.write', { text: 'embedded' }, { idempotencyKey: 'k1' })), [{ n: 41 }])
+      assert.deepEqual(await withJob(runner.enqueueParams('note.write', { text: 'again' }, { idempotencyKey: 'k1' })), [{ n: 40 }], 'the key exists')
+      assert.equal(await runner.enqueue(database.db, 'note.write', { text: 'third' }, { idempotencyKey: 'k1' }), false, 'enqueue() sees the same key')
+      assert.deepEqual(await withJob(NO_ENQUEUE), [{ n: 40 }])
+      assert.throws(() => runner.enqueueParams('no.such' as never, {} as never), /no handler/)
+      assert.equal(await runner.drain(), 1)
+      assert.deepEqual(seen, ['embedded'])
+      const [job] = await database.query<{ max_attempts: number; idempotency_key: string }>(`SELECT max_attempts, idempotency_key FROM jobs`)
+      assert.deepEqual(job, { max_attempts: 5, idempotency_key: 'k1' })
     } finally {
       await database.close()
     }

@@ -77,6 +77,8 @@ export interface JobRunnerOptions<Jobs extends JobMap> {
 export interface JobRunner<Jobs extends JobMap> {
   /** Inserts a job with `db`: pass the caller's transaction so it is enqueued only if that commits. */
   enqueue<Name extends keyof Jobs & string>(db: Db, name: Name, payload: Jobs[Name], options?: EnqueueOptions): Promise<boolean>
+  /** The parameters of `enqueueInsert` for this job, checked and sealed as `enqueue` does, for a statement that embeds the enqueue. */
+  enqueueParams<Name extends keyof Jobs & string>(name: Name, payload: Jobs[Name], options?: EnqueueOptions): unknown[]
   /** Starts polling (and schedule ticks). */
   start(): void
   /** Stops claiming new work and waits for the jobs in flight to finish. */
@@ -111,14 +113,26 @@ export const claimQueued = defineStatement('kernel_jobs_claim_queued', claimed("
 /** @internal exported for the plan test */
 export const claimExpired = defineStatement('kernel_jobs_claim_expired', claimed("status = 'running' AND locked_until < now()", 'locked_until, id'))
 
+/**
+ * The enqueue as SQL, for a write path that counts its round trips (a webhook under a row lock): one CTE of the
+ * caller's own statement, `job AS (${enqueueInsert(n)})`, reading its five parameters from `$n` on, which
+ * `runner.enqueueParams(…)` gives (or `NO_ENQUEUE`: the statement then inserts no job). The row is the one
+ * `enqueue` writes, under the same rule: none when its (name, idempotency key) exists.
+ */
+export function enqueueInsert(first: number): string {
+  const $ = (n: number) => `$${first + n - 1}`
+  return (
+    'INSERT INTO jobs (name, payload, idempotency_key, run_at, max_attempts) ' +
+    `SELECT ${$(1)}::text, ${$(2)}::text::jsonb, ${$(3)}::text, coalesce(${$(4)}::text::timestamptz, now()), ${$(5)}::int ` +
+    `WHERE ${$(1)}::text IS NOT NULL ON CONFLICT DO NOTHING`
+  )
+}
+
+/** `enqueueInsert`'s parameters when a statement that embeds it enqueues nothing this time. */
+export const NO_ENQUEUE: readonly unknown[] = [null, null, null, null, null]
+
 /** A new job, unless its (name, idempotency key) exists: a prepared statement, as most enqueues are inside a busy write's transaction. */
-const insertJob = defineStatement(
-  'kernel_jobs_enqueue',
-  `INSERT INTO jobs (name, payload, idempotency_key, run_at, max_attempts)
-   VALUES ($1, $2::text::jsonb, $3, coalesce($4::text::timestamptz, now()), $5)
-   ON CONFLICT DO NOTHING
-   RETURNING id`,
-)
+const insertJob = defineStatement('kernel_jobs_enqueue', `${enqueueInsert(1)} RETURNING id`)
 
 /**
  * A small job mechanism on plain SQL (see docs/adr/0002-jobs.md): a `jobs` table claimed with
@@ -141,17 +155,14 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
   let tickTimer: NodeJS.Timeout | undefined
   let stopping = false
 
-  const enqueue: JobRunner<Jobs>['enqueue'] = async (db, name, payload, enqueueOptions = {}) => {
+  const enqueueParams: JobRunner<Jobs>['enqueueParams'] = (name, payload, enqueueOptions = {}) => {
     if (!(name in handlers)) throw new Error(`enqueue: no handler registered for job "${name}"`)
     if (enqueueOptions.sealed && !options.sealer) throw new Error(`enqueue: job "${name}" is sealed but the runner has no sealer`)
     const stored = enqueueOptions.sealed ? options.sealer!.seal(name, payload) : payload
-    const inserted = await runStatement(db, insertJob, [
-      name,
-      JSON.stringify(stored),
-      enqueueOptions.idempotencyKey ?? null,
-      enqueueOptions.runAt?.toISOString() ?? null,
-      enqueueOptions.maxAttempts ?? 5,
-    ])
+    return [name, JSON.stringify(stored), enqueueOptions.idempotencyKey ?? null, enqueueOptions.runAt?.toISOString() ?? null, enqueueOptions.maxAttempts ?? 5]
+  }
+  const enqueue: JobRunner<Jobs>['enqueue'] = async (db, name, payload, enqueueOptions) => {
+    const inserted = await runStatement(db, insertJob, enqueueParams(name, payload, enqueueOptions))
     return inserted.length > 0
   }
 
@@ -319,6 +330,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
 
   return {
     enqueue,
+    enqueueParams,
     tickSchedules,
     start() {
       stopping = false

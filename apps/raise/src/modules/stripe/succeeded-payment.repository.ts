@@ -1,5 +1,6 @@
 import { defineStatement, runStatement, selectColumns, type Db } from '@hearth/kernel'
 import { auditInsert, auditParams } from '@hearth/kernel/audit'
+import { enqueueInsert } from '@hearth/kernel/jobs'
 import { donations, fundraisers, payments, type DonationRow, type FundraiserRow, type PaymentRow } from '../../db/schema.ts'
 import { expectUpdated } from '../../db/conditional.ts'
 import type { AuditBatch } from '../../db/transaction.ts'
@@ -28,9 +29,10 @@ export interface SucceededPayment {
 }
 
 // The same conditional updates as PaymentRepository.markPaid, DonationRepository.addToTotals (counted)
-// and FundraiserRepository.addToTotals, with the audit entries, as one statement: the webhook runs it
-// under the fundraiser's row lock, where every other delivery for the fundraiser waits for each round
-// trip. Each update returns its row, so a failed condition is named (and the transaction rolls back).
+// and FundraiserRepository.addToTotals, with the audit entries and the confirmation email's job (when
+// this payment is the donation's first), as one statement: the webhook runs it under the fundraiser's
+// row lock, where every other delivery for the fundraiser waits for each round trip. Each update
+// returns its row, so a failed condition is named (and the transaction rolls back, job included).
 const recordSucceeded = defineStatement(
   'raise.payments.recordSucceeded',
   `
@@ -54,7 +56,8 @@ const recordSucceeded = defineStatement(
             AND (NOT $21::boolean OR match_funding_remaining IS NULL)
             AND match_funding_per_donation_limit IS NOT DISTINCT FROM $22::bigint
          RETURNING id),
-       audit AS (${auditInsert(23)})
+       audit AS (${auditInsert(23)}),
+       job AS (${enqueueInsert(32)})
   SELECT (SELECT count(*) FROM payment)::int AS payment,
          (SELECT count(*) FROM donation)::int AS donation,
          (SELECT count(*) FROM fundraiser)::int AS fundraiser`,
@@ -88,8 +91,11 @@ export class SucceededPaymentRepository {
     return { fundraiser: row.fundraiser, donation: row.donation ?? undefined, payments: row.payments }
   }
 
-  /** Records the payment as paid, adds it to the donation (now counted) and the fundraiser, and writes the batch's entries; 409 naming the first row that changed. */
-  async record(tx: Db, { payment, donation, fundraiser }: SucceededPayment, audit: AuditBatch): Promise<void> {
+  /**
+   * Records the payment as paid, adds it to the donation (now counted) and the fundraiser, writes the batch's entries
+   * and enqueues the job `job` gives (`enqueueInsert`'s parameters, or `NO_ENQUEUE`); 409 naming the first row that changed.
+   */
+  async record(tx: Db, { payment, donation, fundraiser }: SucceededPayment, audit: AuditBatch, job: readonly unknown[]): Promise<void> {
     const [updated] = await runStatement<{ payment: number; donation: number; fundraiser: number }>(tx, recordSucceeded, [
       payment.id,
       payment.matchFundingAmount,
@@ -114,6 +120,7 @@ export class SucceededPaymentRepository {
       fundraiser.expected.potUnlimited ?? false,
       fundraiser.expected.matchFundingPerDonationLimit,
       ...auditParams(audit.context, audit.take()).params,
+      ...job,
     ])
     for (const entity of ['payment', 'donation', 'fundraiser'] as const) expectUpdated(updated![entity] > 0 ? [entity] : [], entity)
   }

@@ -1,7 +1,7 @@
 import { errors, type Database, type Db } from '@hearth/kernel'
 import type { AuditContext } from '@hearth/kernel/audit'
 import { verifyStripeWebhook, WebhookSignatureError, type Stripe } from '@hearth/kernel/payments'
-import type { JobRunner } from '@hearth/kernel/jobs'
+import { NO_ENQUEUE, type JobRunner } from '@hearth/kernel/jobs'
 import type { DonationRow, FundraiserRow, PaymentRow } from '../../db/schema.ts'
 import { AuditBatch, auditWrite, transaction } from '../../db/transaction.ts'
 import { calcMatchFunding, giftAidAdded } from '../../domain/money.ts'
@@ -46,20 +46,20 @@ export interface WebhookEmailSettings {
  * `payment_intent.succeeded` (§4.4), as named steps: verify the signature, find the payment the
  * intent is for and check it, save the donor's card for a recurring donation, record the payment as
  * succeeded (payment, donation and fundraiser totals in one transaction), reserve match funding for
- * the instalments, then enqueue the confirmation email once. Every write is conditional on what was
+ * the instalments, and enqueue the confirmation email once. Every write is conditional on what was
  * read, so a duplicate delivery (retried or concurrent) credits at most once.
  *
  * Deliveries for one fundraiser take turns on its row lock, so the locked transaction is what bounds
  * their throughput: it makes as few round trips as it can. For a one-off donation that is three: the
  * lock taken with the donation and its payments read, one statement with the conditional updates of
- * payment, donation and fundraiser and their audit entries, and the commit.
+ * payment, donation and fundraiser, their audit entries and the confirmation email's job, and the commit.
  */
 export class WebhookService {
   constructor(
     private readonly database: Database,
     private readonly stripe: Stripe,
     private readonly webhookSecret: string,
-    private readonly jobs: Pick<JobRunner<RaiseJobs>, 'enqueue'>,
+    private readonly jobs: Pick<JobRunner<RaiseJobs>, 'enqueue' | 'enqueueParams'>,
     private readonly lookup: Lookup,
     private readonly donations: DonationRepository,
     private readonly payments: PaymentRepository,
@@ -80,18 +80,24 @@ export class WebhookService {
     }
     // Every delivery for this fundraiser waits here for the ones before it, then works on the rows as
     // they are now: a concurrent or retried delivery finds its payment already paid and credits nothing.
-    const { target, payments } = await transaction(this.database, async (tx) => {
+    const { target, payments, alreadyPaid } = await transaction(this.database, async (tx) => {
       const target = await this.findPaymentForIntent(tx, context, intent, { lock: true })
       const audit = new AuditBatch(context)
       const amounts = this.matchFundingFor(target)
-      const payments = target.payment.status === 'paid' ? target.payments : await this.recordSucceededPayment(tx, target, amounts, audit)
+      const alreadyPaid = target.payment.status === 'paid'
+      const payments = alreadyPaid ? target.payments : await this.recordSucceededPayment(tx, target, amounts, audit)
       // Always (so a retry completes what a failed delivery left): reserve match funding for the
       // instalments still without it, oldest first, from the pot as locked.
       await this.applyMatchFundingToInstalments(tx, target, payments, amounts.matchFundingAdded, audit)
       await audit.write(tx)
-      return { target, payments }
+      return { target, payments, alreadyPaid }
     })
-    await this.sendConfirmationOnce(target, payments)
+    // Recording the payment enqueued the confirmation in the same statement. A delivery that finds the payment
+    // paid enqueues it again, keyed, so a delivery that failed after its commit still gets the email out once.
+    if (alreadyPaid) {
+      const confirmation = this.confirmationFor(target, payments)
+      if (confirmation) await this.jobs.enqueue(this.database.db, 'mail.send', confirmation.message, { idempotencyKey: confirmation.key })
+    }
   }
 
   private verifySignature(rawBody: string | undefined, signature: string | undefined): void {
@@ -183,6 +189,9 @@ export class WebhookService {
     audit.add('edit', payment.id, { tableName: 'payment', data: { status: 'paid', matchFundingAmount: matchFundingOnPayment } })
     audit.add('plus', donation.id, { tableName: 'donation', data: { ...added, donationCounted: true } })
     audit.add('plus', fundraiser.id, { tableName: 'fundraiser', data: totalsAdded(change) })
+    const paid: PaymentRow = { ...payment, status: 'paid', matchFundingAmount: matchFundingOnPayment }
+    const all = payments.map((row) => (row.id === payment.id ? paid : row))
+    const confirmation = this.confirmationFor({ fundraiser, donation, payment }, all)
     await this.succeeded.record(
       tx,
       {
@@ -200,9 +209,9 @@ export class WebhookService {
         fundraiser: { id: fundraiser.id, change: { ...change, totalRaised: change.totalRaised! }, expected: { ...expected, matchFundingPerDonationLimit: fundraiser.matchFundingPerDonationLimit } },
       },
       audit,
+      confirmation ? this.jobs.enqueueParams('mail.send', confirmation.message, { idempotencyKey: confirmation.key }) : NO_ENQUEUE,
     )
-    const paid: PaymentRow = { ...payment, status: 'paid', matchFundingAmount: matchFundingOnPayment }
-    return payments.map((row) => (row.id === payment.id ? paid : row))
+    return all
   }
 
   /** Match funding for every open instalment without any, oldest first, each from what the previous ones left in the pot. */
@@ -231,10 +240,9 @@ export class WebhookService {
   }
 
   /** After the donation's first payment: the confirmation email, keyed so it goes out once however often Stripe delivers the event. */
-  private async sendConfirmationOnce({ fundraiser, donation, payment }: IntentTarget, all: PaymentRow[]): Promise<void> {
+  private confirmationFor({ fundraiser, donation, payment }: Pick<IntentTarget, 'fundraiser' | 'donation' | 'payment'>, all: PaymentRow[]) {
     const first = all[0]
-    if (!first || first.id !== payment.id) return
-    const message = confirmationEmail({ fundraiser, donation, payments: all, ...this.email })
-    await this.jobs.enqueue(this.database.db, 'mail.send', message, { idempotencyKey: `confirmation:${payment.id}` })
+    if (!first || first.id !== payment.id) return undefined
+    return { message: confirmationEmail({ fundraiser, donation, payments: all, ...this.email }), key: `confirmation:${payment.id}` }
   }
 }
