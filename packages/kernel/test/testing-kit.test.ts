@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { createApp, loadBaseConfig, openResources, registerQaRoutes, type BaseConfig, type HearthAppModule } from '../src/index.ts'
@@ -25,13 +26,14 @@ const fixtureApp: HearthAppModule<BaseConfig> = {
   banner: async () => ({ docsPath: '/docs', credentials: {} }),
 }
 
-test('buildTestApp builds the real app on a fresh migrated database, in QA mode, quietly, in a temp DATA_DIR', async () => {
+test('buildTestApp builds the real app on a fresh migrated database, in QA mode, quietly, in a temp DATA_DIR removed on close', async () => {
   const { app, config, database, close } = await buildTestApp(fixtureApp)
   try {
     assert.equal(config.env, 'qa')
     assert.equal(config.seed, 'none')
     assert.equal(config.logLevel, 'silent')
     assert.ok(config.dataDir.startsWith(tmpdir()))
+    assert.ok(existsSync(config.dataDir))
     assert.equal(config.redisUrl, testRedisUrl())
     assert.deepEqual((await app.inject({ method: 'GET', url: '/widgets' })).json(), [{ name: 'seeded' }])
     await database.query(`INSERT INTO widgets (name) VALUES ('mine')`)
@@ -40,6 +42,7 @@ test('buildTestApp builds the real app on a fresh migrated database, in QA mode,
   } finally {
     await close()
   }
+  assert.equal(existsSync(config.dataDir), false)
 })
 
 test('buildTestApp takes env overrides, and each call gets its own database', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -42,18 +42,37 @@ export async function buildTestApp<Config extends BaseConfig>(
   module: HearthAppModule<Config>,
   options: { env?: Record<string, string | undefined>; database?: Database } = {},
 ): Promise<TestApp<Config>> {
+  // A temp DATA_DIR of its own unless the test names one; removed again on close.
+  const dataDir = options.env && 'DATA_DIR' in options.env ? undefined : mkdtempSync(join(tmpdir(), `hearth-${module.name}-`))
+  const removeDataDir = () => dataDir && rmSync(dataDir, { recursive: true, force: true })
   const env: EnvSource = {
     HEARTH_ENV: 'qa',
     SEED: 'none',
     LOG_LEVEL: 'silent',
-    DATA_DIR: mkdtempSync(join(tmpdir(), `hearth-${module.name}-`)),
+    DATA_DIR: dataDir,
     REDIS_URL: testRedisUrl(),
     ...options.env,
   }
-  const config = module.loadConfig(env, { alone: true })
-  const database = options.database ?? (await createTestDatabase({ schema: config.databaseSchema, migrations: module.migrations }))
-  const app = await module.buildApp(config, { database })
-  await app.ready()
-  return { app, config, database, close: () => app.close() }
+  try {
+    const config = module.loadConfig(env, { alone: true })
+    const database = options.database ?? (await createTestDatabase({ schema: config.databaseSchema, migrations: module.migrations }))
+    const app = await module.buildApp(config, { database })
+    await app.ready()
+    return {
+      app,
+      config,
+      database,
+      close: async () => {
+        try {
+          await app.close()
+        } finally {
+          removeDataDir()
+        }
+      },
+    }
+  } catch (error) {
+    removeDataDir()
+    throw error
+  }
 }
 export { RestContract, restContractTests, type RestContractOptions } from './rest-contract.ts'
