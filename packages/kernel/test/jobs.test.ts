@@ -6,7 +6,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createTestDatabase, testDatabaseUrl } from '../src/testing/index.ts'
 import { openDatabase, type MigrationSource } from '../src/db/index.ts'
-import { claimExpired, claimQueued, createJobRunner, createPayloadSealer, enqueueInsert, ERASED_PAYLOAD, isSealedPayload, NO_ENQUEUE, readSealingKeys } from '../src/jobs/index.ts'
+import {
+  claimExpired,
+  claimQueued,
+  createJobRunner,
+  createPayloadSealer,
+  enqueueInsert,
+  ERASED_PAYLOAD,
+  finishAndClaimQueued,
+  isSealedPayload,
+  NO_ENQUEUE,
+  readSealingKeys,
+} from '../src/jobs/index.ts'
 
 const fixture: MigrationSource = { owner: 'fixture', folder: join(import.meta.dirname, 'fixtures', 'migrations') }
 type Jobs = { 'note.write': { text: string }; 'always.fails': { n: number } }
@@ -155,13 +166,14 @@ describe('jobs', () => {
       await runUntilDone(1)
       assert.equal(await updates(), 4)
 
-      // A burst: 7 claims and 7 completions, and one claim that found the queue empty (the last job to finish
-      // does not look again, and no completion looks for an expired lease).
+      // A burst of 7 on two slots: the start's poll claims two; then each slot marks its job done and claims the next
+      // in one statement (five that found one, one that found the queue empty), and the last job to finish is only
+      // marked done (nothing looks for an expired lease): 9 statements, where a completion and a claim per job were 15.
       for (let n = 1; n <= 7; n++) await startRunner().enqueue(database.db, 'note.write', { text: `mail ${n}` })
       const runner = await runUntilDone(8)
-      assert.equal(await updates(), 4 + 15)
+      assert.equal(await updates(), 4 + 9)
       assert.equal(await runner.drain(), 0)
-      assert.equal(await updates(), 4 + 15 + 2, 'drain() looks for a due job and an expired lease')
+      assert.equal(await updates(), 4 + 9 + 2, 'drain() looks for a due job and an expired lease')
     } finally {
       await database.close()
     }
@@ -177,9 +189,10 @@ describe('jobs', () => {
       await database.query(`UPDATE jobs SET status = 'running', attempts = 1`)
       await database.query(`UPDATE jobs SET status = 'done', finished_at = now()`)
       await runner.enqueue(database.db, 'note.write', { text: 'due' })
-      for (const statement of [claimQueued, claimExpired]) {
-        const plan = (await database.query<Record<string, string>>(`EXPLAIN ${statement.text}`, ['planner', 300, ['note.write', 'always.fails']])).map((row) => Object.values(row)[0]).join('\n')
-        assert.match(plan, statement === claimQueued ? /Index Scan using jobs_queued_idx/ : /Index Scan using jobs_running_idx/, plan)
+      for (const statement of [claimQueued, claimExpired, finishAndClaimQueued]) {
+        const params = ['planner', 300, ['note.write', 'always.fails'], ...(statement === finishAndClaimQueued ? [1, 1, false] : [])]
+        const plan = (await database.query<Record<string, string>>(`EXPLAIN ${statement.text}`, params)).map((row) => Object.values(row)[0]).join('\n')
+        assert.match(plan, statement === claimExpired ? /Index Scan using jobs_running_idx/ : /Index Scan using jobs_queued_idx/, plan)
         assert.doesNotMatch(plan, /jobs_idempotency_key_idx|Bitmap/, plan)
       }
     } finally {
@@ -405,6 +418,33 @@ describe('sealed job payloads', () => {
       const [done] = await database.query<{ status: string; payload: unknown }>(`SELECT status, payload FROM jobs WHERE name = 'note.write'`)
       assert.equal(done!.status, 'done')
       assert.deepEqual(done!.payload, ERASED_PAYLOAD)
+    } finally {
+      await database.close()
+    }
+  })
+
+  test('a burst of sealed jobs run by a started worker, each marked done as the next is claimed, is erased too', async () => {
+    const database = await createTestDatabase({ schema: 'kernel_jobs_sealed', migrations: fixture })
+    try {
+      const seen: string[] = []
+      const runner = createJobRunner<Jobs>({
+        database,
+        concurrency: 1,
+        pollIntervalMs: 3_600_000,
+        sealer: createPayloadSealer(keys),
+        handlers: { 'note.write': async ({ text }) => void seen.push(text), 'always.fails': async () => {} },
+      })
+      for (let n = 1; n <= 4; n++) await runner.enqueue(database.db, 'note.write', { text: `secret ${n}` }, { sealed: n % 2 === 1 })
+      runner.start()
+      const done = async () => (await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM jobs WHERE status = 'done'`))[0]!.n
+      while ((await done()) < 4) await new Promise((resolve) => setTimeout(resolve, 5))
+      await runner.stop()
+      assert.deepEqual(seen, ['secret 1', 'secret 2', 'secret 3', 'secret 4'])
+      const rows = await database.query<{ payload: unknown }>(`SELECT payload FROM jobs ORDER BY id`)
+      assert.deepEqual(
+        rows.map((row) => row.payload),
+        [ERASED_PAYLOAD, { text: 'secret 2' }, ERASED_PAYLOAD, { text: 'secret 4' }],
+      )
     } finally {
       await database.close()
     }

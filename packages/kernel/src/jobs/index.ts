@@ -112,6 +112,19 @@ const claimed = (due: string, order: string) =>
 export const claimQueued = defineStatement('kernel_jobs_claim_queued', claimed("status = 'queued' AND run_at <= now()", 'run_at, id'))
 /** @internal exported for the plan test */
 export const claimExpired = defineStatement('kernel_jobs_claim_expired', claimed("status = 'running' AND locked_until < now()", 'locked_until, id'))
+/**
+ * A finished job marked done ($4, attempt $5; $6: its sealed payload erased) and the next due one claimed, in one
+ * statement: what a worker's slot does after each job while the queue has a backlog.
+ * @internal exported for the plan test
+ */
+export const finishAndClaimQueued = defineStatement(
+  'kernel_jobs_finish_and_claim_queued',
+  `WITH finished AS (
+     UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL,
+            payload = CASE WHEN $6::boolean THEN '${JSON.stringify(ERASED_PAYLOAD)}'::jsonb ELSE payload END
+      WHERE id = $4 AND locked_by = $1 AND attempts = $5)
+   ${claimed("status = 'queued' AND run_at <= now()", 'run_at, id')}`,
+)
 
 /**
  * The enqueue as SQL, for a write path that counts its round trips (a webhook under a row lock): one CTE of the
@@ -233,7 +246,18 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
     }
   }
 
-  async function runOne(row: JobRow): Promise<void> {
+  /**
+   * Runs a claimed job. With `chain` (a started worker's slot), a job that finishes while the queue has a backlog
+   * is marked done in the statement that claims the next due job, which the slot then runs, until a claim finds
+   * the queue empty: one statement per job instead of a completion and a claim.
+   */
+  async function runOne(first: JobRow, { chain }: { chain: boolean }): Promise<void> {
+    let row: JobRow | undefined = first
+    while (row) row = await runJob(row, chain)
+  }
+
+  /** Runs one job and records its outcome; returns the next job when it claimed one (see `runOne`). */
+  async function runJob(row: JobRow, chain: boolean): Promise<JobRow | undefined> {
     const id = Number(row.id)
     const handler = handlers[row.name as keyof Jobs] as (payload: unknown, job: JobInfo) => Promise<void>
     const sealed = isSealedPayload(row.payload)
@@ -247,10 +271,20 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
       const payload = sealed ? options.sealer!.open(row.name, row.payload as never) : row.payload
       await handler(payload, { id, name: row.name, attempt: row.attempts, idempotencyKey: row.idempotency_key, signal: lost.signal })
       await stopHeartbeat()
+      if (chain && backlog && !stopping) {
+        const [next] = await runStatement<JobRow>(database.db, finishAndClaimQueued, [workerId, lockSeconds, names, id, row.attempts, sealed])
+        if (next) {
+          await noteClaim()
+          return next
+        }
+        backlog = false
+        return undefined
+      }
       await database.query(
         `UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL${sealed ? `, ${erase}` : ''} WHERE id = $1 AND locked_by = $2 AND attempts = $3`,
         [id, workerId, row.attempts],
       )
+      return undefined
     } catch (error) {
       await stopHeartbeat()
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
@@ -264,6 +298,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
          WHERE id = $1 AND locked_by = $2 AND attempts = $6`,
         [id, workerId, final ? 'failed' : 'queued', message.slice(0, 2000), delay, row.attempts],
       )
+      return undefined
     }
   }
 
@@ -304,7 +339,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
           backlog = false
           return
         }
-        track(runOne(row))
+        track(runOne(row, { chain: true }))
       }
     } catch (error) {
       options.log?.error({ err: error }, 'job poll failed')
@@ -362,7 +397,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
         }
         const row = await claim({ expired: true })
         if (!row) break
-        await runOne(row)
+        await runOne(row, { chain: false })
         ran++
       }
       return ran
