@@ -113,17 +113,22 @@ export const claimQueued = defineStatement('kernel_jobs_claim_queued', claimed("
 /** @internal exported for the plan test */
 export const claimExpired = defineStatement('kernel_jobs_claim_expired', claimed("status = 'running' AND locked_until < now()", 'locked_until, id'))
 /**
- * A finished job marked done ($4, attempt $5; $6: its sealed payload erased) and the next due one claimed, in one
- * statement: what a worker's slot does after each job while the queue has a backlog.
+ * A finished job marked done, as long as this worker's attempt still owns it (a taken-over job is the new owner's);
+ * a sealed payload's secret is erased, as the job no longer needs it. `$1` is the worker; the others are named.
+ */
+const markedDone = (id: string, attempt: string, sealed: string) =>
+  `UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL,
+          payload = CASE WHEN ${sealed}::boolean THEN '${JSON.stringify(ERASED_PAYLOAD)}'::jsonb ELSE payload END
+    WHERE id = ${id} AND locked_by = $1 AND attempts = ${attempt}`
+const finish = defineStatement('kernel_jobs_finish', markedDone('$2', '$3', '$4'))
+/**
+ * A finished job marked done and the next due one claimed, in one statement: what a worker's slot does after each
+ * job while the queue has a backlog.
  * @internal exported for the plan test
  */
 export const finishAndClaimQueued = defineStatement(
   'kernel_jobs_finish_and_claim_queued',
-  `WITH finished AS (
-     UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL,
-            payload = CASE WHEN $6::boolean THEN '${JSON.stringify(ERASED_PAYLOAD)}'::jsonb ELSE payload END
-      WHERE id = $4 AND locked_by = $1 AND attempts = $5)
-   ${claimed("status = 'queued' AND run_at <= now()", 'run_at, id')}`,
+  `WITH finished AS (${markedDone('$4', '$5', '$6')}) ${claimed("status = 'queued' AND run_at <= now()", 'run_at, id')}`,
 )
 
 /**
@@ -280,10 +285,7 @@ export function createJobRunner<Jobs extends JobMap>(options: JobRunnerOptions<J
         backlog = false
         return undefined
       }
-      await database.query(
-        `UPDATE jobs SET status = 'done', finished_at = now(), locked_by = NULL, locked_until = NULL${sealed ? `, ${erase}` : ''} WHERE id = $1 AND locked_by = $2 AND attempts = $3`,
-        [id, workerId, row.attempts],
-      )
+      await runStatement(database.db, finish, [workerId, id, row.attempts, sealed])
       return undefined
     } catch (error) {
       await stopHeartbeat()
