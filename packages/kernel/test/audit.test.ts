@@ -15,6 +15,15 @@ test('ulids are 26 Crockford characters and sort by time', () => {
   assert.ok(early < late)
 })
 
+test('ulids drawn across many refills of the random pool are all different, with every character in use', () => {
+  // The pool holds 256 ids' worth of bytes: 10,000 ids refill it about 40 times.
+  const ids = Array.from({ length: 10_000 }, () => ulid(1_700_000_000_000))
+  assert.equal(new Set(ids).size, ids.length)
+  const randomPart = new Set(ids.flatMap((id) => [...id.slice(10)]))
+  assert.equal(randomPart.size, 32, 'all 32 Crockford characters appear in the random part')
+  for (const id of ids) assert.match(id, new RegExp(ULID_PATTERN))
+})
+
 test('an audit entry commits with its transaction and not without it', async () => {
   const database = await createTestDatabase({ schema: 'kernel_audit', migrations: fixture })
   try {
