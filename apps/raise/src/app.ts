@@ -55,9 +55,12 @@ const raise: HearthAppModule<RaiseConfig> = {
     await registerAccess(app, container.tokens)
     registerRaiseHooks(app, { slack: container.slack, version: config.version })
 
-    // Every successful state-changing request drops the cached public views, here and in every process.
+    // Every successful state-changing request drops the cached public views, here and in every process;
+    // every one but a donation's and a webhook's (`keepsFundraiserSettings`) the cached donation settings.
     container.publicViews.clearOnChanges(app)
     await container.publicViews.listen()
+    container.donationSettings.clearOnChanges(app)
+    await container.donationSettings.listen()
     const { services } = container
     publicRoutes(app, services, container.publicViews)
     await webhookRoutes(app, services)

@@ -3,6 +3,7 @@ import { ConfigError, EnvReader, loadBaseConfig, refuseInProduction, secret, typ
 import { readStripeSettings, type StripeSettings } from '@hearth/kernel/payments'
 import { readMailSettings, type MailSettings } from '@hearth/kernel/mail'
 import { DEFAULT_PUBLIC_VIEW_TTL_MS } from './cache/public-views.ts'
+import { DEFAULT_DONATION_SETTINGS_TTL_MS } from './cache/donation-settings.ts'
 
 export const APP_NAME = 'raise'
 export const DEFAULT_PORT = 8001
@@ -36,6 +37,8 @@ export interface RaiseConfig extends BaseConfig {
   readonly collectionDelayMs: number
   /** `PUBLIC_VIEW_CACHE_TTL_MS`: longest a cached public fundraiser view is served without an invalidation (5000; 0: no cache). */
   readonly publicViewCacheTtlMs: number
+  /** `DONATION_SETTINGS_CACHE_TTL_MS`: longest a fundraiser's cached donation settings are used without an invalidation (5000; 0: no cache). */
+  readonly donationSettingsCacheTtlMs: number
 }
 
 function generateEcKey(): string {
@@ -95,5 +98,6 @@ export function loadConfig(source: EnvSource, options: { alone?: boolean } = {})
     schedulesEnabled: env.bool('SCHEDULES_ENABLED', true),
     collectionDelayMs: env.int('RAISE_STRIPE_RATE_DELAY_MS', 50, { min: 0 }),
     publicViewCacheTtlMs: env.int('PUBLIC_VIEW_CACHE_TTL_MS', DEFAULT_PUBLIC_VIEW_TTL_MS, { min: 0, max: 3_600_000 }),
+    donationSettingsCacheTtlMs: env.int('DONATION_SETTINGS_CACHE_TTL_MS', DEFAULT_DONATION_SETTINGS_TTL_MS, { min: 0, max: 3_600_000 }),
   })
 }

@@ -6,6 +6,7 @@ import type { RaiseConfig } from './config.ts'
 import type { RaiseJobs } from './jobs.ts'
 import type { RaiseEventBus } from './events.ts'
 import { PublicViewsCache } from './cache/public-views.ts'
+import { DonationSettingsCache } from './cache/donation-settings.ts'
 import { TokenService } from './auth/tokens.ts'
 import { createSlack } from './slack.ts'
 import type { DevelopmentStripe } from './modules/stripe/development-stripe.ts'
@@ -64,6 +65,7 @@ export async function buildContainer(config: RaiseConfig, app: FastifyInstance) 
   const email = { production, fromAddress: config.mail.fromAddress, loginUrl: `${config.customRaiseDomain}/admin` }
 
   const publicViews = new PublicViewsCache(app.hearth.events as RaiseEventBus, config.publicViewCacheTtlMs, log)
+  const donationSettings = new DonationSettingsCache(app.hearth.events as RaiseEventBus, config.donationSettingsCacheTtlMs, log)
   const collection = new CollectionService(database, stripe, lookup, payments, slack, { delayMs: config.collectionDelayMs, log })
   const jobs: JobRunner<RaiseJobs> = createJobRunner<RaiseJobs>({
     database,
@@ -84,7 +86,7 @@ export async function buildContainer(config: RaiseConfig, app: FastifyInstance) 
     fundraisers: new FundraiserService(database, lookup, fundraisers),
     donations: new DonationService(database, lookup, fundraisers, donations),
     payments: new PaymentService(database, lookup, donations, payments, totals),
-    public: new PublicService(database, lookup, donations, stripe),
+    public: new PublicService(database, lookup, donations, stripe, donationSettings),
     webhook: new WebhookService(database, stripe, config.stripe.webhookSecret, jobs, lookup, donations, payments, totals, new SucceededPaymentRepository(), email),
     collection,
     groups: group,
@@ -97,7 +99,7 @@ export async function buildContainer(config: RaiseConfig, app: FastifyInstance) 
     tasks: new TaskService(database, slack, jobs, group, lookup, payments, totals, { email, log }),
   }
 
-  return { config, slack, tokens, mailer, stripe, developmentStripe, jobs, repositories, lookup, services, publicViews }
+  return { config, slack, tokens, mailer, stripe, developmentStripe, jobs, repositories, lookup, services, publicViews, donationSettings }
 }
 
 export type Container = Awaited<ReturnType<typeof buildContainer>>

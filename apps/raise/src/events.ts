@@ -4,6 +4,8 @@ import type { EventBus } from '@hearth/kernel'
 export interface RaiseEvents extends Record<string, unknown> {
   /** Some fundraiser or donation may have changed: every process drops its cached public views. */
   publicViewsChanged: Record<string, never>
+  /** Some fundraiser's settings may have changed: every process drops its cached donation settings. */
+  fundraiserSettingsChanged: Record<string, never>
 }
 
 export type RaiseEventBus = EventBus<RaiseEvents>

@@ -1,9 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import Fastify from 'fastify'
-import { ClearedOnChange } from './cleared-on-change.ts'
+import Fastify, { type FastifyRequest } from 'fastify'
+import { ClearedOnChange, changesState } from './cleared-on-change.ts'
 
-function tracked(options: { publishFails?: boolean } = {}) {
+function tracked(options: { publishFails?: boolean; changedBy?: (request: FastifyRequest) => boolean } = {}) {
   const calls = { cleared: 0, published: 0, warned: [] as string[] }
   let handler: (() => void) | undefined
   const changes = new ClearedOnChange({
@@ -15,6 +15,7 @@ function tracked(options: { publishFails?: boolean } = {}) {
     subscribe: async (onChange) => void (handler = onChange),
     log: { warn: (_object, message) => void calls.warned.push(message ?? '') },
     what: 'test lists',
+    changedBy: options.changedBy,
   })
   return { calls, changes, deliver: () => handler?.() }
 }
@@ -36,6 +37,22 @@ test('a successful state-changing request clears before its response and publish
   await app.inject({ method: 'POST', url: '/posts' })
   await app.inject({ method: 'DELETE', url: '/posts/2' })
   assert.deepEqual([calls.cleared, calls.published], [2, 2])
+  await app.close()
+})
+
+test('changedBy narrows the requests that clear: a write it leaves out keeps the cache, a read never clears', async () => {
+  const { calls, changes } = tracked({ changedBy: (request) => changesState(request) && !request.url.startsWith('/donations') })
+  const app = Fastify()
+  changes.clearOnChanges(app)
+  app.get('/settings', async () => ({ ok: true }))
+  app.post('/donations', async () => ({ ok: true }))
+  app.patch('/settings', async () => ({ ok: true }))
+
+  await app.inject({ method: 'POST', url: '/donations' })
+  await app.inject({ method: 'GET', url: '/settings' })
+  assert.deepEqual([calls.cleared, calls.published], [0, 0])
+  await app.inject({ method: 'PATCH', url: '/settings' })
+  assert.deepEqual([calls.cleared, calls.published], [1, 1])
   await app.close()
 })
 

@@ -17,6 +17,12 @@ export interface ClearedOnChangeOptions {
   log: { warn(object: unknown, message?: string): void }
   /** What is cleared, for the log line of a failed publish ("public lists"). */
   what: string
+  /**
+   * Which successful requests may have changed what is cached (default `changesState`: any POST, PUT,
+   * PATCH or DELETE but a `readOnly` route's). A cache of data that only some writes touch narrows it,
+   * so the writes that leave it alone (e.g. Raise's donations, for its fundraiser settings) keep it warm.
+   */
+  changedBy?(request: FastifyRequest): boolean
 }
 
 /**
@@ -46,10 +52,11 @@ export class ClearedOnChange {
     return this.options.subscribe(() => this.options.clear())
   }
 
-  /** Clears after every successful state-changing request of `app`, before its response is sent. */
+  /** Clears after every successful request of `app` that may have changed it (`changedBy`), before its response is sent. */
   clearOnChanges(app: FastifyInstance): void {
+    const changedBy = this.options.changedBy ?? changesState
     app.addHook('onSend', async (request, reply, payload) => {
-      if (reply.statusCode < 400 && changesState(request)) await this.changed()
+      if (reply.statusCode < 400 && changedBy(request)) await this.changed()
       return payload
     })
   }

@@ -41,7 +41,7 @@ export function publicRoutes(app: FastifyInstance, { public: publicService }: Se
   r.post(
     '/public/fundraisers/:fundraiserId/donation',
     {
-      config: { public: true },
+      config: { public: true, keepsFundraiserSettings: true },
       schema: {
         operationId: 'createPublicDonation',
         summary: 'Start a donation: a Stripe PaymentIntent for the first payment and the schedule of the rest',

@@ -11,6 +11,7 @@ import type { DonationRepository } from '../donations/donation.repository.ts'
 import type { Lookup } from '../lookup.ts'
 import { assertGiftAidAddress } from '../donations/donation.service.ts'
 import { stripeCall } from '../stripe/stripe-call.ts'
+import type { DonationSettingsCache } from '../../cache/donation-settings.ts'
 
 const orNull = (value: string | null) => (value ? value : null)
 
@@ -20,6 +21,7 @@ export class PublicService {
     private readonly lookup: Lookup,
     private readonly donations: DonationRepository,
     private readonly stripe: Stripe,
+    private readonly settings: DonationSettingsCache,
   ) {}
 
   /** The fundraiser without internal fields, with its public, counted donations redacted per flags (§2.4). */
@@ -28,9 +30,12 @@ export class PublicService {
     return toPublicFundraiserView(fundraiser, await this.donations.listPublicByFundraiser(this.database.db, id))
   }
 
-  /** §4.3: checks in order, a PaymentIntent for the first payment, then the donation and its schedule. */
+  /**
+   * §4.3: checks in order, a PaymentIntent for the first payment, then the donation and its schedule.
+   * The fundraiser's settings come from the per-process cache (src/cache/donation-settings.ts).
+   */
   async createDonation(context: AuditContext, fundraiserId: string, body: PublicDonationRequestT): Promise<PublicPaymentIntentResponseT> {
-    const fundraiser = await this.lookup.fundraiser(fundraiserId)
+    const fundraiser = await this.settings.get(fundraiserId, () => this.lookup.fundraiser(fundraiserId))
     const now = nowSeconds()
     if (fundraiser.activeFrom > now) throw errors.badRequest('Fundraiser has not started yet')
     if (fundraiser.paused) throw errors.badRequest('Fundraiser is temporarily paused taking donations')

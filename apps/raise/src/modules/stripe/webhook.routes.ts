@@ -12,8 +12,8 @@ export async function webhookRoutes(app: FastifyInstance, { webhook: webhookServ
     typed(scope).post(
       '/stripe/webhook',
       {
-        // Stripe's signature is the credential (checked in the service).
-        config: { public: true },
+        // Stripe's signature is the credential (checked in the service). It credits totals, never settings.
+        config: { public: true, keepsFundraiserSettings: true },
         schema: {
           operationId: 'stripeWebhook',
           summary: 'Stripe `payment_intent.succeeded` events (signed with STRIPE_WEBHOOK_SECRET)',
