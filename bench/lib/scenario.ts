@@ -34,8 +34,8 @@ export interface PreparedScenario {
   peer?: ServerSpec
   /** Ratios the issue asks for. */
   targets: Target[]
-  /** Extra measurements that do not fit the "same body every time" model (write paths). */
-  extra?: (servers: { hearth: RunningServer }, settings: BenchSettings) => Promise<ExtraResult>
+  /** Extra measurements that do not fit the "same body every time" model (write paths), on Hearth and its variants. */
+  extra?: (servers: { hearth: RunningServer; variants: RunningServer[] }, settings: BenchSettings) => Promise<ExtraResult>
   notes: string[]
   /** Runs at the end, whatever happened (stops what the scenario started, e.g. a fake API). */
   cleanup?: () => Promise<void>
@@ -202,9 +202,11 @@ async function runPrepared(scenario: { name: string; title: string }, prepared: 
       for (const { server } of contenders) measurements.push(medianRound(rounds.get(server.spec.target)!))
     }
 
-    // 5. What does not fit the same-answer model (write paths), on Hearth only.
+    // 5. What does not fit the same-answer model (write paths), on Hearth and its variants.
     if (prepared.extra) {
-      const extra = await prepared.extra({ hearth }, settings)
+      const variantTargets = new Set((prepared.variants ?? []).map((spec) => spec.target))
+      const variants = contenders.map(({ server }) => server).filter((server) => variantTargets.has(server.spec.target))
+      const extra = await prepared.extra({ hearth, variants }, settings)
       measurements.push(...extra.measurements)
       notes.push(...extra.notes)
       problems.push(...extra.problems)

@@ -5,9 +5,13 @@
 // compressed body looks like), ASCII text (what JSON looks like), both kept by autocannon (which
 // appends every chunk of a body to a string, decoding it as UTF-8); random bytes with autocannon told
 // not to keep the body (as the harness does for compressed answers); and ASCII text compared byte for
-// byte as it arrives (`compareBodiesByBytes`, as the harness does for every other answer):
+// byte as it arrives (`compareBodiesByBytes`, as the harness does for every other answer). Then, when
+// wrk (a load generator written in C, Debian's package `wrk`) is on PATH, the ASCII text loaded by wrk
+// with two threads, its bodies not compared: how much of the bound is autocannon's, a JavaScript
+// client sharing the machine's two cores with the server:
 // `node --import tsx bench/probes/fixed-bytes.ts 9749 89144 764872`.
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { promisify } from 'node:util'
 import { once } from 'node:events'
 import autocannon from 'autocannon'
 import { compareBodiesByBytes, dropBodies } from '../lib/load.ts'
@@ -46,6 +50,30 @@ for (const size of process.argv.slice(2).map(Number)) {
     console.log(
       `${size.toLocaleString('en-US')} bytes, ${way.name}: ${Math.round(rate).toLocaleString('en-US')} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${Math.round((rate * size) / 1e6)} MB/s`,
     )
+    child.kill()
+    await once(child, 'exit')
+  }
+  await withWrk(size)
+}
+
+/** The ASCII body loaded by wrk (2 threads, 50 connections, 8 s), when wrk is installed. */
+async function withWrk(size: number) {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['-e', SERVER, String(size), String(port), 'ascii'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await once(child.stdout!, 'data')
+  try {
+    const { stdout } = await promisify(execFile)('wrk', ['-t2', '-c50', '-d8s', '--latency', `http://127.0.0.1:${port}/bytes`])
+    const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1])
+    const latency = (percent: string) => new RegExp(`^\\s+${percent}%\\s+(\\S+)`, 'm').exec(stdout)?.[1]
+    const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1]
+    if (non2xx) throw new Error(`wrk saw ${non2xx} non-2xx answers`)
+    console.log(
+      `${size.toLocaleString('en-US')} bytes, ASCII text, wrk (C, 2 threads), bodies not compared: ${Math.round(rate).toLocaleString('en-US')} req/s, p50 ${latency('50')}, p99 ${latency('99')}, ${Math.round((rate * size) / 1e6)} MB/s`,
+    )
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    console.log('wrk is not installed (apt-get install wrk): its rows are left out')
+  } finally {
     child.kill()
     await once(child, 'exit')
   }

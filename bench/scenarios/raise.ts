@@ -304,8 +304,8 @@ const scenario: Scenario = {
         target,
         `Raise (\`apps/raise/src/server.ts\`: Fastify ${packageVersion('fastify')} on the Hearth kernel, pg pool of 10, stripe SDK ${packageVersion('stripe')} against the fake Stripe API, HEARTH_ENV=qa, LOG_LEVEL=warn, RESPONSE_VALIDATION=false as in production, ` +
           (env.PUBLIC_VIEW_CACHE_TTL_MS === '0'
-            ? 'public-view cache **off** (`PUBLIC_VIEW_CACHE_TTL_MS=0`): every request reads PostgreSQL and serializes)'
-            : 'public-view cache on, 5 s TTL, cleared on every change)'),
+            ? 'caches **off** (`PUBLIC_VIEW_CACHE_TTL_MS=0`, `DONATION_SETTINGS_CACHE_TTL_MS=0`): every read reads PostgreSQL and serializes, every donation reads its fundraiser)'
+            : 'caches on, 5 s TTL: the public views, cleared on every change, and the donation settings, cleared on every change but a donation or a webhook)'),
         join(repositoryRoot, 'apps/raise/src/server.ts'),
         port,
         {
@@ -342,63 +342,95 @@ const scenario: Scenario = {
       ],
       operations: [read, browserRead],
       hearth: hearthServer('hearth', hearthPort, {}),
-      variants: [hearthServer('hearth-cache-off', cacheOffPort, { PUBLIC_VIEW_CACHE_TTL_MS: '0' })],
+      variants: [hearthServer('hearth-cache-off', cacheOffPort, { PUBLIC_VIEW_CACHE_TTL_MS: '0', DONATION_SETTINGS_CACHE_TTL_MS: '0' })],
       async afterHearthStart(server) {
         hearthUrl = server.url
         fixture = await insertFundraisers(settings.databaseUrl, donationCount)
         read.path = `/public/fundraisers/${fixture.readId}`
         browserRead.path = read.path
       },
-      async extra({ hearth }, options): Promise<ExtraResult> {
+      async extra({ hearth, variants }, options): Promise<ExtraResult> {
         const plain = await fetchChecked(hearth, read)
         const sent = await checkEncodedAnswer(hearth, browserRead, plain.text)
-        console.log(`[bench] hearth: write path — ${WRITE_WORKERS} donors, ${options.warmupSeconds} s warm-up, then ${options.rounds} rounds of ${options.durationSeconds} s`)
+        // Hearth and its caches-off variant take turns, as every server does on the reads, all writing to the one fundraiser.
+        const writers = [hearth, ...variants]
+        type Round = Awaited<ReturnType<typeof writeLoad>> & { webhookMs: number[] }
+        const roundsOf = new Map<RunningServer, Round[]>(writers.map((server) => [server, []]))
+        const warmUps = new Map<RunningServer, Awaited<ReturnType<typeof writeLoad>>>()
+        const load = async (server: RunningServer, seconds: number) => {
+          hearthUrl = server.url // where the fake Stripe delivers this load's webhooks
+          webhooks.ms.length = 0
+          const done = await writeLoad(server, stripe, waiting, fixture!.writeId, seconds)
+          await stripe.settled()
+          return { ...done, webhookMs: [...webhooks.ms] }
+        }
+        const allDone = () => [...warmUps.values(), ...[...roundsOf.values()].flat()]
+        const ok = () => allDone().every((done) => done.failures.length === 0)
+        const names = writers.map((server) => server.spec.target).join(', ')
+        console.log(`[bench] write path (${names}) — ${WRITE_WORKERS} donors, ${options.warmupSeconds} s warm-up each, then ${options.rounds} rounds of ${options.durationSeconds} s each`)
         // As the reads have theirs: the first writes of a new process compile its code paths and prepare each pooled
         // connection's statements. Its failures fail the run; its latencies and rate are not kept.
-        const warmUp = await writeLoad(hearth, stripe, waiting, fixture!.writeId, options.warmupSeconds)
-        await stripe.settled()
+        for (const server of writers) if (ok()) warmUps.set(server, await load(server, options.warmupSeconds))
         // Rounds, like the reads': one window of a few seconds on a shared two-core machine is a noisy sample.
-        const rounds: (typeof warmUp & { webhookMs: number[] })[] = []
-        for (let round = 1; round <= options.rounds && [warmUp, ...rounds].every((done) => done.failures.length === 0); round++) {
-          webhooks.ms.length = 0
-          const measured = await writeLoad(hearth, stripe, waiting, fixture!.writeId, options.durationSeconds)
-          await stripe.settled()
-          rounds.push({ ...measured, webhookMs: [...webhooks.ms] })
-          console.log(`[bench] hearth: write round ${round}/${options.rounds} → ${Math.round(measured.completed / measured.elapsed)} donations + webhooks a second`)
+        for (let round = 1; round <= options.rounds && ok(); round++) {
+          for (const server of writers) {
+            if (!ok()) break
+            const measured = await load(server, options.durationSeconds)
+            roundsOf.get(server)!.push(measured)
+            console.log(`[bench] ${server.spec.target}: write round ${round}/${options.rounds} → ${Math.round(measured.completed / measured.elapsed)} donations + webhooks a second`)
+          }
         }
-        const byRate = [...rounds].sort((a, b) => a.completed / a.elapsed - b.completed / b.elapsed)
-        const result = byRate[Math.floor((byRate.length - 1) / 2)] ?? { ...warmUp, webhookMs: [...webhooks.ms] }
-        const failures = [warmUp, ...rounds].flatMap((done) => done.failures)
+        const medianOf = (server: RunningServer): Round => {
+          const byRate = [...roundsOf.get(server)!].sort((a, b) => a.completed / a.elapsed - b.completed / b.elapsed)
+          return byRate[Math.floor((byRate.length - 1) / 2)] ?? { ...warmUps.get(server)!, webhookMs: [] }
+        }
+        const failures = allDone().flatMap((done) => done.failures)
         const invariants = await checkInvariants(settings.databaseUrl, fixture!.writeId, WRITE_POT)
         const readSide = await checkInvariants(settings.databaseUrl, fixture!.readId, null)
-        const rate = result.completed / result.elapsed
-        const measurement = (operation: string, values: number[]): Measurement => ({
-          target: 'hearth',
-          operation,
-          requestsPerSecond: rate,
-          p50Ms: Math.round(percentile(values, 50) * 10) / 10,
-          p99Ms: Math.round(percentile(values, 99) * 10) / 10,
-          requests: values.length,
-          serverCpu: result.serverCpu,
-          connections: WRITE_WORKERS,
+        const measurements = writers.flatMap((server) => {
+          const result = medianOf(server)
+          const rate = result.completed / result.elapsed
+          console.log(`[bench] ${server.spec.target}: write path → ${Math.round(rate)} donations + webhooks a second`)
+          const measurement = (operation: string, values: number[]): Measurement => ({
+            target: server.spec.target,
+            operation,
+            requestsPerSecond: rate,
+            p50Ms: Math.round(percentile(values, 50) * 10) / 10,
+            p99Ms: Math.round(percentile(values, 99) * 10) / 10,
+            requests: values.length,
+            serverCpu: result.serverCpu,
+            connections: WRITE_WORKERS,
+          })
+          return [measurement('write: POST …/donation', result.donationMs), measurement('write: POST /stripe/webhook', result.webhookMs)]
         })
-        console.log(`[bench] hearth: write path → ${Math.round(rate)} donations + webhooks a second`)
         const problems = [...failures, ...invariants.violations, ...readSide.violations]
         const facts = invariants.facts
-        const written = [warmUp, ...rounds].reduce((sum, done) => sum + done.completed, 0)
+        const written = allDone().reduce((sum, done) => sum + done.completed, 0)
         if (facts.donations !== written || facts.paid !== written || facts.unpaid !== 0) {
           problems.push(`${written} donations completed, but the fundraiser has ${facts.donations} donations, ${facts.paid} paid and ${facts.unpaid} unpaid payments`)
         }
+        const roundsText = writers
+          .map((server) => {
+            const result = medianOf(server)
+            const warmUp = warmUps.get(server)
+            return (
+              `${server.spec.target}: after a warm-up of ${(warmUp?.completed ?? 0).toLocaleString('en-US')} donations in ${(warmUp?.elapsed ?? 0).toFixed(1)} s that no row counts, ` +
+              `${roundsOf.get(server)!.length} rounds ran ${roundsOf
+                .get(server)!
+                .map((done) => Math.round(done.completed / done.elapsed))
+                .join(', ')} pairs a second; ` +
+              `its rows show the median round: ${result.completed.toLocaleString('en-US')} donations, each followed by its webhook, in ${result.elapsed.toFixed(1)} s`
+            )
+          })
+          .join('; ')
         return {
-          measurements: [measurement('write: POST …/donation', result.donationMs), measurement('write: POST /stripe/webhook', result.webhookMs)],
+          measurements,
           notes: [
             `The read as browsers ask for it (\`accept-encoding: ${BROWSER_ACCEPT_ENCODING}\`): Hearth answers ${sent.coding}, ` +
               `${sent.bytes.toLocaleString('en-US')} bytes for ${Buffer.byteLength(plain.text).toLocaleString('en-US')} bytes of JSON (compressed once per cached view; decoded and compared with the JSON before each measured round). ` +
               'The ceiling ignores the header and sends the JSON as it is, so on that row the ratio to the ceiling compares different amounts of bytes; the rows without the header compare like with like.',
-            `Write path: after a warm-up of ${warmUp.completed.toLocaleString('en-US')} donations in ${warmUp.elapsed.toFixed(1)} s that no row counts, ` +
-              `${rounds.length} rounds ran ${rounds.map((done) => Math.round(done.completed / done.elapsed)).join(', ')} pairs a second; the rows show the median round: ` +
-              `${result.completed.toLocaleString('en-US')} donations, each followed by its webhook, in ${result.elapsed.toFixed(1)} s ` +
-              `(${WRITE_WORKERS} concurrent donors; "req/s" on the two write rows is completed donation + webhook pairs a second). ` +
+            `Write path, the servers taking turns on one fundraiser: ${roundsText} ` +
+              `(${WRITE_WORKERS} concurrent donors; "req/s" on the write rows is completed donation + webhook pairs a second). ` +
               `Afterwards, in SQL: ${facts.donations} donations, ${facts.counted} counted, ${facts.paid} paid payments, ${facts.unpaid} unpaid; ` +
               `totalRaised ${facts.totalRaised}; match funding taken ${facts.matchTaken} of the ${WRITE_POT} pot, ${facts.potLeft} left` +
               `${(facts.potLeft ?? 0) < WRITE_DONATION ? ' (the pot ran dry during the load, so the pot guard was exercised)' : ''}. ` +
