@@ -62,10 +62,6 @@ export class DonationSettingsCache {
     return (await this.settings.getOrLoad(id, async () => donationSettingsOf(await load())))!
   }
 
-  changed(): Promise<void> {
-    return this.changes.changed()
-  }
-
   listen(): Promise<void> {
     return this.changes.listen()
   }
