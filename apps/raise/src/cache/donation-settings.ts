@@ -47,10 +47,8 @@ export class DonationSettingsCache {
 
   constructor(events: RaiseEventBus, ttlMs: number, log: { warn(object: unknown, message?: string): void }) {
     this.settings = new ExpiringCache({ ttlMs, maxEntries: MAX_FUNDRAISERS })
-    this.changes = new ClearedOnChange({
+    this.changes = ClearedOnChange.overBus(events, 'fundraiserSettingsChanged', {
       clear: () => this.settings.clear(),
-      publish: () => events.publish('fundraiserSettingsChanged', {}),
-      subscribe: async (handler) => void (await events.subscribe('fundraiserSettingsChanged', handler)),
       log,
       what: 'fundraiser settings',
       changedBy: (request: FastifyRequest) => changesState(request) && request.routeOptions.config?.keepsFundraiserSettings !== true,

@@ -28,13 +28,7 @@ export class PublicViewsCache {
 
   constructor(events: RaiseEventBus, ttlMs: number, log: { warn(object: unknown, message?: string): void }) {
     this.views = new ExpiringCache({ ttlMs, maxEntries: MAX_VIEWS, maxWeight: MAX_BYTES, weigh: (view) => view.byteLength })
-    this.changes = new ClearedOnChange({
-      clear: () => this.views.clear(),
-      publish: () => events.publish('publicViewsChanged', {}),
-      subscribe: async (handler) => void (await events.subscribe('publicViewsChanged', handler)),
-      log,
-      what: 'public fundraiser views',
-    })
+    this.changes = ClearedOnChange.overBus(events, 'publicViewsChanged', { clear: () => this.views.clear(), log, what: 'public fundraiser views' })
   }
 
   /**

@@ -27,13 +27,7 @@ export class PublicListsCache<Home, Page> {
   constructor(events: SendAHugEventBus, ttlMs: number, log: { warn(object: unknown, message?: string): void }) {
     this.home = new ExpiringCache({ ttlMs, maxEntries: 1 })
     this.pages = new ExpiringCache({ ttlMs, maxEntries: MAX_PAGES })
-    this.changes = new ClearedOnChange({
-      clear: () => this.clear(),
-      publish: () => events.publish('publicListsChanged', {}),
-      subscribe: async (handler) => void (await events.subscribe('publicListsChanged', handler)),
-      log,
-      what: 'public lists',
-    })
+    this.changes = ClearedOnChange.overBus(events, 'publicListsChanged', { clear: () => this.clear(), log, what: 'public lists' })
   }
 
   /** Drops the lists here, then tells every other process. */

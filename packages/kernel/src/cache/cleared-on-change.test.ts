@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import Fastify, { type FastifyRequest } from 'fastify'
 import { ClearedOnChange, changesState } from './cleared-on-change.ts'
+import { createEventBus } from '../events/index.ts'
 
 function tracked(options: { publishFails?: boolean; changedBy?: (request: FastifyRequest) => boolean } = {}) {
   const calls = { cleared: 0, published: 0, warned: [] as string[] }
@@ -64,4 +65,21 @@ test("another process's change clears through the subscription; a failed publish
   await changes.changed()
   assert.equal(calls.cleared, 2)
   assert.match(calls.warned[0]!, /test lists changed/)
+})
+
+test('overBus publishes and listens on one app event of the kernel bus: a change on one side clears the other', async () => {
+  const events = await createEventBus<{ listsChanged: Record<string, never>; otherChanged: Record<string, never> }>({ namespace: 'cleared_on_change_test' })
+  try {
+    const cleared = { here: 0, there: 0 }
+    const log = { warn: () => {} }
+    const here = ClearedOnChange.overBus(events, 'listsChanged', { clear: () => void cleared.here++, log, what: 'lists here' })
+    const there = ClearedOnChange.overBus(events, 'listsChanged', { clear: () => void cleared.there++, log, what: 'lists there' })
+    await there.listen()
+    await events.publish('otherChanged', {})
+    await here.changed()
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.deepEqual(cleared, { here: 1, there: 1 }, 'another event clears nothing; its own clears both')
+  } finally {
+    await events.close()
+  }
 })

@@ -25,6 +25,12 @@ export interface ClearedOnChangeOptions {
   changedBy?(request: FastifyRequest): boolean
 }
 
+/** The part of the kernel's event bus `ClearedOnChange.overBus` uses: one app event with an empty payload. */
+export interface ChangeEventBus<Event extends string> {
+  publish(name: Event, payload: Record<string, never>): Promise<void>
+  subscribe(name: Event, handler: () => void): Promise<unknown>
+}
+
 /**
  * Keeps read caches whose content changes only through the app's own writes consistent across
  * processes, without naming every write: every successful POST, PUT, PATCH or DELETE (except routes
@@ -36,6 +42,15 @@ export interface ClearedOnChangeOptions {
  */
 export class ClearedOnChange {
   constructor(private readonly options: ClearedOnChangeOptions) {}
+
+  /** Told and listening through `event` on the app's kernel bus (e.g. `publicListsChanged`), how every app uses it. */
+  static overBus<Event extends string>(events: ChangeEventBus<Event>, event: Event, options: Omit<ClearedOnChangeOptions, 'publish' | 'subscribe'>): ClearedOnChange {
+    return new ClearedOnChange({
+      ...options,
+      publish: () => events.publish(event, {}),
+      subscribe: async (handler) => void (await events.subscribe(event, handler)),
+    })
+  }
 
   /** Clears here, then tells every other process; a bus failure is logged (the TTL still bounds staleness). */
   async changed(): Promise<void> {

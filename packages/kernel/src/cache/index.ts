@@ -1,2 +1,2 @@
 export { ExpiringCache } from './expiring-cache.ts'
-export { ClearedOnChange, changesState, type ClearedOnChangeOptions } from './cleared-on-change.ts'
+export { ClearedOnChange, changesState, type ChangeEventBus, type ClearedOnChangeOptions } from './cleared-on-change.ts'
